@@ -1,0 +1,44 @@
+/**
+ * The reservation item in DynamoDB. It keeps what the product needs to follow a payment and no
+ * personal data: no name, email, phone, personal number or address (the README lists why each
+ * stored field is there).
+ */
+export interface ReservationRecord {
+  readonly pk: string;
+  readonly sk: string;
+  /** Ours: returned to the merchant and used in our events. */
+  readonly reservationId: string;
+  /** Front Payment's `reservationUuid` (RES…); callbacks send it as `orderUuid`. GSI key. */
+  readonly frontPaymentUuid?: string;
+  /** Front Payment's `customerUuid` (CSRT…). */
+  readonly customerUuid?: string;
+  readonly paymentUrl?: string;
+  /** See `reservation-status.ts`. */
+  readonly status: string;
+  /** Orders statuses so that a late callback never moves the status backwards. */
+  readonly statusRank: number;
+  /** Incremented by every write after creation; writers use it for optimistic locking. */
+  readonly version: number;
+  readonly amounts: ReservationAmounts;
+  /** The merchant's own order reference, when given (not personal data). */
+  readonly referenceNo?: string;
+  readonly preferredPaymentMethod: 'visa' | 'mastercard';
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly failure?: ReservationFailure;
+}
+
+export interface ReservationAmounts {
+  readonly subTotal: number;
+  readonly totalTax: number;
+  readonly grandTotal: number;
+}
+
+/** Why creating the session at Front Payment failed; never carries the token or personal data. */
+export interface ReservationFailure {
+  readonly reason: 'rejected' | 'unauthorized' | 'unavailable' | 'timeout' | 'protocol';
+  readonly message: string;
+  readonly retryable: boolean;
+  readonly frontPaymentStatusCode?: number;
+  readonly at: string;
+}
