@@ -10,18 +10,18 @@ export type SecretSource =
 const SECRET_CACHE_SECONDS = 300;
 
 /**
- * Picks the source from two variables: `<NAME>_SECRET_ID` (an ARN or name in Secrets Manager)
+ * Picks the source from two variables: `<NAME>_ARN` (a secret in Secrets Manager)
  * wins over `<NAME>` (the value itself, for local runs). Neither set fails loudly.
  */
 export function secretSourceFromEnvironment(
   name: string,
   environment: Record<string, string | undefined> = process.env,
 ): SecretSource {
-  const secretId = environment[`${name}_SECRET_ID`];
+  const secretId = environment[`${name}_ARN`];
   if (secretId) return { kind: 'secrets-manager', secretId };
   const value = environment[name];
   if (value) return { kind: 'value', value };
-  throw new ConfigurationError(`Invalid configuration: set ${name}_SECRET_ID or ${name}`);
+  throw new ConfigurationError(`Invalid configuration: set ${name}_ARN or ${name}`);
 }
 
 /** Reads the secret; Powertools caches Secrets Manager answers for five minutes. */
