@@ -1,0 +1,146 @@
+import * as v from 'valibot';
+import {
+  FrontPaymentAuthenticationError,
+  FrontPaymentProtocolError,
+  FrontPaymentRejectedError,
+  FrontPaymentTimeoutError,
+  FrontPaymentUnavailableError,
+} from '../errors.ts';
+import {
+  type CreatedSession,
+  CreatedSessionSchema,
+  ErrorEnvelopeSchema,
+  fieldErrorsOf,
+  SuccessEnvelopeSchema,
+} from './envelope.ts';
+
+export interface FrontPaymentClientOptions {
+  /** e.g. `https://demo-api.frontpayment.no`, without a trailing slash. */
+  readonly baseUrl: string;
+  /** Resolves the bearer token; called per request so a rotated secret is picked up. */
+  readonly token: () => Promise<string>;
+  /** Every call is abandoned after this long, so a slow Front Payment cannot hold the Lambda. */
+  readonly timeoutMs: number;
+}
+
+/** The part of Front Payment's reservation details the product reads. */
+export const ReservationDetailsSchema = v.looseObject({
+  reservationUuid: v.string(),
+  status: v.string(),
+});
+export type ReservationDetails = v.InferOutput<typeof ReservationDetailsSchema>;
+
+export interface FrontPaymentClient {
+  /** POST reservations/create: the checkout session the customer pays in. */
+  createReservationSession(payload: object): Promise<CreatedSession>;
+  /** GET reservations/details/{uuid}: Front Payment's own view of a reservation. */
+  getReservationDetails(reservationUuid: string): Promise<ReservationDetails>;
+}
+
+const CONNECT_PATH = '/api/v1/connect';
+
+export function createFrontPaymentClient(options: FrontPaymentClientOptions): FrontPaymentClient {
+  const send = (method: 'GET' | 'POST', path: string, body?: object) =>
+    sendRequest(options, method, `${CONNECT_PATH}${path}`, body);
+  return {
+    async createReservationSession(payload) {
+      const data = await send('POST', '/reservations/create', payload);
+      return parseData(CreatedSessionSchema, data, 'reservations/create');
+    },
+    async getReservationDetails(reservationUuid) {
+      const data = await send(
+        'GET',
+        `/reservations/details/${encodeURIComponent(reservationUuid)}`,
+      );
+      return parseData(ReservationDetailsSchema, data, 'reservations/details');
+    },
+  };
+}
+
+async function sendRequest(
+  options: FrontPaymentClientOptions,
+  method: 'GET' | 'POST',
+  path: string,
+  body: object | undefined,
+): Promise<unknown> {
+  const token = await options.token();
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(`${options.baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json',
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+    // The timeout covers the body too: a server that stalls mid-answer is as slow as a silent one.
+    text = await response.text();
+  } catch (error) {
+    throw transportError(error, options.timeoutMs);
+  }
+  const json = parseJson(text);
+  if (response.ok) {
+    const envelope = v.safeParse(SuccessEnvelopeSchema, json);
+    if (!envelope.success) {
+      throw new FrontPaymentProtocolError(`Front Payment answered ${path} without its envelope`);
+    }
+    return envelope.output.data;
+  }
+  throw errorFromResponse(response.status, json);
+}
+
+function errorFromResponse(statusCode: number, json: unknown): Error {
+  const envelope = v.safeParse(ErrorEnvelopeSchema, json);
+  const message = envelope.success ? envelope.output.message : undefined;
+  if (statusCode === 401 || statusCode === 403) {
+    // Never repeat what Front Payment said about the token: it may quote it.
+    return new FrontPaymentAuthenticationError(
+      `Front Payment refused the integration's credentials (HTTP ${statusCode})`,
+    );
+  }
+  if (statusCode >= 400 && statusCode < 500) {
+    const errors = envelope.success ? fieldErrorsOf(envelope.output.errors) : [];
+    return new FrontPaymentRejectedError(
+      `Front Payment rejected the request (HTTP ${statusCode}${message ? `: ${message}` : ''})`,
+      errors,
+    );
+  }
+  return new FrontPaymentUnavailableError(
+    `Front Payment failed (HTTP ${statusCode}${message ? `: ${message}` : ''})`,
+  );
+}
+
+function transportError(error: unknown, timeoutMs: number): Error {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return new FrontPaymentTimeoutError(`Front Payment did not answer within ${timeoutMs} ms`, {
+      cause: error,
+    });
+  }
+  return new FrontPaymentUnavailableError('Front Payment could not be reached', { cause: error });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function parseData<TSchema extends v.GenericSchema>(
+  schema: TSchema,
+  data: unknown,
+  operation: string,
+): v.InferOutput<TSchema> {
+  const result = v.safeParse(schema, data);
+  if (!result.success) {
+    throw new FrontPaymentProtocolError(
+      `Front Payment's ${operation} answer lacks expected fields`,
+    );
+  }
+  return result.output;
+}

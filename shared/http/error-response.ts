@@ -1,0 +1,105 @@
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyPersistenceLayerError,
+  IdempotencyValidationError,
+} from '@aws-lambda-powertools/idempotency';
+import type { MiddlewareObj, Request } from '@middy/core';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import {
+  FrontPaymentAuthenticationError,
+  FrontPaymentProtocolError,
+  FrontPaymentRejectedError,
+  FrontPaymentTimeoutError,
+  FrontPaymentUnavailableError,
+  InputValidationError,
+  UnreadableRequestError,
+} from '../errors.ts';
+import { logger } from '../logger.ts';
+import { jsonResponse } from './json-response.ts';
+
+/**
+ * The one place where errors become HTTP answers. Messages of 4xx answers are meant for the
+ * caller; 5xx answers say what happened without internals, tokens or personal data.
+ */
+export function errorResponseOf(error: unknown): APIGatewayProxyStructuredResultV2 {
+  if (error instanceof InputValidationError) {
+    return jsonResponse(400, { message: error.message, errors: error.errors });
+  }
+  if (error instanceof UnreadableRequestError) {
+    return jsonResponse(error.statusCode, { message: error.message });
+  }
+  if (error instanceof IdempotencyValidationError) {
+    return jsonResponse(409, {
+      message: 'This Idempotency-Key was already used with a different request body',
+    });
+  }
+  if (error instanceof IdempotencyAlreadyInProgressError) {
+    return jsonResponse(
+      409,
+      { message: 'A request with this Idempotency-Key is still in progress', retryable: true },
+      { 'retry-after': '1' },
+    );
+  }
+  if (error instanceof FrontPaymentRejectedError) {
+    return jsonResponse(422, { message: error.message, errors: error.errors });
+  }
+  if (error instanceof FrontPaymentAuthenticationError) {
+    return jsonResponse(502, {
+      message: 'Front Payment refused our credentials: the integration is misconfigured',
+      retryable: false,
+    });
+  }
+  if (error instanceof FrontPaymentTimeoutError) {
+    return jsonResponse(504, { message: error.message, retryable: true });
+  }
+  if (error instanceof FrontPaymentUnavailableError || error instanceof FrontPaymentProtocolError) {
+    return jsonResponse(502, { message: error.message, retryable: true });
+  }
+  if (error instanceof IdempotencyPersistenceLayerError) {
+    return jsonResponse(503, { message: 'Storage is unavailable, retry later', retryable: true });
+  }
+  const middyError = httpErrorOf(error);
+  if (middyError) return jsonResponse(middyError.statusCode, { message: middyError.message });
+  return jsonResponse(500, { message: 'Internal error', retryable: true });
+}
+
+/**
+ * middy `onError` hook. `.use()` it AFTER Powertools' `makeHandlerIdempotent`: middy runs error
+ * hooks in reverse order, so this one runs first. For Powertools' own idempotency errors it
+ * RETURNS the answer, which stops the remaining hooks: Powertools 2.35 would otherwise delete the
+ * completed record (other body) or the first call's lock (concurrent duplicate), issue #5675.
+ * For every other error it only sets the answer, so Powertools still deletes the failed attempt's
+ * record and a retry with the same key runs again.
+ */
+export function httpErrorResponses(): MiddlewareObj {
+  return {
+    onError: (request: Request) => {
+      const response = errorResponseOf(request.error);
+      logError(request.error, response.statusCode ?? 500);
+      if (
+        request.error instanceof IdempotencyValidationError ||
+        request.error instanceof IdempotencyAlreadyInProgressError
+      ) {
+        return response;
+      }
+      request.response = response;
+    },
+  };
+}
+
+function logError(error: unknown, statusCode: number): void {
+  const name = error instanceof Error ? error.name : typeof error;
+  // Only our own message is logged: middy's parse errors carry the raw body in `cause`.
+  const message = error instanceof Error ? error.message : undefined;
+  if (statusCode >= 500) logger.error('request failed', { statusCode, errorName: name, message });
+  else logger.info('request refused', { statusCode, errorName: name });
+}
+
+function httpErrorOf(error: unknown): { statusCode: number; message: string } | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { statusCode, expose } = error as Error & { statusCode?: unknown; expose?: unknown };
+  if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500 || !expose) {
+    return undefined;
+  }
+  return { statusCode, message: error.message };
+}

@@ -1,0 +1,143 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { CreatedSession } from '../front-payment/envelope.ts';
+import type {
+  ReservationAmounts,
+  ReservationFailure,
+  ReservationRecord,
+} from './reservation-record.ts';
+import { SESSION_STATUS_RANK, SESSION_STATUSES } from './reservation-status.ts';
+import { reservationKeys } from './table-design.ts';
+
+export interface NewReservation {
+  readonly reservationId: string;
+  readonly amounts: ReservationAmounts;
+  readonly preferredPaymentMethod: 'visa' | 'mastercard';
+  readonly referenceNo?: string;
+  readonly at: Date;
+}
+
+/** What `startCreating` found: a fresh start, or a session an earlier attempt already created. */
+export type CreationStart =
+  | { readonly kind: 'started' }
+  | { readonly kind: 'already-created'; readonly record: ReservationRecord };
+
+/** The reservation's life before Front Payment calls back. */
+export interface ReservationRepository {
+  startCreating(reservation: NewReservation): Promise<CreationStart>;
+  recordSessionCreated(
+    reservationId: string,
+    session: CreatedSession,
+    at: Date,
+  ): Promise<ReservationRecord>;
+  recordSessionFailed(reservationId: string, failure: ReservationFailure): Promise<void>;
+  get(reservationId: string): Promise<ReservationRecord | undefined>;
+}
+
+export function createReservationRepository(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+): ReservationRepository {
+  const get = async (reservationId: string) => {
+    const { Item } = await documents.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: reservationKeys.reservation(reservationId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item as ReservationRecord | undefined;
+  };
+
+  return {
+    get,
+
+    async startCreating(reservation) {
+      const at = reservation.at.toISOString();
+      try {
+        // Creates the item, or restarts one whose earlier attempt failed or never finished; a
+        // session that exists already is left alone, so one request never makes two.
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: reservationKeys.reservation(reservation.reservationId),
+            UpdateExpression:
+              'SET reservationId = :id, #status = :creating, statusRank = :rank, amounts = :amounts, ' +
+              'preferredPaymentMethod = :method, createdAt = if_not_exists(createdAt, :at), ' +
+              'updatedAt = :at, version = if_not_exists(version, :zero) + :one' +
+              (reservation.referenceNo ? ', referenceNo = :referenceNo' : '') +
+              ' REMOVE failure',
+            ConditionExpression: 'attribute_not_exists(pk) OR #status IN (:creating, :failed)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':id': reservation.reservationId,
+              ':creating': SESSION_STATUSES.creating,
+              ':failed': SESSION_STATUSES.sessionFailed,
+              ':rank': SESSION_STATUS_RANK,
+              ':amounts': reservation.amounts,
+              ':method': reservation.preferredPaymentMethod,
+              ':at': at,
+              ':zero': 0,
+              ':one': 1,
+              ...(reservation.referenceNo ? { ':referenceNo': reservation.referenceNo } : {}),
+            },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return { kind: 'started' };
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException && error.Item) {
+          const record = await get(reservation.reservationId);
+          if (record) return { kind: 'already-created', record };
+        }
+        throw error;
+      }
+    },
+
+    async recordSessionCreated(reservationId, session, at) {
+      const { Attributes } = await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: reservationKeys.reservation(reservationId),
+          UpdateExpression:
+            'SET #status = :created, frontPaymentUuid = :uuid, customerUuid = :customer, ' +
+            'paymentUrl = :url, updatedAt = :at, version = version + :one',
+          // Only the attempt that started it may finish it.
+          ConditionExpression: '#status = :creating',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':created': SESSION_STATUSES.sessionCreated,
+            ':creating': SESSION_STATUSES.creating,
+            ':uuid': session.reservationUuid,
+            ':customer': session.customerUuid,
+            ':url': session.paymentUrl,
+            ':at': at.toISOString(),
+            ':one': 1,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes as ReservationRecord;
+    },
+
+    async recordSessionFailed(reservationId, failure) {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: reservationKeys.reservation(reservationId),
+          UpdateExpression:
+            'SET #status = :failed, failure = :failure, updatedAt = :at, version = version + :one',
+          ConditionExpression: '#status = :creating',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':failed': SESSION_STATUSES.sessionFailed,
+            ':creating': SESSION_STATUSES.creating,
+            ':failure': failure,
+            ':at': failure.at,
+            ':one': 1,
+          },
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyValidationError,
+} from '@aws-lambda-powertools/idempotency';
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigurationError,
+  FrontPaymentAuthenticationError,
+  FrontPaymentProtocolError,
+  FrontPaymentRejectedError,
+  FrontPaymentTimeoutError,
+  FrontPaymentUnavailableError,
+  InputValidationError,
+  UnreadableRequestError,
+} from '#shared/errors';
+import { errorResponseOf } from '#shared/http/error-response';
+
+const bodyOf = (error: unknown) => JSON.parse(errorResponseOf(error).body ?? '');
+const statusOf = (error: unknown) => errorResponseOf(error).statusCode;
+
+describe('errorResponseOf', () => {
+  it('answers invalid input with 400 and every failing field', () => {
+    const error = new InputValidationError('The reservation is invalid', [
+      { path: 'customerDetails.email', message: 'must be a valid email address' },
+      { path: 'products.0.tax', message: 'must be one of 0, 12, 15, 25' },
+    ]);
+
+    expect(statusOf(error)).toBe(400);
+    expect(bodyOf(error)).toEqual({ message: 'The reservation is invalid', errors: error.errors });
+  });
+
+  it('keeps the status of unreadable requests', () => {
+    expect(statusOf(new UnreadableRequestError('too large', 413))).toBe(413);
+  });
+
+  it("passes Front Payment's field messages on as 422", () => {
+    const error = new FrontPaymentRejectedError('Front Payment rejected the request (HTTP 417)', [
+      { path: 'customerDetails.msisdn', message: 'The msisdn field is required.' },
+    ]);
+
+    expect(statusOf(error)).toBe(422);
+    expect(bodyOf(error).errors).toEqual(error.errors);
+  });
+
+  it('turns a refused token into 502 misconfiguration without details', () => {
+    const body = bodyOf(new FrontPaymentAuthenticationError('HTTP 401 Bearer secret-token'));
+
+    expect(statusOf(new FrontPaymentAuthenticationError('x'))).toBe(502);
+    expect(body).toEqual({
+      message: 'Front Payment refused our credentials: the integration is misconfigured',
+      retryable: false,
+    });
+    expect(JSON.stringify(body)).not.toContain('secret-token');
+  });
+
+  it.each([
+    [new FrontPaymentUnavailableError('Front Payment failed (HTTP 500)'), 502],
+    [new FrontPaymentProtocolError('no envelope'), 502],
+    [new FrontPaymentTimeoutError('no answer within 10 ms'), 504],
+  ])('marks %s as retryable %i', (error, statusCode) => {
+    expect(statusOf(error)).toBe(statusCode);
+    expect(bodyOf(error).retryable).toBe(true);
+  });
+
+  it('answers idempotency conflicts with 409', () => {
+    expect(statusOf(new IdempotencyValidationError('other body'))).toBe(409);
+    const inProgress = errorResponseOf(new IdempotencyAlreadyInProgressError('in progress'));
+    expect(inProgress.statusCode).toBe(409);
+    expect(inProgress.headers).toMatchObject({ 'retry-after': '1' });
+  });
+
+  it('passes on exposed middy HTTP errors and hides everything else', () => {
+    const unsupported = Object.assign(new Error('Unsupported Media Type'), {
+      statusCode: 415,
+      expose: true,
+    });
+
+    expect(statusOf(unsupported)).toBe(415);
+    expect(bodyOf(new ConfigurationError('set FRONT_PAYMENT_TOKEN'))).toEqual({
+      message: 'Internal error',
+      retryable: true,
+    });
+    expect(statusOf(new TypeError('boom'))).toBe(500);
+  });
+});
