@@ -6,6 +6,7 @@ import {
   FrontPaymentTimeoutError,
   FrontPaymentUnavailableError,
 } from '../errors.ts';
+import type { FrontPaymentCreateReservationPayload } from '../reservations/front-payment-payload.ts';
 import {
   type CreatedSession,
   CreatedSessionSchema,
@@ -32,7 +33,7 @@ export type ReservationDetails = v.InferOutput<typeof ReservationDetailsSchema>;
 
 export interface FrontPaymentClient {
   /** POST reservations/create: the checkout session the customer pays in. */
-  createReservationSession(payload: object): Promise<CreatedSession>;
+  createReservationSession(payload: FrontPaymentCreateReservationPayload): Promise<CreatedSession>;
   /** GET reservations/details/{uuid}: Front Payment's own view of a reservation. */
   getReservationDetails(reservationUuid: string): Promise<ReservationDetails>;
 }
