@@ -1,0 +1,274 @@
+import { validateCreatePayload } from './create-payload-rules.ts';
+import { summariseCreatePayload } from './create-payload-summary.ts';
+import {
+  badRequest,
+  type Envelope,
+  internalError,
+  malformedJson,
+  methodNotAllowed,
+  payloadTooLarge,
+  paymentGatewayError,
+  reservationNotFound,
+  routeNotFound,
+  success,
+  unauthorized,
+  validationFailed,
+} from './envelope.ts';
+import { isJsonContentType, parseJson, sendJson } from './http-io.ts';
+import { dataGet, type FieldErrors, isRecord, type RuleSet, validate } from './laravel-rules.ts';
+import { CANCEL_RULES, CAPTURE_RULES, chargeRules } from './operation-payload-rules.ts';
+import { statusWord } from './quirks.ts';
+import type { StatusChange } from './reservation-store.ts';
+import { matchRoute, type Route } from './router.ts';
+import { bodyText, type SandboxContext, type SandboxRequest } from './sandbox-context.ts';
+import { SandboxRefusalError, SandboxReservationNotFoundError } from './sandbox-errors.ts';
+import type { SandboxFault, SandboxReservation } from './types.ts';
+
+/** One request to `/api/v1/connect/*`, its JSON input read the way Laravel reads it. */
+interface ConnectCall {
+  readonly context: SandboxContext;
+  readonly request: SandboxRequest;
+  /** The JSON body when the content type is JSON, otherwise an empty input. */
+  readonly input: unknown;
+}
+
+const RESERVATIONS = '^/api/v1/connect/reservations';
+const ROUTES: readonly Route<ConnectCall>[] = [
+  { methods: ['POST'], pattern: new RegExp(`${RESERVATIONS}/create$`), handle: create },
+  { methods: ['GET'], pattern: new RegExp(`${RESERVATIONS}/details/([^/]+)$`), handle: details },
+  { methods: ['POST'], pattern: new RegExp(`${RESERVATIONS}/capture/([^/]+)$`), handle: capture },
+  { methods: ['POST'], pattern: new RegExp(`${RESERVATIONS}/charge/([^/]+)$`), handle: charge },
+  // The docs say GET, the public Ruby client sends POST: both are served.
+  {
+    methods: ['GET', 'POST'],
+    pattern: new RegExp(`${RESERVATIONS}/cancel/([^/]+)$`),
+    handle: cancel,
+  },
+];
+
+/**
+ * Front Payment's Connect API. Order per request: record the call, apply an injected fault,
+ * check the body size, the bearer token, the route, the JSON, then the endpoint's own rules.
+ */
+export async function handleConnectApi(
+  context: SandboxContext,
+  request: SandboxRequest,
+): Promise<void> {
+  const text = bodyText(request);
+  const json = parseJson(text);
+  context.calls.push({
+    method: request.method,
+    path: request.incoming.url ?? request.pathname,
+    authorization: request.incoming.headers.authorization,
+    body: json.malformed ? text : json.value,
+    receivedAt: new Date().toISOString(),
+  });
+
+  const fault = context.faults.take();
+  if (fault && !(await applyFault(context, request, fault))) return;
+
+  if (request.body.tooLarge) return respond(request, payloadTooLarge(context.bodyLimitBytes));
+  if (!isAuthorised(request, context.token)) return respond(request, unauthorized());
+
+  const match = matchRoute(ROUTES, request.method, request.pathname);
+  if (match.kind === 'not-found') return respond(request, routeNotFound());
+  if (match.kind === 'method-not-allowed') return respond(request, methodNotAllowed());
+
+  const jsonBody = isJsonContentType(request.incoming);
+  if (jsonBody && json.malformed) return respond(request, malformedJson());
+  const input = jsonBody && isRecord(json.value) ? json.value : {};
+  try {
+    await match.route.handle({ context, request, input }, match.parameters);
+  } catch (error) {
+    respond(request, envelopeOf(error));
+  }
+}
+
+/** False when the fault already answered (or dropped) the request. */
+async function applyFault(
+  context: SandboxContext,
+  request: SandboxRequest,
+  fault: SandboxFault,
+): Promise<boolean> {
+  switch (fault.kind) {
+    case 'delay':
+      // The request is then served normally: a slow Front Payment still does the work.
+      return context.sleeper.sleep(fault.delayMs);
+    case 'drop-connection':
+      request.incoming.socket.destroy();
+      return false;
+    case 'status':
+      respond(request, faultEnvelope(fault.statusCode, context));
+      return false;
+  }
+}
+
+function faultEnvelope(statusCode: 400 | 401 | 404 | 417 | 500 | 510, context: SandboxContext) {
+  switch (statusCode) {
+    case 400:
+      return badRequest('badRequest', ['The request was refused (sandbox fault).']);
+    case 401:
+      return unauthorized();
+    case 404:
+      return reservationNotFound();
+    case 417:
+      return validationFailed(
+        { 'customerDetails.email': ['The customer details.email must be a valid email address.'] },
+        context.quirks().validationErrorStyle,
+      );
+    case 500:
+      return internalError(['Injected sandbox fault.'], new Date());
+    case 510:
+      return paymentGatewayError();
+  }
+}
+
+function isAuthorised(request: SandboxRequest, token: string): boolean {
+  const header = request.incoming.headers.authorization ?? '';
+  const match = /^Bearer\s+(.+)$/i.exec(header);
+  return match?.[1] === token;
+}
+
+async function create(call: ConnectCall): Promise<void> {
+  const { context, request, input } = call;
+  const errors = validateCreatePayload(
+    input,
+    context.allowedTaxRates,
+    Math.floor(Date.now() / 1000),
+  );
+  if (hasErrors(errors)) return rejectPayload(call, errors);
+  const reservation = context.store.create(summariseCreatePayload(input), input, new Date());
+  respond(
+    request,
+    success(201, 'Reservation Submitted Successfully', {
+      customerUuid: reservation.customerUuid,
+      reservationUuid: reservation.reservationUuid,
+      paymentUrl: `${context.baseUrl()}/checkout/${reservation.reservationUuid}`,
+    }),
+  );
+}
+
+async function details(call: ConnectCall, [uuid]: readonly string[]): Promise<void> {
+  const reservation = call.context.store.find(uuid ?? '');
+  if (!reservation) return respond(call.request, reservationNotFound());
+  respond(call.request, success(200, 'Reservation Details', detailsOf(reservation, call.context)));
+}
+
+async function capture(call: ConnectCall, [uuid = '']: readonly string[]): Promise<void> {
+  const { context, request, input } = call;
+  if (rejectedByRules(call, CAPTURE_RULES)) return;
+  const reservation = context.store.find(uuid);
+  if (!reservation) return respond(request, reservationNotFound());
+  const unknownProducts = unknownProductIds(input, reservation);
+  if (hasErrors(unknownProducts)) return rejectPayload(call, unknownProducts);
+  const change = context.store.capture(uuid, Number(dataGet(input, 'grandTotal')), new Date());
+  respond(
+    request,
+    success(202, 'Reservation Captured Successfully', {
+      reservationUuid: uuid,
+      captureUuid: change.reference,
+      amount: change.amount,
+    }),
+  );
+  notifyAfterAnswer(context, change);
+}
+
+async function charge(call: ConnectCall, [uuid = '']: readonly string[]): Promise<void> {
+  const { context, request, input } = call;
+  if (rejectedByRules(call, chargeRules(context.allowedTaxRates))) return;
+  const change = context.store.charge(uuid, Number(dataGet(input, 'grandTotal')), new Date());
+  respond(
+    request,
+    success(202, 'Reservation Charged Successfully', {
+      reservationUuid: uuid,
+      chargeUuid: change.reference,
+      amount: change.amount,
+    }),
+  );
+  notifyAfterAnswer(context, change);
+}
+
+async function cancel(call: ConnectCall, [uuid = '']: readonly string[]): Promise<void> {
+  if (rejectedByRules(call, CANCEL_RULES)) return;
+  const note = dataGet(call.input, 'note');
+  const reservation = call.context.store.cancel(
+    uuid,
+    typeof note === 'string' ? note : undefined,
+    new Date(),
+  );
+  respond(
+    call.request,
+    success(200, 'Reservation Cancelled Successfully', {
+      reservationUuid: reservation.reservationUuid,
+      status: statusWord(reservation.status, call.context.quirks(), 'details'),
+    }),
+  );
+}
+
+/** The answer goes out first; the callback follows, bounded by the callback timeout. */
+function notifyAfterAnswer(context: SandboxContext, change: StatusChange): void {
+  void context.callbacks.notify(change);
+}
+
+function detailsOf(reservation: SandboxReservation, context: SandboxContext) {
+  const quirks = context.quirks();
+  return {
+    reservationUuid: reservation.reservationUuid,
+    status: statusWord(reservation.status, quirks, 'details'),
+    isPaid: reservation.isPaid,
+    productList: reservation.products,
+    grandTotal: reservation.grandTotal,
+    chargeValidity: reservation.chargeValidity,
+    paymentDetails: {
+      reservedAt: reservation.reservedAt ?? null,
+      reservedAmount: reservation.reservedAmount,
+      capturedAmount: reservation.capturedAmount,
+      chargedAmount: reservation.chargedAmount,
+      amountRefunded: { fromCaptured: 0, fromCharge: 0 },
+    },
+    paymentHistory: reservation.history.map((entry) => ({
+      status: statusWord(entry.status, quirks, 'details'),
+      amount: entry.amount,
+      createdAt: entry.at,
+      ...(entry.reference === undefined ? {} : { reference: entry.reference }),
+      ...(entry.paymentMethod === undefined ? {} : { paymentMethod: entry.paymentMethod }),
+    })),
+  };
+}
+
+function unknownProductIds(input: unknown, reservation: SandboxReservation): FieldErrors {
+  const known = new Set(reservation.products.map((product) => String(product.id)));
+  const products = dataGet(input, 'products');
+  const errors: FieldErrors = {};
+  for (const key of Object.keys(products ?? {})) {
+    if (!known.has(String(dataGet(products, `${key}.id`)))) {
+      errors[`products.${key}.id`] = [`The selected products.${key}.id is invalid.`];
+    }
+  }
+  return errors;
+}
+
+function rejectedByRules(call: ConnectCall, rules: RuleSet): boolean {
+  const errors = validate(call.input, rules, Math.floor(Date.now() / 1000));
+  if (!hasErrors(errors)) return false;
+  rejectPayload(call, errors);
+  return true;
+}
+
+function rejectPayload(call: ConnectCall, errors: FieldErrors): void {
+  respond(call.request, validationFailed(errors, call.context.quirks().validationErrorStyle));
+}
+
+function hasErrors(errors: FieldErrors): boolean {
+  return Object.keys(errors).length > 0;
+}
+
+function envelopeOf(error: unknown): Envelope {
+  if (error instanceof SandboxReservationNotFoundError) return reservationNotFound();
+  if (error instanceof SandboxRefusalError) return badRequest(error.code, [error.message]);
+  return internalError([error instanceof Error ? error.message : String(error)], new Date());
+}
+
+function respond(request: SandboxRequest, envelope: Envelope): void {
+  sendJson(request.response, envelope.statusCode, envelope.body);
+}

@@ -1,0 +1,246 @@
+import type { CreatePayloadSummary } from './create-payload-summary.ts';
+import type { IdGenerator } from './ids.ts';
+import { SandboxRefusalError, SandboxReservationNotFoundError } from './sandbox-errors.ts';
+import type {
+  CardMethod,
+  SandboxHistoryEntry,
+  SandboxProduct,
+  SandboxReservation,
+  SandboxReservationStatus,
+} from './types.ts';
+
+/** A change Front Payment notifies through the callback URL. */
+export interface StatusChange {
+  readonly reservationUuid: string;
+  readonly status: 'RESERVED' | 'CAPTURED' | 'CHARGED';
+  /** The amount of this change: the reserved total, a (partial) capture, a charge. */
+  readonly amount: number;
+  readonly paymentMethod: CardMethod;
+  readonly at: Date;
+  readonly callbackUrl: string | undefined;
+  /** CAP… or CHA… for captures and charges. */
+  readonly reference?: string;
+}
+
+interface ReservationState {
+  readonly reservationUuid: string;
+  readonly customerUuid: string;
+  status: SandboxReservationStatus;
+  paymentMethod: CardMethod | undefined;
+  reservedAt: Date | undefined;
+  // Money in øre (hundredths), so partial captures add up exactly.
+  reservedCents: number;
+  capturedCents: number;
+  chargedCents: number;
+  readonly summary: CreatePayloadSummary;
+  readonly products: readonly SandboxProduct[];
+  readonly payload: unknown;
+  readonly history: SandboxHistoryEntry[];
+  readonly createdAt: Date;
+}
+
+const PAID_STATUSES: readonly SandboxReservationStatus[] = ['RESERVED', 'CAPTURED', 'CHARGED'];
+
+/**
+ * The reservations and their state machine:
+ * SENT -> RESERVED (pay) | DECLINED (decline, paying again is allowed) | CANCELLED;
+ * RESERVED/CAPTURED/CHARGED -> CAPTURED (capture, until the reserved amount is used up),
+ * CHARGED (charge, repeatable); RESERVED -> CANCELLED.
+ */
+export class ReservationStore {
+  readonly #reservations = new Map<string, ReservationState>();
+  readonly #ids: IdGenerator;
+  #nextProductId = 101;
+
+  constructor(ids: IdGenerator) {
+    this.#ids = ids;
+  }
+
+  create(summary: CreatePayloadSummary, payload: unknown, now: Date): SandboxReservation {
+    const state: ReservationState = {
+      reservationUuid: this.#ids.next('RES'),
+      customerUuid: this.#ids.next('CSRT'),
+      status: 'SENT',
+      paymentMethod: undefined,
+      reservedAt: undefined,
+      reservedCents: 0,
+      capturedCents: 0,
+      chargedCents: 0,
+      summary,
+      products: summary.products.map((product) => ({ id: this.#nextProductId++, ...product })),
+      payload: structuredClone(payload),
+      history: [{ status: 'SENT', amount: summary.grandTotal, at: now.toISOString() }],
+      createdAt: now,
+    };
+    this.#reservations.set(state.reservationUuid, state);
+    return snapshot(state);
+  }
+
+  find(reservationUuid: string): SandboxReservation | undefined {
+    const state = this.#reservations.get(reservationUuid);
+    return state && snapshot(state);
+  }
+
+  list(): SandboxReservation[] {
+    return [...this.#reservations.values()].map(snapshot);
+  }
+
+  pay(reservationUuid: string, method: CardMethod, now: Date): StatusChange {
+    const state = this.#payable(reservationUuid);
+    state.status = 'RESERVED';
+    state.paymentMethod = method;
+    state.reservedAt = now;
+    state.reservedCents = toCents(state.summary.grandTotal);
+    state.history.push({
+      status: 'RESERVED',
+      amount: state.summary.grandTotal,
+      at: now.toISOString(),
+      paymentMethod: method,
+    });
+    return change(state, 'RESERVED', state.summary.grandTotal, now);
+  }
+
+  decline(reservationUuid: string, now: Date): void {
+    const state = this.#payable(reservationUuid);
+    state.status = 'DECLINED';
+    state.history.push({ status: 'DECLINED', amount: 0, at: now.toISOString() });
+  }
+
+  capture(reservationUuid: string, amount: number, now: Date): StatusChange {
+    const state = this.#paid(reservationUuid);
+    const cents = positiveCents(amount, 'invalidCaptureAmount');
+    const remaining = state.reservedCents - state.capturedCents;
+    if (cents > remaining) {
+      throw new SandboxRefusalError(
+        'captureAmountExceedsReservedAmount',
+        `The capture amount ${amount} exceeds the remaining reserved amount ${remaining / 100}.`,
+      );
+    }
+    state.capturedCents += cents;
+    state.status = 'CAPTURED';
+    const reference = this.#ids.next('CAP');
+    state.history.push({ status: 'CAPTURED', amount, at: now.toISOString(), reference });
+    return { ...change(state, 'CAPTURED', amount, now), reference };
+  }
+
+  charge(reservationUuid: string, amount: number, now: Date): StatusChange {
+    const state = this.#paid(reservationUuid);
+    state.chargedCents += positiveCents(amount, 'invalidChargeAmount');
+    state.status = 'CHARGED';
+    const reference = this.#ids.next('CHA');
+    state.history.push({ status: 'CHARGED', amount, at: now.toISOString(), reference });
+    return { ...change(state, 'CHARGED', amount, now), reference };
+  }
+
+  cancel(reservationUuid: string, note: string | undefined, now: Date): SandboxReservation {
+    const state = this.#get(reservationUuid);
+    refuseIfCancelled(state);
+    if (state.status === 'CAPTURED' || state.status === 'CHARGED') {
+      throw new SandboxRefusalError(
+        'reservationCannotBeCancelled',
+        'A captured or charged reservation cannot be cancelled.',
+      );
+    }
+    state.status = 'CANCELLED';
+    state.history.push({
+      status: 'CANCELLED',
+      amount: 0,
+      at: now.toISOString(),
+      ...(note === undefined ? {} : { note }),
+    });
+    return snapshot(state);
+  }
+
+  #get(reservationUuid: string): ReservationState {
+    const state = this.#reservations.get(reservationUuid);
+    if (!state) throw new SandboxReservationNotFoundError(reservationUuid);
+    return state;
+  }
+
+  #payable(reservationUuid: string): ReservationState {
+    const state = this.#get(reservationUuid);
+    refuseIfCancelled(state);
+    if (PAID_STATUSES.includes(state.status)) {
+      throw new SandboxRefusalError('reservationAlreadyPaid', 'The reservation is already paid.');
+    }
+    return state;
+  }
+
+  #paid(reservationUuid: string): ReservationState {
+    const state = this.#get(reservationUuid);
+    refuseIfCancelled(state);
+    if (!PAID_STATUSES.includes(state.status)) {
+      throw new SandboxRefusalError(
+        'reservationNotReserved',
+        'The reservation has not been reserved (paid) yet.',
+      );
+    }
+    return state;
+  }
+}
+
+function refuseIfCancelled(state: ReservationState): void {
+  if (state.status === 'CANCELLED') {
+    throw new SandboxRefusalError(
+      'reservationStatusAlreadyCancelled',
+      'The reservation is already cancelled.',
+    );
+  }
+}
+
+function change(
+  state: ReservationState,
+  status: StatusChange['status'],
+  amount: number,
+  at: Date,
+): StatusChange {
+  return {
+    reservationUuid: state.reservationUuid,
+    status,
+    amount,
+    // Only paid reservations change status this way, so the method is known.
+    paymentMethod: state.paymentMethod ?? state.summary.preselectedMethod,
+    at,
+    callbackUrl: state.summary.callbackUrl,
+  };
+}
+
+function toCents(amount: number): number {
+  return Math.round(amount * 100);
+}
+
+function positiveCents(amount: number, code: string): number {
+  const cents = toCents(amount);
+  if (!Number.isFinite(amount) || cents <= 0) {
+    throw new SandboxRefusalError(code, `The amount must be a positive number, got ${amount}.`);
+  }
+  return cents;
+}
+
+function snapshot(state: ReservationState): SandboxReservation {
+  const { summary } = state;
+  return {
+    reservationUuid: state.reservationUuid,
+    customerUuid: state.customerUuid,
+    status: state.status,
+    isPaid: PAID_STATUSES.includes(state.status),
+    preselectedMethod: summary.preselectedMethod,
+    paymentMethod: state.paymentMethod,
+    products: state.products,
+    subTotal: summary.subTotal,
+    totalTax: summary.totalTax,
+    grandTotal: summary.grandTotal,
+    reservedAt: state.reservedAt?.toISOString(),
+    reservedAmount: state.reservedCents / 100,
+    capturedAmount: state.capturedCents / 100,
+    chargedAmount: state.chargedCents / 100,
+    callbackUrl: summary.callbackUrl,
+    successUrl: summary.successUrl,
+    failureUrl: summary.failureUrl,
+    chargeValidity: summary.chargeValidity,
+    referenceNo: summary.referenceNo,
+    payload: structuredClone(state.payload),
+    history: [...state.history],
+    createdAt: state.createdAt.toISOString(),
+  };
+}
