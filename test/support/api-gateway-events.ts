@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+
+export interface HttpApiRequest {
+  readonly method: string;
+  /** The path without query, e.g. `/callbacks/front-payment`. */
+  readonly path: string;
+  /** Exactly as a client sent it, without `?`; order and encoding are kept. */
+  readonly rawQueryString?: string;
+  /** Any case; API Gateway hands them to Lambda in lower case. */
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+/**
+ * A complete API Gateway HTTP API (payload 2.0) event, shaped like the ones AWS delivers:
+ * lower-case headers, `queryStringParameters` decoded with repeated names joined by commas,
+ * and the route key of the method and path.
+ */
+export function httpApiEvent(request: HttpApiRequest): APIGatewayProxyEventV2 {
+  const now = new Date();
+  const rawQueryString = request.rawQueryString ?? '';
+  const headers = Object.fromEntries(
+    Object.entries(request.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+  );
+  const method = request.method.toUpperCase();
+  const routeKey = `${method} ${request.path}`;
+  const queryStringParameters = queryParametersOf(rawQueryString);
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: request.path,
+    rawQueryString,
+    headers: { host: 'api.local.test', 'x-forwarded-proto': 'https', ...headers },
+    ...(queryStringParameters ? { queryStringParameters } : {}),
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'local',
+      domainName: 'api.local.test',
+      domainPrefix: 'api',
+      http: {
+        method,
+        path: request.path,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: headers['user-agent'] ?? 'test',
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(request.body === undefined ? {} : { body: request.body }),
+    isBase64Encoded: false,
+  };
+}
+
+/** A Lambda context whose remaining time counts down from `timeoutMs`, as in Lambda. */
+export function lambdaContext(timeoutMs = 30_000): Context {
+  const deadline = Date.now() + timeoutMs;
+  const requestId = randomUUID();
+  const unsupported = (name: string) => () => {
+    throw new Error(`context.${name}() is the Node 0.10 callback style; handlers return promises`);
+  };
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: 'local-function',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:eu-north-1:123456789012:function:local-function',
+    memoryLimitInMB: '256',
+    awsRequestId: requestId,
+    logGroupName: '/aws/lambda/local-function',
+    logStreamName: `local/${requestId}`,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: unsupported('done'),
+    fail: unsupported('fail'),
+    succeed: unsupported('succeed'),
+  };
+}
+
+function queryParametersOf(rawQueryString: string): Record<string, string> | undefined {
+  if (!rawQueryString) return undefined;
+  const values: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(rawQueryString)) {
+    values[name] = name in values ? `${values[name]},${value}` : value;
+  }
+  return values;
+}
