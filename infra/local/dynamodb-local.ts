@@ -23,7 +23,10 @@ export async function startDynamoDbLocal(
   const child = spawn({
     port: options.port,
     stdio: 'pipe',
-    ...(options.dataPath ? { path: options.dataPath, sharedDb: true } : {}),
+    // One database whatever the credentials and region: otherwise a client with other dummy
+    // credentials silently sees no tables.
+    sharedDb: true,
+    ...(options.dataPath ? { path: options.dataPath } : {}),
   });
   // Drain stdout so a full pipe never blocks the Java process; keep stderr for error messages.
   child.stdout?.resume();

@@ -68,6 +68,8 @@ export function errorResponseOf(error: unknown): APIGatewayProxyStructuredResult
  * hooks in reverse order, so this one runs first. For Powertools' own idempotency errors it
  * RETURNS the answer, which stops the remaining hooks: Powertools 2.35 would otherwise delete the
  * completed record (other body) or the first call's lock (concurrent duplicate), issue #5675.
+ * The same for a failing idempotency store: there is no record to delete, and Powertools' attempt
+ * to delete it would throw past this answer.
  * For every other error it only sets the answer, so Powertools still deletes the failed attempt's
  * record and a retry with the same key runs again.
  */
@@ -78,7 +80,8 @@ export function httpErrorResponses(): MiddlewareObj {
       logError(request.error, response.statusCode ?? 500);
       if (
         request.error instanceof IdempotencyValidationError ||
-        request.error instanceof IdempotencyAlreadyInProgressError
+        request.error instanceof IdempotencyAlreadyInProgressError ||
+        request.error instanceof IdempotencyPersistenceLayerError
       ) {
         return response;
       }

@@ -305,6 +305,31 @@ describe('when Front Payment fails', () => {
   });
 });
 
+describe('when DynamoDB fails', () => {
+  it.each([
+    ['the idempotency store', { IDEMPOTENCY_TABLE_NAME: 'missing-idempotency-table' }, 503],
+    ['the reservations table', { RESERVATIONS_TABLE_NAME: 'missing-reservations-table' }, 500],
+  ])(
+    'answers a failing %s with a retryable 5xx and never calls Front Payment',
+    async (_, environment, statusCode) => {
+      handler = await coldStart(environment);
+      try {
+        const callsBefore = sandbox.calls.length;
+
+        const response = await post(validReservationRequest(), {
+          'idempotency-key': `db-${statusCode}`,
+        });
+
+        expect(response.statusCode).toBe(statusCode);
+        expect(bodyOf(response).retryable).toBe(true);
+        expect(sandbox.calls.length).toBe(callsBefore);
+      } finally {
+        handler = await coldStart();
+      }
+    },
+  );
+});
+
 describe('Idempotency-Key', () => {
   it('returns the first answer to a retry and calls Front Payment once', async () => {
     const request = validReservationRequest();
