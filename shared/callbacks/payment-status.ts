@@ -1,0 +1,74 @@
+import { SESSION_STATUS_RANK } from '../reservations/reservation-status.ts';
+
+/**
+ * Payment statuses Front Payment reports in callbacks, with the rank that orders them. A status
+ * only replaces a lower-ranked one, so a late callback never moves a reservation backwards.
+ * Ranks leave gaps so a status Front Payment adds later can slot in without renumbering.
+ * - RESERVED: the card amount is held. CAPTURED: (part of) it is taken. CHARGED: the stored card
+ *   is charged after the reservation, possibly more than once.
+ * - INVOICED and PAID come from Front Payment's order flow; INVOICED ranks between RESERVED and
+ *   CAPTURED (a promise to pay, no money moved yet) and PAID ranks highest (settled in full).
+ */
+export const PAYMENT_STATUS_RANKS = {
+  RESERVED: 10,
+  INVOICED: 15,
+  CAPTURED: 20,
+  CHARGED: 30,
+  PAID: 40,
+} as const;
+
+export type PaymentStatus = keyof typeof PAYMENT_STATUS_RANKS;
+export const PAYMENT_STATUSES = Object.keys(PAYMENT_STATUS_RANKS) as readonly PaymentStatus[];
+
+/** Spellings seen in Front Payment's documentation that mean a known status. */
+const SPELLING_FIXES: Readonly<Record<string, PaymentStatus>> = {
+  RESEVRED: 'RESERVED',
+};
+
+/** A callback status read the way we record it, next to what Front Payment actually sent. */
+export interface NormalisedStatus {
+  readonly status: PaymentStatus;
+  readonly rank: number;
+  readonly rawStatus: string;
+}
+
+/**
+ * Reads a callback's `status` case-insensitively and fixes known misspellings. Returns undefined
+ * for a status we do not know, which the caller rejects rather than guess.
+ */
+export function normalisePaymentStatus(rawStatus: string): NormalisedStatus | undefined {
+  const upper = rawStatus.trim().toUpperCase();
+  const status = SPELLING_FIXES[upper] ?? (isPaymentStatus(upper) ? upper : undefined);
+  return status ? { status, rank: PAYMENT_STATUS_RANKS[status], rawStatus } : undefined;
+}
+
+export function isPaymentStatus(value: string): value is PaymentStatus {
+  return Object.hasOwn(PAYMENT_STATUS_RANKS, value);
+}
+
+/** The rank of any reservation status: session statuses (and anything unknown) rank 0. */
+export function rankOfStatus(status: string): number {
+  return isPaymentStatus(status) ? PAYMENT_STATUS_RANKS[status] : SESSION_STATUS_RANK;
+}
+
+/** What a reservation's status becomes when a change arrives. */
+export interface StatusTransition {
+  readonly status: string;
+  readonly statusRank: number;
+  /** False when the change is older news than the current status: history only. */
+  readonly advanced: boolean;
+}
+
+/**
+ * Status only moves forward. An equal rank keeps the current status (a second CAPTURED is a new
+ * capture, not a new state), a lower rank is recorded in history but changes nothing.
+ */
+export function applyTransition(
+  current: { readonly status: string; readonly statusRank: number },
+  incoming: { readonly status: PaymentStatus; readonly rank: number },
+): StatusTransition {
+  if (incoming.rank > current.statusRank) {
+    return { status: incoming.status, statusRank: incoming.rank, advanced: true };
+  }
+  return { status: current.status, statusRank: current.statusRank, advanced: false };
+}

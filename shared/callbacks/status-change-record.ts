@@ -1,0 +1,66 @@
+import type { StatusChangedDetail } from '../events/status-changed-event.ts';
+import type { PENDING_OUTBOX } from '../reservations/table-design.ts';
+import type { PaymentStatus } from './payment-status.ts';
+
+/**
+ * One status change of a reservation, kept as its history (`reservationKeys.statusChange`). It
+ * carries the full event detail, so the event can be published again, identically, until
+ * `outbox` is removed. Front Payment's uuid is stored as `orderUuid`, never as
+ * `frontPaymentUuid`: that attribute is the key of the reservation lookup index.
+ */
+export interface StatusChangeRecord {
+  readonly pk: string;
+  readonly sk: string;
+  readonly itemType: 'STATUS_CHANGE';
+  /** The deduplication key (see `change-id.ts`). */
+  readonly changeId: string;
+  readonly eventId: string;
+  readonly reservationId: string;
+  readonly orderUuid: string;
+  readonly status: PaymentStatus;
+  readonly rawStatus: string;
+  readonly amount: number;
+  readonly paymentMethod: string | null;
+  /** The callback's `createdAt` (epoch seconds) as sent. */
+  readonly createdAt: string;
+  /** The callback's `timestamp` (epoch seconds) of the first delivery we recorded. */
+  readonly callbackTimestamp: string;
+  readonly occurredAt: string;
+  readonly receivedAt: string;
+  readonly previousStatus: string;
+  readonly currentStatus: string;
+  /** False when the change arrived after a later status: recorded as history only. */
+  readonly advanced: boolean;
+  /** The reservation's version this change wrote. */
+  readonly reservationVersion: number;
+  readonly detail: StatusChangedDetail;
+  /** Present while the event waits for EventBridge (sparse `pending-events` index). */
+  readonly outbox?: typeof PENDING_OUTBOX;
+  /** Epoch ms until which one publisher owns the pending event (see `outbox-repository.ts`). */
+  readonly publishLeaseUntil?: number;
+  readonly publishedAt?: string;
+}
+
+/**
+ * A callback whose `orderUuid` matches no reservation (`reservationKeys.unmatchedCallback`).
+ * Kept for an operator for a while, then removed by TTL.
+ */
+export interface UnmatchedCallbackRecord {
+  readonly pk: string;
+  readonly sk: string;
+  readonly itemType: 'UNMATCHED_CALLBACK';
+  readonly changeId: string;
+  readonly orderUuid: string;
+  readonly status: PaymentStatus;
+  readonly rawStatus: string;
+  readonly amount: number;
+  readonly paymentMethod: string | null;
+  readonly createdAt: string;
+  /** The query exactly as received, so an operator can replay it once the reservation exists. */
+  readonly rawQueryString: string;
+  readonly firstReceivedAt: string;
+  readonly lastReceivedAt: string;
+  readonly deliveries: number;
+  /** Epoch seconds; DynamoDB TTL removes the item after it. */
+  readonly expiresAt: number;
+}

@@ -1,0 +1,154 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { changeIdOf, eventIdOf } from '#shared/callbacks/change-id';
+import { createEventPublisher } from '#shared/events/event-publisher';
+import {
+  STATUS_CHANGED_DETAIL_TYPE,
+  type StatusChangedDetail,
+} from '#shared/events/status-changed-event';
+import {
+  type RunningLocalEventBridge,
+  startLocalEventBridge,
+} from '../../infra/local/event-bridge-stand-in.ts';
+import { localAwsClientConfig } from '../../infra/local/local-aws.ts';
+
+let bridge: RunningLocalEventBridge;
+let client: EventBridgeClient;
+
+beforeAll(async () => {
+  bridge = await startLocalEventBridge();
+  // The SDK's own retries are off so each injected request failure reaches the publisher.
+  client = new EventBridgeClient({ ...localAwsClientConfig, endpoint: bridge.url, maxAttempts: 1 });
+});
+afterAll(async () => {
+  client.destroy();
+  await bridge.stop();
+});
+beforeEach(() => bridge.clear());
+
+function publisher(maxAttempts = 4) {
+  return createEventPublisher({
+    client,
+    eventBusName: 'reservations-bus',
+    source: 'test.reservations',
+    maxAttempts,
+    baseDelayMs: 5,
+  });
+}
+
+function details(count: number): StatusChangedDetail[] {
+  return Array.from({ length: count }, (_, n) => {
+    const changeId = changeIdOf({
+      orderUuid: 'RES1',
+      status: 'CAPTURED',
+      amount: String(n + 1),
+      createdAt: '1755764131',
+    });
+    return {
+      schemaVersion: 1,
+      eventId: eventIdOf(changeId),
+      reservationId: 'rsv_1',
+      reservationUuid: 'RES1',
+      status: 'CAPTURED',
+      previousStatus: 'RESERVED',
+      currentStatus: 'CAPTURED',
+      rawStatus: 'Captured',
+      amount: n + 1,
+      paymentMethod: 'Visa',
+      occurredAt: '2025-08-21T08:15:31.000Z',
+      receivedAt: '2025-08-21T08:15:33.000Z',
+    };
+  });
+}
+
+const receivedIds = () =>
+  bridge.events.map((event) => (event.detail as StatusChangedDetail).eventId);
+
+describe('event publisher against the local EventBridge', () => {
+  it('sends each event once with our source, detail type and bus, in batches of at most 10', async () => {
+    // The stand-in refuses requests of more than 10 entries, so 23 arriving proves the batching.
+    const events = details(23);
+
+    const result = await publisher().publish(events);
+
+    expect(result).toEqual({ published: events.map((e) => e.eventId), failed: [] });
+    expect(receivedIds()).toEqual(events.map((e) => e.eventId));
+    expect(bridge.events[0]).toMatchObject({
+      source: 'test.reservations',
+      detailType: STATUS_CHANGED_DETAIL_TYPE,
+      eventBusName: 'reservations-bus',
+      detail: events[0],
+    });
+  });
+
+  it('retries only the entries that failed inside a 200 answer; each arrives once', async () => {
+    const events = details(5);
+    bridge.failNextEntries(2);
+
+    const result = await publisher().publish(events);
+
+    expect(result.failed).toEqual([]);
+    expect(result.published).toEqual(events.map((e) => e.eventId));
+    expect(receivedIds().sort()).toEqual(events.map((e) => e.eventId).sort());
+    // The first two failed, so they come last: sent again after the others were accepted.
+    expect(receivedIds().slice(3).sort()).toEqual(
+      events
+        .slice(0, 2)
+        .map((e) => e.eventId)
+        .sort(),
+    );
+  });
+
+  it('retries whole requests that failed with a 5xx', async () => {
+    const events = details(2);
+    bridge.failNextRequests(2, 500);
+
+    const result = await publisher().publish(events);
+
+    expect(result.published).toEqual(events.map((e) => e.eventId));
+    expect(receivedIds()).toEqual(events.map((e) => e.eventId));
+  });
+
+  it('gives up after a bounded number of tries and reports every event it could not send', async () => {
+    const events = details(3);
+    bridge.failNextEntries(100);
+
+    const result = await publisher(3).publish(events);
+
+    expect(result.published).toEqual([]);
+    expect(result.failed).toEqual(
+      events.map((e) => ({
+        eventId: e.eventId,
+        errorCode: 'InternalFailure',
+        errorMessage: 'Injected entry failure',
+      })),
+    );
+    expect(bridge.events).toHaveLength(0);
+    bridge.clear();
+  });
+
+  it('does not retry a request the service refused as invalid (400)', async () => {
+    const events = details(1);
+    bridge.failNextRequests(1, 400);
+
+    const result = await publisher().publish(events);
+
+    expect(result.failed).toEqual([
+      expect.objectContaining({ eventId: events[0]?.eventId, errorCode: 'ValidationException' }),
+    ]);
+    expect(bridge.events).toHaveLength(0);
+    // Nothing was swallowed: the same event goes through on the next call.
+    expect((await publisher().publish(events)).published).toEqual([events[0]?.eventId]);
+  });
+
+  it('reports an event larger than PutEvents takes without sending it', async () => {
+    const [event] = details(1);
+    if (!event) throw new Error('no event');
+    const huge = { ...event, rawStatus: 'x'.repeat(300 * 1024) };
+
+    const result = await publisher().publish([huge]);
+
+    expect(result.failed).toEqual([expect.objectContaining({ errorCode: 'EntryTooLarge' })]);
+    expect(bridge.events).toHaveLength(0);
+  });
+});

@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { vi } from 'vitest';
+import type { StatusChangeRecord } from '#shared/callbacks/status-change-record';
+import {
+  type ChecksumFormula,
+  computeChecksum,
+  parseRawQuery,
+} from '#shared/front-payment/callback-checksum';
+import type { ReservationRecord } from '#shared/reservations/reservation-record';
+import { SESSION_STATUS_RANK, SESSION_STATUSES } from '#shared/reservations/reservation-status';
+import { reservationKeys } from '#shared/reservations/table-design';
+import { localAwsClientConfig } from '../../infra/local/local-aws.ts';
+import { httpApiEvent, lambdaContext } from './api-gateway-events.ts';
+import type { LocalTables } from './local-tables.ts';
+
+export const CALLBACK_SECRET = 'local-callback-secret';
+export const CALLBACK_PATH = '/callbacks/front-payment';
+
+/** A callback's parameters in the order Front Payment documents them (checksum excluded). */
+export interface CallbackFields {
+  readonly orderUuid: string;
+  readonly status: string;
+  readonly createdAt: string;
+  readonly paymentMethod?: string;
+  readonly amount: string;
+  readonly timestamp: string;
+}
+
+/** The raw query Front Payment would send: values URL-encoded, then the checksum it computes. */
+export function signedQuery(
+  fields: CallbackFields | readonly (readonly [string, string])[],
+  secret = CALLBACK_SECRET,
+  formula: ChecksumFormula = 'all-parameters',
+): string {
+  const pairs = Array.isArray(fields)
+    ? (fields as readonly (readonly [string, string])[])
+    : Object.entries(fields as CallbackFields).filter(
+        (pair): pair is [string, string] => pair[1] !== undefined,
+      );
+  const raw = pairs
+    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
+    .join('&');
+  return `${raw}&checksum=${computeChecksum(parseRawQuery(raw), secret, formula)}`;
+}
+
+/** Epoch seconds now, as Front Payment writes them. */
+export function epochSeconds(at = new Date()): string {
+  return String(Math.floor(at.getTime() / 1000));
+}
+
+export function callbackFields(
+  orderUuid: string,
+  status: string,
+  overrides: Partial<CallbackFields> = {},
+): CallbackFields {
+  const now = epochSeconds();
+  return {
+    orderUuid,
+    status,
+    createdAt: now,
+    paymentMethod: 'Visa',
+    amount: '1000',
+    timestamp: now,
+    ...overrides,
+  };
+}
+
+export function callbackEvent(rawQueryString: string): APIGatewayProxyEventV2 {
+  return httpApiEvent({ method: 'GET', path: CALLBACK_PATH, rawQueryString });
+}
+
+export interface SeededReservation {
+  readonly reservationId: string;
+  readonly frontPaymentUuid: string;
+}
+
+/** A reservation as create-session leaves it: SESSION_CREATED, Front Payment's uuid set. */
+export async function seedReservation(
+  tables: LocalTables,
+  overrides: Partial<ReservationRecord> = {},
+): Promise<SeededReservation> {
+  const reservationId = overrides.reservationId ?? `rsv_${randomUUID()}`;
+  const frontPaymentUuid =
+    overrides.frontPaymentUuid ?? `RES${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+  const at = new Date().toISOString();
+  const item: ReservationRecord = {
+    ...reservationKeys.reservation(reservationId),
+    reservationId,
+    frontPaymentUuid,
+    customerUuid: 'CSRT3463048878',
+    paymentUrl: 'https://checkout.example.test/session',
+    status: SESSION_STATUSES.sessionCreated,
+    statusRank: SESSION_STATUS_RANK,
+    version: 2,
+    amounts: { subTotal: 1000, totalTax: 0, grandTotal: 1000 },
+    preferredPaymentMethod: 'visa',
+    createdAt: at,
+    updatedAt: at,
+    ...overrides,
+  };
+  await tables.documents.send(new PutCommand({ TableName: tables.names.reservations, Item: item }));
+  return { reservationId, frontPaymentUuid };
+}
+
+export async function readReservation(
+  tables: LocalTables,
+  reservationId: string,
+): Promise<ReservationRecord & { lastChangeAt?: string }> {
+  const { Item } = await tables.documents.send(
+    new GetCommand({
+      TableName: tables.names.reservations,
+      Key: reservationKeys.reservation(reservationId),
+      ConsistentRead: true,
+    }),
+  );
+  if (!Item) throw new Error(`reservation ${reservationId} is missing`);
+  return Item as ReservationRecord;
+}
+
+/** The reservation's status history, in version order. */
+export async function readStatusChanges(
+  tables: LocalTables,
+  reservationId: string,
+): Promise<StatusChangeRecord[]> {
+  const { pk, sk } = reservationKeys.statusChange(reservationId, '');
+  const { Items = [] } = await tables.documents.send(
+    new QueryCommand({
+      TableName: tables.names.reservations,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': sk },
+      ConsistentRead: true,
+    }),
+  );
+  return (Items as StatusChangeRecord[]).sort(
+    (a, b) => a.reservationVersion - b.reservationVersion,
+  );
+}
+
+export interface CallbackHandlerEnvironment {
+  readonly tables: LocalTables;
+  readonly eventBridgeUrl: string;
+  readonly dynamoDbEndpoint?: string;
+  readonly eventBusName?: string;
+  readonly extra?: Readonly<Record<string, string>>;
+}
+
+export type HttpHandler = (
+  event: APIGatewayProxyEventV2,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/**
+ * Sets the environment the callback Lambda reads at cold start, then imports a fresh copy of it
+ * (new module instances, new clients), as a new Lambda container would.
+ */
+export async function loadCallbackHandler(
+  options: CallbackHandlerEnvironment,
+): Promise<HttpHandler> {
+  setLambdaEnvironment(options);
+  vi.resetModules();
+  const module = await import('../../functions/callback/handler.ts');
+  return (event) =>
+    module.handler(event, lambdaContext()) as Promise<APIGatewayProxyStructuredResultV2>;
+}
+
+/** Replaces the Lambda's variables; optional ones not in `extra` are removed. */
+export function setLambdaEnvironment(options: CallbackHandlerEnvironment): void {
+  const optional = [
+    'FRONT_PAYMENT_CALLBACK_SECRET',
+    'CALLBACK_MAX_AGE_SECONDS',
+    'CALLBACK_CHECKSUM_FORMULA',
+    'CONFIRM_STATUS_WITH_FRONT_PAYMENT',
+    'FRONT_PAYMENT_BASE_URL',
+    'FRONT_PAYMENT_TOKEN',
+    'FRONT_PAYMENT_TIMEOUT_MS',
+    'EVENT_SOURCE',
+  ];
+  for (const name of optional) delete process.env[name];
+  Object.assign(process.env, {
+    AWS_REGION: localAwsClientConfig.region,
+    AWS_ACCESS_KEY_ID: localAwsClientConfig.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: localAwsClientConfig.credentials.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: options.dynamoDbEndpoint ?? options.tables.endpoint,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: options.eventBridgeUrl,
+    RESERVATIONS_TABLE_NAME: options.tables.names.reservations,
+    EVENT_BUS_NAME: options.eventBusName ?? 'reservations-bus',
+    POWERTOOLS_SERVICE_NAME: 'callback-test',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    FRONT_PAYMENT_CALLBACK_SECRET: CALLBACK_SECRET,
+    ...options.extra,
+  });
+}

@@ -1,0 +1,81 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as v from 'valibot';
+import { describe, expect, it } from 'vitest';
+import { PAYMENT_STATUSES } from '#shared/callbacks/payment-status';
+import {
+  type StatusChangedDetail,
+  StatusChangedDetailSchema,
+  statusChangedDetailJsonSchema,
+} from '#shared/events/status-changed-event';
+
+const detail: StatusChangedDetail = {
+  schemaVersion: 1,
+  eventId: '43b4cf24-5049-8f64-924f-9c7e0ed77b40',
+  reservationId: 'rsv_01',
+  reservationUuid: 'RES4161996022',
+  status: 'CAPTURED',
+  previousStatus: 'RESERVED',
+  currentStatus: 'CAPTURED',
+  rawStatus: 'Captured',
+  amount: 250.5,
+  paymentMethod: 'Visa',
+  occurredAt: '2025-08-21T08:15:31.000Z',
+  receivedAt: '2025-08-21T08:15:33.120Z',
+};
+
+describe('StatusChangedDetailSchema', () => {
+  it('accepts a complete detail', () => {
+    expect(v.parse(StatusChangedDetailSchema, detail)).toEqual(detail);
+  });
+
+  it('accepts a null payment method', () => {
+    expect(v.is(StatusChangedDetailSchema, { ...detail, paymentMethod: null })).toBe(true);
+  });
+
+  it.each([
+    ['eventId', 'not-a-uuid'],
+    ['status', 'Captured'],
+    ['amount', '250.50'],
+    ['occurredAt', '1755764131'],
+  ])('refuses a wrong %s', (field, value) => {
+    expect(v.is(StatusChangedDetailSchema, { ...detail, [field]: value })).toBe(false);
+  });
+});
+
+describe('statusChangedDetailJsonSchema', () => {
+  it('is generated from the valibot schema: same required fields and statuses', () => {
+    const schema = statusChangedDetailJsonSchema as {
+      required: string[];
+      properties: Record<string, { enum?: string[]; type?: string; format?: string }>;
+    };
+
+    expect([...schema.required].sort()).toEqual(Object.keys(detail).sort());
+    expect(schema.properties.status?.enum).toEqual([...PAYMENT_STATUSES]);
+    expect(schema.properties.amount?.type).toBe('number');
+    expect(schema.properties.eventId?.format).toBe('uuid');
+    expect(schema.properties.occurredAt?.format).toBe('date-time');
+  });
+});
+
+describe('the documented JSON Schema', () => {
+  const MARKER = '<!-- status-changed-detail-json-schema -->';
+  const documents = ['../../README.md', '../../docs/events.md']
+    .map((path) => new URL(path, import.meta.url))
+    .filter((url) => existsSync(url))
+    .map((url) => ({ path: url.pathname, text: readFileSync(url, 'utf8') }))
+    .filter((document) => document.text.includes(MARKER));
+
+  it('is in the README or docs/events.md', () => {
+    expect(documents.length).toBeGreaterThan(0);
+  });
+
+  it.each(documents.map((document) => [document.path, document.text]))(
+    'matches the generated schema in %s',
+    (_path, text) => {
+      const afterMarker = text.slice(text.indexOf(MARKER));
+      const block = /```json\n([\s\S]*?)\n```/.exec(afterMarker)?.[1] ?? '';
+
+      expect(JSON.parse(block)).toEqual(statusChangedDetailJsonSchema);
+    },
+  );
+});
