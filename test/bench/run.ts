@@ -1,0 +1,18 @@
+/**
+ * `npm run bench`: cold start, memory, bundle size and per-request cost of our functions, each
+ * reported as a ratio against a baseline measured in the same run on the same machine. These
+ * machines are shared and noisy: absolute numbers move from run to run, ratios much less.
+ * BENCH_COLD_STARTS and BENCH_REQUESTS set the sample counts.
+ */
+import { benchColdStarts } from './cold-start.ts';
+import { benchMicro } from './micro.ts';
+import { benchRequests } from './requests.ts';
+
+const coldStarts = Number(process.env.BENCH_COLD_STARTS ?? 15);
+const requests = Number(process.env.BENCH_REQUESTS ?? 200);
+
+console.log(`Node ${process.version}, ${new Date().toISOString()}\n`);
+benchMicro();
+await benchColdStarts(coldStarts);
+await benchRequests(requests);
+console.log('\nA ratio above 1 means ours costs more than its baseline.');
