@@ -1,4 +1,5 @@
 import type { EventPublisher, PublishFailure } from '#shared/events/event-publisher';
+import { logStatusEventNotPublished } from '#shared/events/outbox-log';
 import type { OutboxRepository, PendingEvent } from '#shared/events/outbox-repository';
 import { publishOutbox } from '#shared/events/publish-outbox';
 import type { StructuredLog } from '#shared/events/structured-log';
@@ -60,10 +61,15 @@ export async function publishPendingEvents(
     claimed,
   );
   for (const failure of result.failed) {
-    dependencies.log.error('Pending status event still not published', {
-      eventId: failure.eventId,
-      errorCode: failure.errorCode,
-    });
+    const event = claimed.find((pending) => pending.detail.eventId === failure.eventId);
+    if (event) {
+      logStatusEventNotPublished(
+        dependencies.log,
+        event.detail,
+        { errorCode: failure.errorCode },
+        now,
+      );
+    }
   }
   if (keys.length > 0) {
     dependencies.log.info('Published pending status events', {

@@ -1,5 +1,6 @@
 import type { FieldError } from '../errors.ts';
 import type { EventPublisher } from '../events/event-publisher.ts';
+import { logStatusEventNotPublished } from '../events/outbox-log.ts';
 import type { OutboxRepository, PendingEvent } from '../events/outbox-repository.ts';
 import { publishOutbox } from '../events/publish-outbox.ts';
 import type { StructuredLog } from '../events/structured-log.ts';
@@ -184,10 +185,12 @@ async function publishRecorded(
     if (!pending) return false;
     const result = await publishOutbox(dependencies, [pending]);
     for (const failure of result.failed) {
-      dependencies.log.error('Status event not published; it stays in the outbox', {
-        eventId: failure.eventId,
-        errorCode: failure.errorCode,
-      });
+      logStatusEventNotPublished(
+        dependencies.log,
+        record.detail,
+        { errorCode: failure.errorCode },
+        now,
+      );
     }
     for (const eventId of result.unmarked) {
       dependencies.log.warn('Status event published but still marked pending; it may repeat', {
@@ -196,10 +199,8 @@ async function publishRecorded(
     }
     return result.published.includes(record.eventId);
   } catch (error) {
-    dependencies.log.error('Publishing a recorded status event failed; it stays in the outbox', {
-      eventId: record.eventId,
-      errorName: error instanceof Error ? error.name : 'UnknownError',
-    });
+    const errorName = error instanceof Error ? error.name : 'UnknownError';
+    logStatusEventNotPublished(dependencies.log, record.detail, { errorName }, now);
     return false;
   }
 }

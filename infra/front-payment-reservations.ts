@@ -1,0 +1,599 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import {
+  DEFAULT_EVENT_SOURCE,
+  STATUS_CHANGED_DETAIL_TYPE,
+} from '#shared/events/status-changed-event';
+import type { ChecksumFormula } from '#shared/front-payment/callback-checksum';
+import { idempotencyTableDesign, reservationsTableDesign } from '#shared/reservations/table-design';
+import { StatusEventSchema } from './event-schema.ts';
+import { HouseFunction } from './house-function.ts';
+import { ReservationsOperations } from './operations.ts';
+
+/** Front Payment's demo environment; production is `https://apigo.frontpayment.no`. */
+export const FRONT_PAYMENT_DEMO_URL = 'https://demo-api.frontpayment.no';
+/** Stages treated as production unless `production` says otherwise. */
+export const PRODUCTION_STAGES: readonly string[] = ['prod', 'production'];
+export const CREATE_RESERVATION_ROUTE = '/reservations';
+export const CALLBACK_ROUTE = '/callbacks/front-payment';
+
+/**
+ * Timeouts. API Gateway gives an integration 30 s at most; create-session must answer before it,
+ * so its budget is Front Payment's 10 s, a retry-free margin for DynamoDB and Secrets Manager, and
+ * cold start.
+ */
+export const FRONT_PAYMENT_TIMEOUT = Duration.seconds(10);
+export const CREATE_SESSION_TIMEOUT = Duration.seconds(25);
+export const CALLBACK_TIMEOUT = Duration.seconds(10);
+/**
+ * With confirm-with-Front-Payment on, the callback also asks Front Payment, with a shorter timeout
+ * than create-session's because Front Payment waits for our answer meanwhile.
+ */
+export const CALLBACK_FRONT_PAYMENT_TIMEOUT = Duration.seconds(5);
+export const CALLBACK_CONFIRMING_TIMEOUT = Duration.seconds(15);
+/** Below the one-minute schedule, so two sweeps rarely overlap. */
+export const PUBLISH_PENDING_TIMEOUT = Duration.seconds(50);
+export const PUBLISH_PENDING_SCHEDULE = Duration.minutes(1);
+
+export const DEFAULT_THROTTLE: apigwv2.ThrottleSettings = { rateLimit: 50, burstLimit: 100 };
+export const DEFAULT_MEMORY_SIZE = 512;
+export const DEFAULT_ARCHIVE_RETENTION = Duration.days(365);
+
+const functionsDirectory = fileURLToPath(new URL('../functions/', import.meta.url));
+const entry = (name: string) => `${functionsDirectory}${name}/handler.ts`;
+
+/** Who may call `POST /reservations`. */
+export type ReservationsAuthorization =
+  | {
+      /** Callers sign requests with SigV4 and need `execute-api:Invoke` (see `grantCreateReservation`). */
+      readonly mode: 'iam';
+    }
+  | {
+      /** Callers send a JWT bearer token from an OIDC issuer (Cognito, Auth0, Entra ID…). */
+      readonly mode: 'jwt';
+      /** Issuer URL (`iss`), e.g. `https://cognito-idp.eu-north-1.amazonaws.com/<pool-id>`. */
+      readonly issuer: string;
+      /** Accepted audiences (`aud`, or `client_id` for Cognito access tokens). */
+      readonly audience: readonly string[];
+      /**
+       * OAuth scopes the token must carry (any one of them).
+       * @default - no scope required
+       */
+      readonly scopes?: readonly string[];
+    };
+
+export interface FrontPaymentReservationsProps {
+  /**
+   * Deployment stage, e.g. `dev`, `test`, `prod`. Decides removal policies and default log
+   * retention through `production`.
+   * @default 'dev'
+   */
+  readonly stage?: string;
+  /**
+   * Whether this is a production deployment: tables, secrets and logs are RETAINed and the tables
+   * get deletion protection.
+   * @default - true when `stage` is `prod` or `production`
+   */
+  readonly production?: boolean;
+  /**
+   * Front Payment API base URL.
+   * @default 'https://demo-api.frontpayment.no' (demo; production is 'https://apigo.frontpayment.no')
+   */
+  readonly frontPaymentBaseUrl?: string;
+  /**
+   * Event bus that receives `Reservation Status Changed` events.
+   * @default - a new event bus
+   */
+  readonly eventBus?: events.IEventBus;
+  /**
+   * `source` of the status events.
+   * @default 'frontpayment.reservations'
+   */
+  readonly eventSource?: string;
+  /**
+   * Tax rates (percent) a product line may carry.
+   * @default - the handler's default, 0, 12, 15 and 25 (Norwegian VAT rates)
+   */
+  readonly allowedTaxRates?: readonly number[];
+  /**
+   * How Front Payment computes the callback checksum (its documentation changed over time).
+   * @default 'all-parameters'
+   */
+  readonly callbackChecksumFormula?: ChecksumFormula;
+  /**
+   * Oldest callback `timestamp` accepted.
+   * @default - the callback handler's default
+   */
+  readonly callbackMaxAge?: Duration;
+  /**
+   * Ask Front Payment for the reservation's status before accepting a callback (as its docs
+   * recommend). The callback function then also reads the bearer token.
+   * @default false
+   */
+  readonly confirmStatusWithFrontPayment?: boolean;
+  /**
+   * Secret holding the Front Payment bearer token (a plain string). Import an existing one with
+   * `secretsmanager.Secret.fromSecretCompleteArn()`.
+   * @default - a new secret, created empty: put the token with `aws secretsmanager put-secret-value`
+   */
+  readonly frontPaymentTokenSecret?: secretsmanager.ISecret;
+  /**
+   * Secret holding the callback secret key Front Payment signs callbacks with (a plain string).
+   * @default - a new secret, created empty: put the key with `aws secretsmanager put-secret-value`
+   */
+  readonly callbackSecret?: secretsmanager.ISecret;
+  /**
+   * Authorization of `POST /reservations`. `GET /callbacks/front-payment` is always public and
+   * verified by its checksum.
+   * @default { mode: 'iam' }
+   */
+  readonly authorization?: ReservationsAuthorization;
+  /**
+   * Steady-state and burst request limits of the API's default stage.
+   * @default { rateLimit: 50, burstLimit: 100 }
+   */
+  readonly throttle?: apigwv2.ThrottleSettings;
+  /**
+   * Retention of every log group (functions and API access logs).
+   * @default - three months in production, two weeks otherwise
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Memory of each function in MB.
+   * @default 512
+   */
+  readonly memorySize?: number;
+  /**
+   * `POWERTOOLS_LOG_LEVEL` of the functions.
+   * @default 'INFO'
+   */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /**
+   * How long the event archive keeps status events for replay.
+   * @default Duration.days(365)
+   */
+  readonly archiveRetention?: Duration;
+  /**
+   * Topic that receives alarm notifications.
+   * @default - a new topic
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Email address subscribed to the alarm topic.
+   * @default - no subscription
+   */
+  readonly alarmEmail?: string;
+}
+
+/** Options of `onStatus`. */
+export interface OnStatusOptions {
+  /**
+   * Construct id of the rule (unique within this construct).
+   * @default - derived from the statuses
+   */
+  readonly id?: string;
+  /**
+   * Description of the rule.
+   * @default - names the statuses
+   */
+  readonly description?: string;
+  /**
+   * Physical name of the rule.
+   * @default - generated
+   */
+  readonly ruleName?: string;
+}
+
+/** The secrets the functions read. */
+export interface FrontPaymentSecrets {
+  /** Front Payment bearer token: create-session (and callback when it confirms statuses). */
+  readonly frontPaymentToken: secretsmanager.ISecret;
+  /** Callback secret key: callback only. */
+  readonly callbackSecret: secretsmanager.ISecret;
+}
+
+/**
+ * Front Payment (FrontGo) reservations on AWS: `POST /reservations` creates a checkout session,
+ * `GET /callbacks/front-payment` takes Front Payment's signed status callbacks, and every status
+ * change becomes a `Reservation Status Changed` event on EventBridge (through a DynamoDB outbox,
+ * swept every minute).
+ */
+export class FrontPaymentReservations extends Construct {
+  /** The deployment stage. */
+  readonly stage: string;
+  /** Whether stateful resources are retained and protected. */
+  readonly production: boolean;
+  /** The HTTP API with `POST /reservations` and `GET /callbacks/front-payment`. */
+  readonly httpApi: apigwv2.HttpApi;
+  /** Its `$default` stage (throttling, access logs). */
+  readonly httpStage: apigwv2.HttpStage;
+  /** Base URL of the API (ends with `/`). */
+  readonly apiUrl: string;
+  /** Reservations, their status changes and the outbox of status events. */
+  readonly table: dynamodb.Table;
+  /** Powertools idempotency records of `POST /reservations`. */
+  readonly idempotencyTable: dynamodb.Table;
+  /** The bus status events are published on. */
+  readonly eventBus: events.IEventBus;
+  /** `source` of the status events. */
+  readonly eventSource: string;
+  /** Archive of our events on the bus, for replay. */
+  readonly archive: events.Archive;
+  /** Schema Registry entry of the status event. */
+  readonly eventSchema: StatusEventSchema;
+  /** `POST /reservations`. */
+  readonly createSessionFunction: lambda.IFunction;
+  /** `GET /callbacks/front-payment`. */
+  readonly callbackFunction: lambda.IFunction;
+  /** The outbox sweeper, run every minute. */
+  readonly publishPendingFunction: lambda.IFunction;
+  /** The Front Payment token and callback secret (created empty, or the caller's). */
+  readonly secrets: FrontPaymentSecrets;
+  /** API access logs (JSON, no query strings). */
+  readonly accessLogGroup: logs.LogGroup;
+  /** Alarms, their topic and the dashboard. */
+  readonly operations: ReservationsOperations;
+  private statusRuleCount = 0;
+
+  constructor(scope: Construct, id: string, props: FrontPaymentReservationsProps = {}) {
+    super(scope, id);
+    this.stage = props.stage ?? 'dev';
+    this.production = props.production ?? PRODUCTION_STAGES.includes(this.stage);
+    this.eventSource = props.eventSource ?? DEFAULT_EVENT_SOURCE;
+    const removalPolicy = this.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const logRetention =
+      props.logRetention ??
+      (this.production ? logs.RetentionDays.THREE_MONTHS : logs.RetentionDays.TWO_WEEKS);
+    const frontPaymentBaseUrl = props.frontPaymentBaseUrl ?? FRONT_PAYMENT_DEMO_URL;
+    const confirmStatus = props.confirmStatusWithFrontPayment ?? false;
+
+    // Stateful resources first: tables, bus, secrets.
+    this.table = this.createReservationsTable();
+    this.idempotencyTable = this.createIdempotencyTable();
+    this.eventBus = props.eventBus ?? (new events.EventBus(this, 'event-bus') as events.IEventBus);
+    this.archive = new events.Archive(this, 'event-archive', {
+      sourceEventBus: this.eventBus,
+      description: `Status events of ${this.eventSource}, kept for replay`,
+      eventPattern: { source: [this.eventSource] },
+      retention: props.archiveRetention ?? DEFAULT_ARCHIVE_RETENTION,
+    });
+    this.eventSchema = new StatusEventSchema(this, 'event-schema', {
+      eventSource: this.eventSource,
+    });
+    this.secrets = {
+      frontPaymentToken:
+        props.frontPaymentTokenSecret ??
+        (this.createEmptySecret(
+          'front-payment-token',
+          'Front Payment bearer token (issued by Front Payment)',
+          removalPolicy,
+        ) as secretsmanager.ISecret),
+      callbackSecret:
+        props.callbackSecret ??
+        (this.createEmptySecret(
+          'callback-secret',
+          'Front Payment callback secret key (issued by Front Payment)',
+          removalPolicy,
+        ) as secretsmanager.ISecret),
+    };
+
+    // The API comes before the functions: create-session needs its URL, and only the routes
+    // (not the API itself) depend on the functions, so there is no cycle.
+    this.accessLogGroup = new logs.LogGroup(this, 'api-access-logs', {
+      retention: logRetention,
+      removalPolicy,
+    });
+    this.httpApi = new apigwv2.HttpApi(this, 'http-api', {
+      description: `Front Payment reservations (${this.stage})`,
+      // Our own default stage below, because only a stage created explicitly takes access logs.
+      createDefaultStage: false,
+    });
+    this.httpStage = new apigwv2.HttpStage(this, 'http-api-stage', {
+      httpApi: this.httpApi,
+      autoDeploy: true,
+      throttle: props.throttle ?? DEFAULT_THROTTLE,
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup),
+        format: ACCESS_LOG_FORMAT,
+      },
+    });
+    this.apiUrl = this.httpStage.url;
+
+    const common = {
+      memorySize: props.memorySize ?? DEFAULT_MEMORY_SIZE,
+      logRetention,
+      removalPolicy,
+      ...(props.logLevel ? { logLevel: props.logLevel } : {}),
+    };
+
+    const createSession = new HouseFunction(this, 'create-session', {
+      ...common,
+      entry: entry('create-session'),
+      description: 'POST /reservations: creates a Front Payment checkout session',
+      serviceName: 'create-session',
+      timeout: CREATE_SESSION_TIMEOUT,
+    })
+      .bindTable('RESERVATIONS_TABLE_NAME', this.table, {
+        tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      })
+      .bindTable('IDEMPOTENCY_TABLE_NAME', this.idempotencyTable, {
+        tableActions: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+        ],
+      })
+      .bindSecret('FRONT_PAYMENT_TOKEN_ARN', this.secrets.frontPaymentToken)
+      .setEnvironment('FRONT_PAYMENT_BASE_URL', frontPaymentBaseUrl)
+      .setEnvironment('FRONT_PAYMENT_TIMEOUT_MS', String(FRONT_PAYMENT_TIMEOUT.toMilliseconds()))
+      // The API endpoint (no trailing slash) depends on the API only, not on a route: no cycle.
+      .setEnvironment('CALLBACK_BASE_URL', this.httpApi.apiEndpoint);
+    if (props.allowedTaxRates) {
+      createSession.setEnvironment('ALLOWED_TAX_RATES', props.allowedTaxRates.join(','));
+    }
+
+    const callback = new HouseFunction(this, 'callback', {
+      ...common,
+      entry: entry('callback'),
+      description: 'GET /callbacks/front-payment: verifies and records Front Payment callbacks',
+      serviceName: 'callback',
+      timeout: confirmStatus ? CALLBACK_CONFIRMING_TIMEOUT : CALLBACK_TIMEOUT,
+    })
+      .bindTable('RESERVATIONS_TABLE_NAME', this.table, {
+        // TransactWriteItems is authorised per item as PutItem / UpdateItem.
+        tableActions: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:Query',
+        ],
+        queryIndexes: [reservationsTableDesign.indexes.byFrontPaymentUuid.name],
+      })
+      .bindSecret('FRONT_PAYMENT_CALLBACK_SECRET_ARN', this.secrets.callbackSecret)
+      .bindEventBus('EVENT_BUS_NAME', this.eventBus)
+      .setEnvironment('EVENT_SOURCE', this.eventSource)
+      .setEnvironment(
+        'CALLBACK_CHECKSUM_FORMULA',
+        props.callbackChecksumFormula ?? 'all-parameters',
+      )
+      .setEnvironment('CONFIRM_STATUS_WITH_FRONT_PAYMENT', String(confirmStatus));
+    if (props.callbackMaxAge) {
+      callback.setEnvironment('CALLBACK_MAX_AGE_SECONDS', String(props.callbackMaxAge.toSeconds()));
+    }
+    if (confirmStatus) {
+      callback
+        .bindSecret('FRONT_PAYMENT_TOKEN_ARN', this.secrets.frontPaymentToken)
+        .setEnvironment('FRONT_PAYMENT_BASE_URL', frontPaymentBaseUrl)
+        .setEnvironment(
+          'FRONT_PAYMENT_TIMEOUT_MS',
+          String(CALLBACK_FRONT_PAYMENT_TIMEOUT.toMilliseconds()),
+        );
+    }
+
+    const publishPending = new HouseFunction(this, 'publish-pending', {
+      ...common,
+      entry: entry('publish-pending'),
+      description: 'Every minute: publishes status events still waiting in the outbox',
+      serviceName: 'publish-pending',
+      timeout: PUBLISH_PENDING_TIMEOUT,
+    })
+      .bindTable('RESERVATIONS_TABLE_NAME', this.table, {
+        tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        queryIndexes: [reservationsTableDesign.indexes.pendingEvents.name],
+      })
+      .bindEventBus('EVENT_BUS_NAME', this.eventBus)
+      .setEnvironment('EVENT_SOURCE', this.eventSource);
+    new events.Rule(this, 'publish-pending-schedule', {
+      description: 'Runs the outbox sweeper every minute',
+      schedule: events.Schedule.rate(PUBLISH_PENDING_SCHEDULE),
+      // The next run a minute later is the retry; a retried stale run would only overlap it.
+      targets: [new targets.LambdaFunction(publishPending.function, { retryAttempts: 0 })],
+    });
+
+    this.createSessionFunction = createSession.function;
+    this.callbackFunction = callback.function;
+    this.publishPendingFunction = publishPending.function;
+
+    this.httpApi.addRoutes({
+      path: CREATE_RESERVATION_ROUTE,
+      methods: [apigwv2.HttpMethod.POST],
+      integration: new HttpLambdaIntegration('create-session-integration', createSession.function),
+      authorizer: reservationsAuthorizer(props.authorization ?? { mode: 'iam' }),
+      ...(props.authorization?.mode === 'jwt' && props.authorization.scopes
+        ? { authorizationScopes: [...props.authorization.scopes] }
+        : {}),
+    });
+    const [callbackRoute] = this.httpApi.addRoutes({
+      path: CALLBACK_ROUTE,
+      methods: [apigwv2.HttpMethod.GET],
+      integration: new HttpLambdaIntegration('callback-integration', callback.function),
+    });
+    Validations.of(callbackRoute ?? this.httpApi).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'Front Payment calls this URL with a plain GET and no credentials; every call is verified ' +
+        'in the function by its SHA-256 checksum over the query with the shared callback secret ' +
+        'and answered 403 when it does not match.',
+    });
+
+    this.operations = new ReservationsOperations(this, 'operations', {
+      functions: [
+        { name: 'create-session', function: createSession.function },
+        { name: 'callback', function: callback.function },
+        { name: 'publish-pending', function: publishPending.function },
+      ],
+      httpApi: this.httpApi as apigwv2.IHttpApi,
+      accessLogGroup: this.accessLogGroup,
+      callbackRouteKey: `GET ${CALLBACK_ROUTE}`,
+      callbackLogGroup: callback.logGroup,
+      publishPendingLogGroup: publishPending.logGroup,
+      ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
+      ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
+    });
+  }
+
+  /**
+   * Subscribes `target` to status events whose `detail.status` is one of `statuses`, e.g.
+   * `onStatus(['CHARGED'], new targets.SqsQueue(queue))`. Returns the rule.
+   */
+  onStatus(
+    statuses: readonly string[],
+    target: events.IRuleTarget,
+    options: OnStatusOptions = {},
+  ): events.Rule {
+    if (statuses.length === 0) {
+      throw new Error('onStatus needs at least one status');
+    }
+    this.statusRuleCount += 1;
+    const id =
+      options.id ??
+      `on-status-${statuses.map((status) => status.toLowerCase()).join('-')}-${this.statusRuleCount}`;
+    return new events.Rule(this, id, {
+      eventBus: this.eventBus,
+      description: options.description ?? `Reservation status ${statuses.join(', ')}`,
+      ...(options.ruleName ? { ruleName: options.ruleName } : {}),
+      eventPattern: {
+        source: [this.eventSource],
+        detailType: [STATUS_CHANGED_DETAIL_TYPE],
+        detail: { status: [...statuses] },
+      },
+      targets: [target],
+    });
+  }
+
+  /**
+   * Allows `grantee` to call `POST /reservations` when authorization is IAM (SigV4 signed
+   * requests), on this one route of this API only.
+   */
+  grantCreateReservation(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['execute-api:Invoke'],
+      resourceArns: [
+        this.httpApi.arnForExecuteApi('POST', CREATE_RESERVATION_ROUTE, this.httpStage.stageName),
+      ],
+    });
+  }
+
+  private createReservationsTable(): dynamodb.Table {
+    const design = reservationsTableDesign;
+    const table = new dynamodb.Table(this, 'reservations-table', {
+      partitionKey: { name: design.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: design.sortKey, type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: design.timeToLiveAttribute,
+      ...statefulTableSettings(this.production),
+    });
+    // KEYS_ONLY as in the local tables: the callback reads the item itself by its key afterwards.
+    table.addGlobalSecondaryIndex({
+      indexName: design.indexes.byFrontPaymentUuid.name,
+      partitionKey: {
+        name: design.indexes.byFrontPaymentUuid.partitionKey,
+        type: dynamodb.AttributeType.STRING,
+      },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
+    table.addGlobalSecondaryIndex({
+      indexName: design.indexes.pendingEvents.name,
+      partitionKey: {
+        name: design.indexes.pendingEvents.partitionKey,
+        type: dynamodb.AttributeType.STRING,
+      },
+      sortKey: { name: design.indexes.pendingEvents.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
+    return table;
+  }
+
+  private createIdempotencyTable(): dynamodb.Table {
+    return new dynamodb.Table(this, 'idempotency-table', {
+      partitionKey: {
+        name: idempotencyTableDesign.partitionKey,
+        type: dynamodb.AttributeType.STRING,
+      },
+      timeToLiveAttribute: idempotencyTableDesign.timeToLiveAttribute,
+      ...statefulTableSettings(this.production),
+    });
+  }
+
+  /**
+   * A secret with no value at all: CloudFormation creates an empty secret when neither
+   * `SecretString` nor `GenerateSecretString` is set. A generated value would be wrong (the token
+   * and the key are issued by Front Payment) and a placeholder would look valid; an empty secret
+   * makes the function fail loudly until the real value is put.
+   */
+  private createEmptySecret(
+    id: string,
+    description: string,
+    removalPolicy: RemovalPolicy,
+  ): secretsmanager.Secret {
+    const secret = new secretsmanager.Secret(this, id, { description, removalPolicy });
+    (secret.node.defaultChild as secretsmanager.CfnSecret).addPropertyDeletionOverride(
+      'GenerateSecretString',
+    );
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The value is issued by Front Payment and can only be changed by Front Payment; no rotation ' +
+        'Lambda can create a new one. Replace it with put-secret-value when Front Payment issues a new one.',
+    });
+    return secret;
+  }
+}
+
+/**
+ * Access log line (JSON). No query string and no request or response body: the callback's query
+ * carries the checksum, amounts and payment method, and the bodies carry customer data.
+ * `$context.path` is the path without its query.
+ */
+export const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  sourceIp: '$context.identity.sourceIp',
+  httpMethod: '$context.httpMethod',
+  routeKey: '$context.routeKey',
+  path: '$context.path',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  errorMessage: '$context.error.message',
+  authorizerError: '$context.authorizer.error',
+} as const;
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS));
+
+function statefulTableSettings(production: boolean) {
+  return {
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    // The key lives in the account's KMS (aws/dynamodb) and shows in CloudTrail; no key to manage.
+    encryption: dynamodb.TableEncryption.AWS_MANAGED,
+    deletionProtection: production,
+    removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+  };
+}
+
+function reservationsAuthorizer(
+  authorization: ReservationsAuthorization,
+): apigwv2.IHttpRouteAuthorizer {
+  if (authorization.mode === 'iam') return new HttpIamAuthorizer();
+  return new HttpJwtAuthorizer('jwt-authorizer', authorization.issuer, {
+    jwtAudience: [...authorization.audience],
+  });
+}

@@ -1,0 +1,181 @@
+import { type Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+
+/** The Lambda runtime every function uses; the bundle targets the same Node version. */
+export const HOUSE_RUNTIME = lambda.Runtime.NODEJS_22_X;
+const BUNDLE_TARGET = 'node22';
+/** Name of the function every handler entry file exports. */
+export const HANDLER_EXPORT = 'handler';
+
+export interface HouseFunctionProps {
+  /** Absolute path of the handler entry file (it exports `handler`). */
+  readonly entry: string;
+  /** What the function does, shown in the Lambda console. */
+  readonly description: string;
+  /** `POWERTOOLS_SERVICE_NAME`: the `service` key of every log line. */
+  readonly serviceName: string;
+  /** Maximum run time of one invocation. */
+  readonly timeout: Duration;
+  /** Memory in MB; CPU is allocated in proportion. */
+  readonly memorySize: number;
+  /** How long the function's log group keeps its logs. */
+  readonly logRetention: logs.RetentionDays;
+  /** What happens to the log group when the stack deletes it. */
+  readonly removalPolicy: RemovalPolicy;
+  /**
+   * `POWERTOOLS_LOG_LEVEL`.
+   * @default 'INFO'
+   */
+  readonly logLevel?: string;
+}
+
+/** What a function may do with a table: actions on the table, `Query` on named indexes. */
+export interface TableAccess {
+  /** Item actions on the table itself, e.g. `dynamodb:GetItem`. */
+  readonly tableActions: readonly string[];
+  /**
+   * Indexes the function queries; each gets `dynamodb:Query` on its own ARN only.
+   * @default - no index
+   */
+  readonly queryIndexes?: readonly string[];
+}
+
+// What the bind methods use of each resource. Narrow on purpose: CDK's concrete classes do not
+// satisfy their own interfaces under `exactOptionalPropertyTypes`.
+type TableRef = Pick<ITable, 'tableName' | 'tableArn'>;
+type SecretRef = Pick<ISecret, 'secretArn' | 'grantRead'>;
+type EventBusRef = Pick<IEventBus, 'eventBusName' | 'grantPutEventsTo'>;
+
+/**
+ * The one way this product builds a Lambda function: Node 22 on ARM64, ESM bundle with the AWS SDK
+ * inside, source maps, X-Ray, its own log group with retention and its own role. The `bind…`
+ * methods set an environment variable and the matching least-privilege grant together, so one is
+ * never added without the other.
+ */
+export class HouseFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: logs.LogGroup;
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: HouseFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, 'log-group', {
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+
+    // Our own role instead of the default one: the managed AWSLambdaBasicExecutionRole would let
+    // the function create log groups and write to any of them; this role writes to its own only.
+    this.role = new iam.Role(this, 'role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs ${props.serviceName}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'function', {
+      entry: props.entry,
+      handler: HANDLER_EXPORT,
+      description: props.description,
+      runtime: HOUSE_RUNTIME,
+      // Graviton: about 20 % cheaper per GB-second than x86 and as fast for this I/O-bound code.
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: {
+        // Stack traces point at the TypeScript sources instead of the minified bundle.
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: BUNDLE_TARGET,
+        minify: true,
+        sourceMap: true,
+        // The map keeps line mappings without a copy of every source file: a smaller asset.
+        sourcesContent: false,
+        // ESM builds of the AWS SDK v3 need the `module` entry points; with the default (`main`
+        // first) esbuild picks CommonJS files that `require('node:https')` and the ESM bundle
+        // crashes at import. It also makes the bundle smaller, so no createRequire banner.
+        mainFields: ['module', 'main'],
+        // The AWS SDK is bundled, not taken from the runtime: the versions we test are the versions
+        // that run, and tree-shaken v3 clients load faster at cold start than the runtime's full
+        // copy.
+        externalModules: [],
+      },
+    });
+
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 on purpose: the bundle targets node22 and the code is tested on it; Node 22 is ' +
+        'within its Lambda support window. Runtime and bundle target move together, after the ' +
+        'suite passes on the newer Node.',
+    });
+
+    // The policy exists by now (the log grant and the X-Ray statement created it).
+    const policy = this.role.node.tryFindChild('DefaultPolicy') ?? this.role;
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support ' +
+        'no resource-level permissions; every other statement of this role names its resource.',
+    });
+  }
+
+  /** Adds a plain configuration value (no permission comes with it). */
+  setEnvironment(name: string, value: string): this {
+    this.function.addEnvironment(name, value);
+    return this;
+  }
+
+  /**
+   * Sets `variable` to the table's name and allows exactly `access`. Written as statements rather
+   * than `table.grant()`: on a table with indexes `grant()` adds `<table>/index/*`, and each
+   * function needs one named index at most.
+   */
+  bindTable(variable: string, table: TableRef, access: TableAccess): this {
+    this.function.addEnvironment(variable, table.tableName);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [...access.tableActions],
+        resources: [table.tableArn],
+      }),
+    );
+    const indexes = access.queryIndexes ?? [];
+    if (indexes.length > 0) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: indexes.map((index) => `${table.tableArn}/index/${index}`),
+        }),
+      );
+    }
+    return this;
+  }
+
+  /** Sets `variable` to the secret's ARN and lets this function read that secret only. */
+  bindSecret(variable: string, secret: SecretRef): this {
+    this.function.addEnvironment(variable, secret.secretArn);
+    secret.grantRead(this.role);
+    return this;
+  }
+
+  /** Sets `variable` to the bus name and allows `events:PutEvents` on that bus only. */
+  bindEventBus(variable: string, bus: EventBusRef): this {
+    this.function.addEnvironment(variable, bus.eventBusName);
+    bus.grantPutEventsTo(this.role);
+    return this;
+  }
+}

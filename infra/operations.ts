@@ -1,0 +1,275 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { OUTBOX_AGE_FIELD, STATUS_EVENT_NOT_PUBLISHED } from '#shared/events/outbox-log';
+
+/**
+ * Alarm thresholds, each over one 5-minute period. docs/deploy.md says what each alarm means and
+ * what to do when it fires.
+ */
+export const ALARM_PERIOD = Duration.minutes(5);
+export const ALARM_THRESHOLDS = {
+  /** Invocations that ended in an unhandled error. The handlers answer known failures themselves. */
+  functionErrors: 1,
+  /** Invocations Lambda refused for lack of concurrency. */
+  functionThrottles: 1,
+  /** Status events PutEvents did not take; each one waits in the outbox for the sweeper. */
+  statusEventsNotPublished: 5,
+  /** Age of the oldest status event still waiting in the outbox, in seconds. */
+  outboxAgeSeconds: 600,
+  /** Callbacks answered 403 (bad or missing checksum, too old). */
+  callbackRejections: 10,
+  /** Answers of the HTTP API with a 5xx status. */
+  api5xx: 5,
+} as const;
+
+/** Log messages the handlers write (Powertools JSON, field `message`) that metric filters count. */
+export const LOG_MESSAGES = {
+  /** WARN from the callback and the sweeper: PutEvents failed, the event stays in the outbox. */
+  statusEventNotPublished: STATUS_EVENT_NOT_PUBLISHED,
+} as const;
+
+export { OUTBOX_AGE_FIELD };
+
+export interface MonitoredFunction {
+  /** Short name used in alarm ids and dashboard titles, e.g. `create-session`. */
+  readonly name: string;
+  readonly function: IFunction;
+}
+
+export interface ReservationsOperationsProps {
+  readonly functions: readonly MonitoredFunction[];
+  readonly httpApi: IHttpApi;
+  /** The API's access log group (JSON lines with `routeKey` and `status`). */
+  readonly accessLogGroup: logs.ILogGroup;
+  /** Route key of the callback, e.g. `GET /callbacks/front-payment`: its 403s are rejections. */
+  readonly callbackRouteKey: string;
+  /** Log group of the callback function (events not yet published). */
+  readonly callbackLogGroup: logs.ILogGroup;
+  /** Log group of the outbox sweeper (events still not published, their age). */
+  readonly publishPendingLogGroup: logs.ILogGroup;
+  /**
+   * Topic that receives alarm and OK notifications.
+   * @default - a new topic
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Email address subscribed to the alarm topic (the recipient must confirm the subscription).
+   * @default - no subscription
+   */
+  readonly alarmEmail?: string;
+}
+
+/** Alarms, the metric filters they need, the topic they notify, and one dashboard. */
+export class ReservationsOperations extends Construct {
+  readonly alarmTopic: sns.ITopic;
+  readonly alarms: Record<string, cloudwatch.Alarm> = {};
+  readonly dashboard: cloudwatch.Dashboard;
+  /** Namespace of the metrics made from log lines; one per stack so stages do not mix. */
+  readonly metricNamespace: string;
+
+  constructor(scope: Construct, id: string, props: ReservationsOperationsProps) {
+    super(scope, id);
+    this.metricNamespace = `FrontPaymentReservations/${Stack.of(this).stackName}`;
+    this.alarmTopic = props.alarmTopic ?? this.createTopic();
+    if (props.alarmEmail) {
+      this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+    }
+
+    const functionRows: cloudwatch.IWidget[] = [];
+    for (const { name, function: fn } of props.functions) {
+      const errors = fn.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' });
+      const throttles = fn.metricThrottles({ period: ALARM_PERIOD, statistic: 'Sum' });
+      this.addAlarm(`${name}-errors`, errors, ALARM_THRESHOLDS.functionErrors, {
+        description: `${name}: invocations ended in an unhandled error. See "Alarms" in the README.`,
+      });
+      this.addAlarm(`${name}-throttles`, throttles, ALARM_THRESHOLDS.functionThrottles, {
+        description: `${name}: Lambda throttled invocations. See "Alarms" in the README.`,
+      });
+      functionRows.push(
+        new cloudwatch.GraphWidget({
+          title: `${name}: invocations, errors, throttles`,
+          left: [fn.metricInvocations({ period: ALARM_PERIOD }), errors, throttles],
+          width: 12,
+        }),
+        new cloudwatch.GraphWidget({
+          title: `${name}: duration (p50, p99)`,
+          left: [
+            fn.metricDuration({ period: ALARM_PERIOD, statistic: 'p50' }),
+            fn.metricDuration({ period: ALARM_PERIOD, statistic: 'p99' }),
+          ],
+          width: 12,
+        }),
+      );
+    }
+
+    const notPublished = this.countLogMessage(
+      'callback-events-not-published',
+      props.callbackLogGroup,
+      LOG_MESSAGES.statusEventNotPublished,
+      'StatusEventsNotPublished',
+    );
+    // Same metric name from the sweeper's log group: the alarm sees both paths as one number.
+    this.countLogMessage(
+      'sweeper-events-not-published',
+      props.publishPendingLogGroup,
+      LOG_MESSAGES.statusEventNotPublished,
+      'StatusEventsNotPublished',
+    );
+    this.addAlarm(
+      'status-events-not-published',
+      notPublished,
+      ALARM_THRESHOLDS.statusEventsNotPublished,
+      {
+        description:
+          'EventBridge PutEvents failed for status events; they wait in the outbox and the sweeper retries every minute.',
+      },
+    );
+
+    const outboxAge = new logs.MetricFilter(this, 'outbox-age-filter', {
+      logGroup: props.publishPendingLogGroup,
+      filterPattern: logs.FilterPattern.all(
+        logs.FilterPattern.stringValue('$.message', '=', LOG_MESSAGES.statusEventNotPublished),
+        // Numeric on purpose: the metric value is this field, so it must be a number.
+        logs.FilterPattern.numberValue(`$.${OUTBOX_AGE_FIELD}`, '>=', 0),
+      ),
+      metricNamespace: this.metricNamespace,
+      metricName: 'OutboxAgeSeconds',
+      metricValue: `$.${OUTBOX_AGE_FIELD}`,
+      unit: cloudwatch.Unit.SECONDS,
+    }).metric({ period: ALARM_PERIOD, statistic: 'Maximum' });
+    this.addAlarm('outbox-age', outboxAge, ALARM_THRESHOLDS.outboxAgeSeconds, {
+      description:
+        'A status event has waited in the outbox longer than 10 minutes: consumers have not heard of a payment.',
+    });
+
+    // Counted from the access log, so it does not depend on how the function words its warnings:
+    // every 403 on the callback route is a callback whose checksum or timestamp did not verify.
+    const rejections = new logs.MetricFilter(this, 'callback-rejections-filter', {
+      logGroup: props.accessLogGroup,
+      filterPattern: logs.FilterPattern.all(
+        logs.FilterPattern.stringValue('$.routeKey', '=', props.callbackRouteKey),
+        logs.FilterPattern.stringValue('$.status', '=', '403'),
+      ),
+      metricNamespace: this.metricNamespace,
+      metricName: 'CallbackRejections',
+      metricValue: '1',
+      defaultValue: 0,
+      unit: cloudwatch.Unit.COUNT,
+    }).metric({ period: ALARM_PERIOD, statistic: 'Sum' });
+    this.addAlarm('callback-rejections', rejections, ALARM_THRESHOLDS.callbackRejections, {
+      description:
+        'Many callbacks were answered 403 (checksum did not verify or too old): forged calls, or a wrong callback secret or formula.',
+    });
+
+    const api5xx = props.httpApi.metricServerError({ period: ALARM_PERIOD, statistic: 'Sum' });
+    const api4xx = props.httpApi.metricClientError({ period: ALARM_PERIOD, statistic: 'Sum' });
+    this.addAlarm('api-5xx', api5xx, ALARM_THRESHOLDS.api5xx, {
+      description:
+        'The HTTP API answered with 5xx: a function failed, timed out or Front Payment is down.',
+    });
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'dashboard', {
+      defaultInterval: Duration.hours(6),
+      widgets: [
+        [
+          new cloudwatch.AlarmStatusWidget({
+            title: 'Alarms',
+            alarms: Object.values(this.alarms),
+            width: 24,
+          }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'HTTP API: requests, 4xx, 5xx',
+            left: [
+              props.httpApi.metricCount({ period: ALARM_PERIOD, statistic: 'Sum' }),
+              api4xx,
+              api5xx,
+            ],
+            width: 12,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'HTTP API: latency (p99)',
+            left: [props.httpApi.metricLatency({ period: ALARM_PERIOD, statistic: 'p99' })],
+            width: 12,
+          }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Status events not yet published / callbacks rejected',
+            left: [notPublished, rejections],
+            width: 12,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Oldest status event in the outbox (s)',
+            left: [outboxAge],
+            width: 12,
+          }),
+        ],
+        functionRows,
+      ],
+    });
+  }
+
+  private createTopic(): sns.Topic {
+    const topic = new sns.Topic(this, 'alarm-topic', {
+      displayName: 'Front Payment reservations alarms',
+      enforceSSL: true,
+    });
+    Validations.of(topic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'Alarm notifications carry alarm names and metric values only, no payment or personal data; ' +
+        'CloudWatch cannot publish to a topic encrypted with the AWS managed SNS key, and a customer ' +
+        'managed key for this topic would cost more than the data is worth protecting.',
+    });
+    return topic;
+  }
+
+  /** A metric that counts log lines whose `message` field equals `message` (0 when none). */
+  private countLogMessage(
+    id: string,
+    logGroup: logs.ILogGroup,
+    message: string,
+    metricName: string,
+  ): cloudwatch.Metric {
+    return new logs.MetricFilter(this, `${id}-filter`, {
+      logGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.message', '=', message),
+      metricNamespace: this.metricNamespace,
+      metricName,
+      metricValue: '1',
+      // Publish 0 when nothing matched, so the graph shows a flat line rather than gaps.
+      defaultValue: 0,
+      unit: cloudwatch.Unit.COUNT,
+    }).metric({ period: ALARM_PERIOD, statistic: 'Sum' });
+  }
+
+  private addAlarm(
+    id: string,
+    metric: cloudwatch.IMetric,
+    threshold: number,
+    options: { readonly description: string },
+  ): void {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      metric,
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // No data means nothing happened (no invocation, no failing log line): not an incident.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: options.description,
+    });
+    const action = new SnsAction(this.alarmTopic);
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+    this.alarms[id] = alarm;
+  }
+}

@@ -1,0 +1,149 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ACCESS_LOG_FIELDS } from '../../infra/front-payment-reservations.ts';
+import { arnOf, type Synthesised, synthReservations } from './support/synth.ts';
+
+function routes(s: Synthesised) {
+  return Object.values(s.template.findResources('AWS::ApiGatewayV2::Route')).map(
+    (route) => route.Properties,
+  );
+}
+
+function route(s: Synthesised, routeKey: string) {
+  const found = routes(s).find((properties) => properties.RouteKey === routeKey);
+  if (!found) throw new Error(`no route ${routeKey}`);
+  return found;
+}
+
+describe('HTTP API', () => {
+  let s: Synthesised;
+  beforeAll(() => {
+    s = synthReservations();
+  });
+
+  it('has exactly POST /reservations and GET /callbacks/front-payment', () => {
+    expect(
+      routes(s)
+        .map((properties) => properties.RouteKey)
+        .sort(),
+    ).toEqual(['GET /callbacks/front-payment', 'POST /reservations']);
+  });
+
+  it('protects POST /reservations with IAM by default and leaves the callback public', () => {
+    expect(route(s, 'POST /reservations').AuthorizationType).toBe('AWS_IAM');
+    expect(route(s, 'GET /callbacks/front-payment').AuthorizationType).toBe('NONE');
+    s.template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+  });
+
+  it('sends each route to its own function (payload 2.0)', () => {
+    const integrations = s.template.findResources('AWS::ApiGatewayV2::Integration');
+    const targetOf = (routeKey: string) => {
+      const target = route(s, routeKey).Target['Fn::Join'][1][1].Ref as string;
+      return integrations[target]?.Properties;
+    };
+    expect(targetOf('POST /reservations')).toMatchObject({
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: arnOf(s.logicalId(s.reservations.createSessionFunction)),
+    });
+    expect(targetOf('GET /callbacks/front-payment')).toMatchObject({
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: arnOf(s.logicalId(s.reservations.callbackFunction)),
+    });
+  });
+
+  it('lets API Gateway invoke each function from its own route only', () => {
+    const api = s.logicalId(s.reservations.httpApi);
+    const sourceArn = (path: string) => ({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':execute-api:eu-north-1:111111111111:',
+          { Ref: api },
+          path,
+        ],
+      ],
+    });
+    s.template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'apigateway.amazonaws.com',
+      FunctionName: arnOf(s.logicalId(s.reservations.createSessionFunction)),
+      SourceArn: sourceArn('/*/*/reservations'),
+    });
+    s.template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'apigateway.amazonaws.com',
+      FunctionName: arnOf(s.logicalId(s.reservations.callbackFunction)),
+      SourceArn: sourceArn('/*/*/callbacks/front-payment'),
+    });
+  });
+
+  it('throttles the default stage and writes JSON access logs without query strings', () => {
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: {
+        DestinationArn: arnOf(s.logicalId(s.reservations.accessLogGroup)),
+        Format: JSON.stringify(ACCESS_LOG_FIELDS),
+      },
+    });
+    const variables = Object.values(ACCESS_LOG_FIELDS).join(' ');
+    expect(variables).toContain('$context.requestId');
+    // The callback's query holds the checksum and amounts: no variable may carry a query string.
+    expect(variables).not.toMatch(/querystring|requestUri|\$context\.body/i);
+    s.template.hasResourceProperties('AWS::Logs::LogGroup', {
+      RetentionInDays: 14,
+    });
+  });
+
+  it('gives create-session the API endpoint as CALLBACK_BASE_URL (the API, not a route)', () => {
+    s.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          CALLBACK_BASE_URL: {
+            'Fn::GetAtt': [s.logicalId(s.reservations.httpApi), 'ApiEndpoint'],
+          },
+        }),
+      },
+    });
+  });
+});
+
+describe('HTTP API options', () => {
+  it('uses a JWT authorizer with issuer, audience and scopes when asked', () => {
+    const s = synthReservations({
+      authorization: {
+        mode: 'jwt',
+        issuer: 'https://cognito-idp.eu-north-1.amazonaws.com/eu-north-1_example',
+        audience: ['shop-backend'],
+        scopes: ['reservations/create'],
+      },
+    });
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Issuer: 'https://cognito-idp.eu-north-1.amazonaws.com/eu-north-1_example',
+        Audience: ['shop-backend'],
+      },
+    });
+    const authorizer = Object.keys(s.template.findResources('AWS::ApiGatewayV2::Authorizer'))[0];
+    expect(route(s, 'POST /reservations')).toMatchObject({
+      AuthorizationType: 'JWT',
+      AuthorizerId: { Ref: authorizer },
+      AuthorizationScopes: ['reservations/create'],
+    });
+    expect(route(s, 'GET /callbacks/front-payment').AuthorizationType).toBe('NONE');
+  });
+
+  it('takes custom throttling', () => {
+    const s = synthReservations({ throttle: { rateLimit: 5, burstLimit: 10 } });
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+    });
+  });
+});

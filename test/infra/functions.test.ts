@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { Duration } from 'aws-cdk-lib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HANDLER_EXPORT } from '../../infra/house-function.ts';
+import { type Synthesised, synthReservations } from './support/synth.ts';
+
+interface FunctionProperties extends Record<string, unknown> {
+  readonly Timeout: number;
+  readonly MemorySize: number;
+  readonly Environment: { readonly Variables: Record<string, unknown> };
+}
+
+function functionProperties(
+  s: Synthesised,
+  fn: Parameters<Synthesised['logicalId']>[0],
+): FunctionProperties {
+  return s.template.toJSON().Resources[s.logicalId(fn)].Properties;
+}
+
+describe('Lambda functions', () => {
+  let s: Synthesised;
+  beforeAll(() => {
+    s = synthReservations();
+  });
+
+  it('run Node 22 on ARM64 with X-Ray, source maps and their own log group', () => {
+    const { createSessionFunction, callbackFunction, publishPendingFunction } = s.reservations;
+    for (const [name, fn] of [
+      ['create-session', createSessionFunction],
+      ['callback', callbackFunction],
+      ['publish-pending', publishPendingFunction],
+    ] as const) {
+      const properties = functionProperties(s, fn);
+      expect(properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: `index.${HANDLER_EXPORT}`,
+        MemorySize: 512,
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: expect.stringMatching(/loggroup/) } },
+      });
+      expect(properties.Environment.Variables).toMatchObject({
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: name,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      });
+    }
+  });
+
+  it('each entry file exports the handler the functions name', () => {
+    for (const name of ['create-session', 'callback', 'publish-pending']) {
+      const source = readFileSync(`functions/${name}/handler.ts`, 'utf8');
+      expect(source).toMatch(
+        new RegExp(`export (const|async function|function) ${HANDLER_EXPORT}\\b`),
+      );
+    }
+  });
+
+  it('fit API Gateway: create-session 25 s (Front Payment 10 s), callback 10 s, sweeper 50 s', () => {
+    expect(functionProperties(s, s.reservations.createSessionFunction)).toMatchObject({
+      Timeout: 25,
+      Environment: { Variables: expect.objectContaining({ FRONT_PAYMENT_TIMEOUT_MS: '10000' }) },
+    });
+    expect(functionProperties(s, s.reservations.callbackFunction).Timeout).toBe(10);
+    expect(functionProperties(s, s.reservations.publishPendingFunction).Timeout).toBe(50);
+  });
+
+  it('configure create-session, callback and the sweeper with the contract variables', () => {
+    const table = { Ref: s.logicalId(s.reservations.table) };
+    const bus = { Ref: s.logicalId(s.reservations.eventBus) };
+    expect(
+      functionProperties(s, s.reservations.createSessionFunction).Environment.Variables,
+    ).toEqual(
+      expect.objectContaining({
+        RESERVATIONS_TABLE_NAME: table,
+        IDEMPOTENCY_TABLE_NAME: { Ref: s.logicalId(s.reservations.idempotencyTable) },
+        FRONT_PAYMENT_BASE_URL: 'https://demo-api.frontpayment.no',
+        FRONT_PAYMENT_TOKEN_ARN: { Ref: s.logicalId(s.reservations.secrets.frontPaymentToken) },
+      }),
+    );
+    const callback = functionProperties(s, s.reservations.callbackFunction).Environment.Variables;
+    expect(callback).toEqual(
+      expect.objectContaining({
+        RESERVATIONS_TABLE_NAME: table,
+        EVENT_BUS_NAME: bus,
+        EVENT_SOURCE: 'frontpayment.reservations',
+        FRONT_PAYMENT_CALLBACK_SECRET_ARN: {
+          Ref: s.logicalId(s.reservations.secrets.callbackSecret),
+        },
+        CALLBACK_CHECKSUM_FORMULA: 'all-parameters',
+        CONFIRM_STATUS_WITH_FRONT_PAYMENT: 'false',
+      }),
+    );
+    // The token is not the callback's business unless it confirms statuses.
+    expect(callback.FRONT_PAYMENT_TOKEN_ARN).toBeUndefined();
+    expect(
+      functionProperties(s, s.reservations.publishPendingFunction).Environment.Variables,
+    ).toEqual(
+      expect.objectContaining({
+        RESERVATIONS_TABLE_NAME: table,
+        EVENT_BUS_NAME: bus,
+        EVENT_SOURCE: 'frontpayment.reservations',
+      }),
+    );
+  });
+
+  it('pass the options through: tax rates, formula, max age, confirmation, memory, log level', () => {
+    const s2 = synthReservations({
+      frontPaymentBaseUrl: 'https://apigo.frontpayment.no',
+      allowedTaxRates: [0, 25],
+      callbackChecksumFormula: 'order-status-created',
+      callbackMaxAge: Duration.minutes(10),
+      confirmStatusWithFrontPayment: true,
+      memorySize: 1024,
+      logLevel: 'DEBUG',
+    });
+    const create = functionProperties(s2, s2.reservations.createSessionFunction);
+    expect(create.MemorySize).toBe(1024);
+    expect(create.Environment.Variables).toMatchObject({
+      ALLOWED_TAX_RATES: '0,25',
+      FRONT_PAYMENT_BASE_URL: 'https://apigo.frontpayment.no',
+      POWERTOOLS_LOG_LEVEL: 'DEBUG',
+    });
+    const callback = functionProperties(s2, s2.reservations.callbackFunction);
+    expect(callback.Timeout).toBe(15);
+    expect(callback.Environment.Variables).toMatchObject({
+      CALLBACK_CHECKSUM_FORMULA: 'order-status-created',
+      CALLBACK_MAX_AGE_SECONDS: '600',
+      CONFIRM_STATUS_WITH_FRONT_PAYMENT: 'true',
+      FRONT_PAYMENT_BASE_URL: 'https://apigo.frontpayment.no',
+      FRONT_PAYMENT_TIMEOUT_MS: '5000',
+      FRONT_PAYMENT_TOKEN_ARN: { Ref: s2.logicalId(s2.reservations.secrets.frontPaymentToken) },
+    });
+    expect(
+      functionProperties(s2, s2.reservations.publishPendingFunction).Environment.Variables,
+    ).toMatchObject({ POWERTOOLS_LOG_LEVEL: 'DEBUG' });
+  });
+});
