@@ -5,9 +5,7 @@ import { documentClient } from '#shared/aws/dynamodb';
 import { recordCallback } from '#shared/callbacks/record-callback';
 import { createStatusChangeRepository } from '#shared/callbacks/status-change-repository';
 import { readSecret } from '#shared/config/secret-source';
-import { eventBridgeClient } from '#shared/events/event-bridge-client';
-import { createEventPublisher } from '#shared/events/event-publisher';
-import { createOutboxRepository } from '#shared/events/outbox-repository';
+import { createOutboxPublishing } from '#shared/events/outbox-publishing';
 import { createFrontPaymentClient } from '#shared/front-payment/front-payment-client';
 import { httpErrorResponses } from '#shared/http/error-response';
 import { logger } from '#shared/logger';
@@ -34,15 +32,7 @@ const dependencies = {
     documents: documentClient,
     tableName: config.reservationsTableName,
   }),
-  publisher: createEventPublisher({
-    client: eventBridgeClient,
-    eventBusName: config.eventBusName,
-    source: config.eventSource,
-  }),
-  outbox: createOutboxRepository({
-    documents: documentClient,
-    tableName: config.reservationsTableName,
-  }),
+  ...createOutboxPublishing(config),
   log: logger,
 };
 

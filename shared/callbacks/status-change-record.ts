@@ -1,6 +1,6 @@
 import type { StatusChangedDetail } from '../events/status-changed-event.ts';
 import type { PENDING_OUTBOX } from '../reservations/table-design.ts';
-import type { PaymentStatus } from './payment-status.ts';
+import type { CallbackFacts } from './status-change.ts';
 
 /**
  * One status change of a reservation, kept as its history (`reservationKeys.statusChange`). It
@@ -8,21 +8,12 @@ import type { PaymentStatus } from './payment-status.ts';
  * `outbox` is removed. Front Payment's uuid is stored as `orderUuid`, never as
  * `frontPaymentUuid`: that attribute is the key of the reservation lookup index.
  */
-export interface StatusChangeRecord {
+export interface StatusChangeRecord extends CallbackFacts {
   readonly pk: string;
   readonly sk: string;
   readonly itemType: 'STATUS_CHANGE';
-  /** The deduplication key (see `change-id.ts`). */
-  readonly changeId: string;
   readonly eventId: string;
   readonly reservationId: string;
-  readonly orderUuid: string;
-  readonly status: PaymentStatus;
-  readonly rawStatus: string;
-  readonly amount: number;
-  readonly paymentMethod: string | null;
-  /** The callback's `createdAt` (epoch seconds) as sent. */
-  readonly createdAt: string;
   /** The callback's `timestamp` (epoch seconds) of the first delivery we recorded. */
   readonly callbackTimestamp: string;
   readonly occurredAt: string;
@@ -45,17 +36,10 @@ export interface StatusChangeRecord {
  * A callback whose `orderUuid` matches no reservation (`reservationKeys.unmatchedCallback`).
  * Kept for an operator for a while, then removed by TTL.
  */
-export interface UnmatchedCallbackRecord {
+export interface UnmatchedCallbackRecord extends CallbackFacts {
   readonly pk: string;
   readonly sk: string;
   readonly itemType: 'UNMATCHED_CALLBACK';
-  readonly changeId: string;
-  readonly orderUuid: string;
-  readonly status: PaymentStatus;
-  readonly rawStatus: string;
-  readonly amount: number;
-  readonly paymentMethod: string | null;
-  readonly createdAt: string;
   /** The query exactly as received, so an operator can replay it once the reservation exists. */
   readonly rawQueryString: string;
   readonly firstReceivedAt: string;

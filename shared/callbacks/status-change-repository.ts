@@ -20,7 +20,7 @@ import {
   StatusChangeConflictError,
 } from './callback-errors.ts';
 import { applyTransition, type StatusTransition } from './payment-status.ts';
-import type { IncomingStatusChange } from './status-change.ts';
+import type { CallbackFacts, IncomingStatusChange } from './status-change.ts';
 import type { StatusChangeRecord, UnmatchedCallbackRecord } from './status-change-record.ts';
 
 /** The part of a reservation item a status change reads. */
@@ -193,13 +193,7 @@ export function createStatusChangeRepository(
       const values: Omit<UnmatchedCallbackRecord, 'pk' | 'sk' | 'firstReceivedAt' | 'deliveries'> =
         {
           itemType: 'UNMATCHED_CALLBACK',
-          changeId: change.changeId,
-          orderUuid: change.orderUuid,
-          status: change.status,
-          rawStatus: change.rawStatus,
-          amount: change.amount,
-          paymentMethod: change.paymentMethod,
-          createdAt: change.createdAt,
+          ...callbackFactsOf(change),
           rawQueryString,
           lastReceivedAt: change.receivedAt,
           expiresAt: Math.floor(receivedAt.getTime() / 1000) + retentionSeconds,
@@ -249,15 +243,9 @@ function statusChangeRecord(
   return {
     ...key,
     itemType: 'STATUS_CHANGE',
-    changeId: change.changeId,
+    ...callbackFactsOf(change),
     eventId: change.eventId,
     reservationId: reservation.reservationId,
-    orderUuid: change.orderUuid,
-    status: change.status,
-    rawStatus: change.rawStatus,
-    amount: change.amount,
-    paymentMethod: change.paymentMethod,
-    createdAt: change.createdAt,
     callbackTimestamp: change.callbackTimestamp,
     occurredAt: change.occurredAt,
     receivedAt: change.receivedAt,
@@ -268,6 +256,12 @@ function statusChangeRecord(
     detail,
     outbox: PENDING_OUTBOX,
   };
+}
+
+/** Only the callback's own fields: the items do not keep `statusRank` and the like. */
+function callbackFactsOf(change: IncomingStatusChange): CallbackFacts {
+  const { changeId, orderUuid, status, rawStatus, amount, paymentMethod, createdAt } = change;
+  return { changeId, orderUuid, status, rawStatus, amount, paymentMethod, createdAt };
 }
 
 function cancellationReasons(error: unknown): readonly CancellationReason[] | undefined {

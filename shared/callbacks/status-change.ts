@@ -2,18 +2,27 @@ import type { CallbackQuery } from './callback-query.ts';
 import { changeIdOf, eventIdOf } from './change-id.ts';
 import type { NormalisedStatus, PaymentStatus } from './payment-status.ts';
 
-/** A verified, normalised callback: the change we are about to record. */
-export interface IncomingStatusChange {
+/**
+ * What a callback says about one change, normalised. Every item that records the change keeps
+ * these fields as they are (`status-change-record.ts`).
+ */
+export interface CallbackFacts {
+  /** The deduplication key (see `change-id.ts`). */
   readonly changeId: string;
-  readonly eventId: string;
   readonly orderUuid: string;
   readonly status: PaymentStatus;
-  readonly statusRank: number;
   readonly rawStatus: string;
   readonly amount: number;
   readonly paymentMethod: string | null;
-  /** Epoch seconds as sent. */
+  /** The callback's `createdAt` (epoch seconds) as sent. */
   readonly createdAt: string;
+}
+
+/** A verified, normalised callback: the change we are about to record. */
+export interface IncomingStatusChange extends CallbackFacts {
+  readonly eventId: string;
+  readonly statusRank: number;
+  /** The callback's `timestamp` (epoch seconds): when Front Payment sent this delivery. */
   readonly callbackTimestamp: string;
   readonly occurredAt: string;
   readonly receivedAt: string;

@@ -1,21 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type RunningLocalEventBridge,
-  startLocalEventBridge,
-} from '../../infra/local/event-bridge-stand-in.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../infra/local/free-port.ts';
 import {
   callbackEvent,
   callbackFields,
-  type HttpHandler,
-  loadCallbackHandler,
   readStatusChanges,
   seedReservation,
   signedQuery,
+  useCallbackStack,
 } from '../support/callback-fixtures.ts';
-import { createLocalTables, type LocalTables } from '../support/local-tables.ts';
 
 const TOKEN = 'local-front-payment-token';
 
@@ -55,39 +49,26 @@ async function startDetailsEndpoint() {
   };
 }
 
-let tables: LocalTables;
-let bridge: RunningLocalEventBridge;
+/** The callback Lambda's variables that turn confirmation on, against `baseUrl`. */
+const confirmingWith = (baseUrl: string) => ({
+  CONFIRM_STATUS_WITH_FRONT_PAYMENT: 'true',
+  FRONT_PAYMENT_BASE_URL: baseUrl,
+  FRONT_PAYMENT_TOKEN: TOKEN,
+});
+
 let frontPayment: Awaited<ReturnType<typeof startDetailsEndpoint>>;
-let handler: HttpHandler;
-
+// Registered before the stack's hooks, so the endpoint is up when the handler loads.
 beforeAll(async () => {
-  tables = await createLocalTables();
-  bridge = await startLocalEventBridge();
   frontPayment = await startDetailsEndpoint();
-  handler = await loadCallbackHandler({
-    tables,
-    eventBridgeUrl: bridge.url,
-    extra: {
-      CONFIRM_STATUS_WITH_FRONT_PAYMENT: 'true',
-      FRONT_PAYMENT_BASE_URL: frontPayment.url,
-      FRONT_PAYMENT_TOKEN: TOKEN,
-    },
-  });
 });
-afterAll(async () => {
-  await bridge.stop();
-  await frontPayment.stop();
-});
-beforeEach(() => bridge.clear());
+afterAll(() => frontPayment.stop());
 
-async function send(query: string) {
-  const response = await handler(callbackEvent(query));
-  return { statusCode: response.statusCode, body: JSON.parse(response.body ?? 'null') };
-}
+const stack = useCallbackStack({ extra: () => confirmingWith(frontPayment.url) });
+const { send } = stack;
 
 describe('callback handler with CONFIRM_STATUS_WITH_FRONT_PAYMENT=true', () => {
   it('records a status Front Payment confirms, asking with our bearer token', async () => {
-    const { reservationId, frontPaymentUuid } = await seedReservation(tables);
+    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
     frontPayment.statuses.set(frontPaymentUuid, 'Captured');
 
     const response = await send(signedQuery(callbackFields(frontPaymentUuid, 'Captured')));
@@ -97,12 +78,12 @@ describe('callback handler with CONFIRM_STATUS_WITH_FRONT_PAYMENT=true', () => {
       path: `/api/v1/connect/reservations/details/${frontPaymentUuid}`,
       authorization: `Bearer ${TOKEN}`,
     });
-    expect(await readStatusChanges(tables, reservationId)).toHaveLength(1);
-    expect(bridge.events).toHaveLength(1);
+    expect(await readStatusChanges(stack.tables, reservationId)).toHaveLength(1);
+    expect(stack.bridge.events).toHaveLength(1);
   });
 
   it('accepts a late status that Front Payment has already moved past', async () => {
-    const { frontPaymentUuid } = await seedReservation(tables);
+    const { frontPaymentUuid } = await seedReservation(stack.tables);
     frontPayment.statuses.set(frontPaymentUuid, 'CHARGED');
 
     const response = await send(signedQuery(callbackFields(frontPaymentUuid, 'Reserved')));
@@ -111,32 +92,26 @@ describe('callback handler with CONFIRM_STATUS_WITH_FRONT_PAYMENT=true', () => {
   });
 
   it('answers 409 and records nothing when Front Payment is behind or does not know it', async () => {
-    const { reservationId, frontPaymentUuid } = await seedReservation(tables);
+    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
     frontPayment.statuses.set(frontPaymentUuid, 'Reserved');
-    const unknown = await seedReservation(tables);
+    const unknown = await seedReservation(stack.tables);
 
     const behind = await send(signedQuery(callbackFields(frontPaymentUuid, 'Charged')));
     const notFound = await send(signedQuery(callbackFields(unknown.frontPaymentUuid, 'Reserved')));
 
     expect(behind.statusCode).toBe(409);
     expect(notFound.statusCode).toBe(409);
-    expect(await readStatusChanges(tables, reservationId)).toEqual([]);
-    expect(await readStatusChanges(tables, unknown.reservationId)).toEqual([]);
-    expect(bridge.events).toEqual([]);
+    expect(await readStatusChanges(stack.tables, reservationId)).toEqual([]);
+    expect(await readStatusChanges(stack.tables, unknown.reservationId)).toEqual([]);
+    expect(stack.bridge.events).toEqual([]);
   });
 
   it('answers 503 and records nothing when Front Payment cannot be reached', async () => {
     const closedPort = await findFreePort();
-    const unreachable = await loadCallbackHandler({
-      tables,
-      eventBridgeUrl: bridge.url,
-      extra: {
-        CONFIRM_STATUS_WITH_FRONT_PAYMENT: 'true',
-        FRONT_PAYMENT_BASE_URL: `http://127.0.0.1:${closedPort}`,
-        FRONT_PAYMENT_TOKEN: TOKEN,
-      },
+    const unreachable = await stack.loadHandler({
+      extra: confirmingWith(`http://127.0.0.1:${closedPort}`),
     });
-    const { reservationId, frontPaymentUuid } = await seedReservation(tables);
+    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
 
     const response = await unreachable(
       callbackEvent(signedQuery(callbackFields(frontPaymentUuid, 'Reserved'))),
@@ -144,15 +119,13 @@ describe('callback handler with CONFIRM_STATUS_WITH_FRONT_PAYMENT=true', () => {
 
     expect(response.statusCode).toBe(503);
     expect(response.headers).toMatchObject({ 'retry-after': '30' });
-    expect(await readStatusChanges(tables, reservationId)).toEqual([]);
-    expect(bridge.events).toEqual([]);
+    expect(await readStatusChanges(stack.tables, reservationId)).toEqual([]);
+    expect(stack.bridge.events).toEqual([]);
   });
 
   it('refuses to start without FRONT_PAYMENT_BASE_URL, naming it', async () => {
     await expect(
-      loadCallbackHandler({
-        tables,
-        eventBridgeUrl: bridge.url,
+      stack.loadHandler({
         extra: { CONFIRM_STATUS_WITH_FRONT_PAYMENT: 'true', FRONT_PAYMENT_TOKEN: TOKEN },
       }),
     ).rejects.toThrow(/FRONT_PAYMENT_BASE_URL/);

@@ -1,41 +1,33 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type RunningLocalEventBridge,
-  startLocalEventBridge,
-} from '../../infra/local/event-bridge-stand-in.ts';
+import { describe, expect, it } from 'vitest';
 import { findFreePort } from '../../infra/local/free-port.ts';
 import {
   callbackEvent,
   callbackFields,
-  loadCallbackHandler,
   readReservation,
   readStatusChanges,
   seedReservation,
   signedQuery,
+  useCallbackStack,
 } from '../support/callback-fixtures.ts';
-import { createLocalTables, type LocalTables } from '../support/local-tables.ts';
 
-let tables: LocalTables;
-let bridge: RunningLocalEventBridge;
-
-beforeAll(async () => {
-  tables = await createLocalTables();
-  bridge = await startLocalEventBridge();
-});
-afterAll(() => bridge.stop());
-beforeEach(() => bridge.clear());
+// Each test loads the handlers it needs, some on a broken DynamoDB.
+const stack = useCallbackStack({ handler: false });
 
 const couldNotRecord = {
   statusCode: 500,
   body: { message: 'Internal error', retryable: true },
 };
 
+/** The file's tables, but the Lambda is told a reservations table that does not exist. */
+const withoutReservationsTable = () => ({
+  ...stack.tables,
+  names: { ...stack.tables.names, reservations: 'no-such-table' },
+});
+
 describe('callback handler when DynamoDB fails', () => {
   it('answers 5xx and publishes nothing when DynamoDB cannot be reached', async () => {
     const closedPort = await findFreePort();
-    const handler = await loadCallbackHandler({
-      tables,
-      eventBridgeUrl: bridge.url,
+    const handler = await stack.loadHandler({
       dynamoDbEndpoint: `http://127.0.0.1:${closedPort}`,
     });
 
@@ -46,41 +38,35 @@ describe('callback handler when DynamoDB fails', () => {
     expect({ statusCode: response.statusCode, body: JSON.parse(response.body ?? '') }).toEqual(
       couldNotRecord,
     );
-    expect(bridge.events).toEqual([]);
+    expect(stack.bridge.events).toEqual([]);
   });
 
   it('answers 5xx and publishes nothing when the table is missing', async () => {
-    const { reservationId, frontPaymentUuid } = await seedReservation(tables);
-    const handler = await loadCallbackHandler({
-      tables: { ...tables, names: { ...tables.names, reservations: 'no-such-table' } },
-      eventBridgeUrl: bridge.url,
-    });
+    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
+    const handler = await stack.loadHandler({ tables: withoutReservationsTable() });
 
     const response = await handler(
       callbackEvent(signedQuery(callbackFields(frontPaymentUuid, 'Reserved'))),
     );
 
     expect(response.statusCode).toBe(500);
-    expect(bridge.events).toEqual([]);
-    expect(await readStatusChanges(tables, reservationId)).toEqual([]);
-    expect((await readReservation(tables, reservationId)).version).toBe(2);
+    expect(stack.bridge.events).toEqual([]);
+    expect(await readStatusChanges(stack.tables, reservationId)).toEqual([]);
+    expect((await readReservation(stack.tables, reservationId)).version).toBe(2);
   });
 
   it('records the same callback once DynamoDB is back, as a retry would', async () => {
-    const { reservationId, frontPaymentUuid } = await seedReservation(tables);
+    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
     const query = signedQuery(callbackFields(frontPaymentUuid, 'Reserved'));
-    const broken = await loadCallbackHandler({
-      tables: { ...tables, names: { ...tables.names, reservations: 'no-such-table' } },
-      eventBridgeUrl: bridge.url,
-    });
-    const healthy = await loadCallbackHandler({ tables, eventBridgeUrl: bridge.url });
+    const broken = await stack.loadHandler({ tables: withoutReservationsTable() });
+    const healthy = await stack.loadHandler();
 
     const failed = await broken(callbackEvent(query));
     const retried = await healthy(callbackEvent(query));
 
     expect(failed.statusCode).toBe(500);
     expect(JSON.parse(retried.body ?? '')).toEqual({ received: true, duplicate: false });
-    expect(await readStatusChanges(tables, reservationId)).toHaveLength(1);
-    expect(bridge.events).toHaveLength(1);
+    expect(await readStatusChanges(stack.tables, reservationId)).toHaveLength(1);
+    expect(stack.bridge.events).toHaveLength(1);
   });
 });

@@ -1,27 +1,17 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createEventPublisher } from '#shared/events/event-publisher';
+import { describe, expect, it } from 'vitest';
 import { STATUS_EVENT_NOT_PUBLISHED } from '#shared/events/outbox-log';
-import { createOutboxRepository } from '#shared/events/outbox-repository';
 import type { StatusChangedDetail } from '#shared/events/status-changed-event';
 import type { StructuredLog } from '#shared/events/structured-log';
 import { PENDING_OUTBOX } from '#shared/reservations/table-design';
 import { publishPendingEvents } from '../../functions/publish-pending/publish-pending.ts';
 import {
-  type RunningLocalEventBridge,
-  startLocalEventBridge,
-} from '../../infra/local/event-bridge-stand-in.ts';
-import { localAwsClientConfig } from '../../infra/local/local-aws.ts';
-import {
-  callbackEvent,
   callbackFields,
-  type HttpHandler,
-  loadCallbackHandler,
   readStatusChanges,
   seedReservation,
   signedQuery,
+  useCallbackStack,
 } from '../support/callback-fixtures.ts';
-import { createLocalTables, type LocalTables } from '../support/local-tables.ts';
+import { sweeperDependencies } from '../support/outbox-sweeper.ts';
 
 /**
  * Tries the callback's publisher makes (its default). A failed entry comes in a 200 answer, which
@@ -29,29 +19,11 @@ import { createLocalTables, type LocalTables } from '../support/local-tables.ts'
  */
 const ALL_TRIES_OF_ONE_CALLBACK = 4;
 
-let tables: LocalTables;
-let bridge: RunningLocalEventBridge;
-let handler: HttpHandler;
-let eventBridge: EventBridgeClient;
+const stack = useCallbackStack();
+const { send } = stack;
 
-beforeAll(async () => {
-  tables = await createLocalTables();
-  bridge = await startLocalEventBridge();
-  handler = await loadCallbackHandler({ tables, eventBridgeUrl: bridge.url });
-  eventBridge = new EventBridgeClient({ ...localAwsClientConfig, endpoint: bridge.url });
-});
-afterAll(async () => {
-  eventBridge.destroy();
-  await bridge.stop();
-});
-beforeEach(() => bridge.clear());
-
-async function send(query: string) {
-  const response = await handler(callbackEvent(query));
-  return { statusCode: response.statusCode, body: JSON.parse(response.body ?? 'null') };
-}
-
-const eventIds = () => bridge.events.map((event) => (event.detail as StatusChangedDetail).eventId);
+const eventIds = () =>
+  stack.bridge.events.map((event) => (event.detail as StatusChangedDetail).eventId);
 
 /** A log that keeps what it is told, to check the sweeper reports its failures. */
 function collectingLog(): StructuredLog & { entries: { level: string; message: string }[] } {
@@ -63,58 +35,48 @@ function collectingLog(): StructuredLog & { entries: { level: string; message: s
 }
 
 function sweeper(log = collectingLog()) {
-  const dependencies = {
-    outbox: createOutboxRepository({
-      documents: tables.documents,
-      tableName: tables.names.reservations,
-    }),
-    publisher: createEventPublisher({
-      client: eventBridge,
-      eventBusName: 'reservations-bus',
-      source: 'frontpayment.reservations',
-      baseDelayMs: 5,
-    }),
+  const dependencies = sweeperDependencies(stack.tables, stack.eventBridge, {
     log,
     // A minute later: past the sweeper's minimum age and any publish lease.
     now: () => new Date(Date.now() + 60_000),
-  };
+  });
   return () => publishPendingEvents(dependencies);
 }
 
 describe('EventBridge failures while a callback is handled', () => {
   it('retries entries EventBridge failed inside a 200 answer: the event arrives once', async () => {
-    const { reservationId, frontPaymentUuid } = await seedReservation(tables);
-    bridge.failNextEntries(2);
+    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
+    stack.bridge.failNextEntries(2);
 
     const response = await send(signedQuery(callbackFields(frontPaymentUuid, 'Reserved')));
 
     expect(response).toEqual({ statusCode: 200, body: { received: true, duplicate: false } });
-    const [change] = await readStatusChanges(tables, reservationId);
+    const [change] = await readStatusChanges(stack.tables, reservationId);
     expect(eventIds()).toEqual([change?.eventId]);
     expect(change?.outbox).toBeUndefined();
   });
 
   it('survives failed requests (HTTP 500) through the SDK and publisher retries', async () => {
-    const { reservationId, frontPaymentUuid } = await seedReservation(tables);
-    bridge.failNextRequests(4, 500);
+    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
+    stack.bridge.failNextRequests(4, 500);
 
     const response = await send(signedQuery(callbackFields(frontPaymentUuid, 'Reserved')));
 
     expect(response.statusCode).toBe(200);
-    const [change] = await readStatusChanges(tables, reservationId);
+    const [change] = await readStatusChanges(stack.tables, reservationId);
     expect(eventIds()).toEqual([change?.eventId]);
   });
 
   it('answers 200 when every try fails, keeps the event pending, and the sweeper delivers it once', async () => {
-    const { reservationId, frontPaymentUuid } = await seedReservation(tables);
-    bridge.failNextEntries(ALL_TRIES_OF_ONE_CALLBACK);
+    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
+    stack.bridge.failNextEntries(ALL_TRIES_OF_ONE_CALLBACK);
 
     const response = await send(signedQuery(callbackFields(frontPaymentUuid, 'Captured')));
 
     // Recorded durably, so Front Payment hears success even though the event is not out yet.
     expect(response).toEqual({ statusCode: 200, body: { received: true, duplicate: false } });
-    expect(bridge.events).toEqual([]);
-    const [pending] = await readStatusChanges(tables, reservationId);
+    expect(stack.bridge.events).toEqual([]);
+    const [pending] = await readStatusChanges(stack.tables, reservationId);
     expect(pending?.outbox).toBe(PENDING_OUTBOX);
     // The callback gave its publish lease back, so the next publisher need not wait for it.
     expect(pending?.publishLeaseUntil).toBeUndefined();
@@ -126,16 +88,16 @@ describe('EventBridge failures while a callback is handled', () => {
     expect(first).toMatchObject({ claimed: 1, published: [pending?.eventId], failed: [] });
     expect(second).toMatchObject({ found: 0, published: [] });
     expect(eventIds()).toEqual([pending?.eventId]);
-    expect(bridge.events[0]?.detail).toEqual(pending?.detail);
-    const [published] = await readStatusChanges(tables, reservationId);
+    expect(stack.bridge.events[0]?.detail).toEqual(pending?.detail);
+    const [published] = await readStatusChanges(stack.tables, reservationId);
     expect(published?.outbox).toBeUndefined();
     expect(published?.publishedAt).toEqual(expect.any(String));
   });
 
   it('lets a retried callback publish the pending event of a duplicate, once', async () => {
-    const { reservationId, frontPaymentUuid } = await seedReservation(tables);
+    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
     const query = signedQuery(callbackFields(frontPaymentUuid, 'Charged'));
-    bridge.failNextEntries(ALL_TRIES_OF_ONE_CALLBACK);
+    stack.bridge.failNextEntries(ALL_TRIES_OF_ONE_CALLBACK);
 
     const failed = await send(query);
     const retried = await send(query);
@@ -146,28 +108,28 @@ describe('EventBridge failures while a callback is handled', () => {
       { received: true, duplicate: true },
       { received: true, duplicate: true },
     ]);
-    const [change] = await readStatusChanges(tables, reservationId);
+    const [change] = await readStatusChanges(stack.tables, reservationId);
     expect(eventIds()).toEqual([change?.eventId]);
     expect(change?.outbox).toBeUndefined();
   });
 
   it('keeps the event pending when the sweeper also fails, and reports it', async () => {
-    const { reservationId, frontPaymentUuid } = await seedReservation(tables);
-    bridge.failNextEntries(ALL_TRIES_OF_ONE_CALLBACK);
+    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
+    stack.bridge.failNextEntries(ALL_TRIES_OF_ONE_CALLBACK);
     await send(signedQuery(callbackFields(frontPaymentUuid, 'Reserved')));
     const log = collectingLog();
-    bridge.failNextEntries(100);
+    stack.bridge.failNextEntries(100);
 
     const result = await sweeper(log)();
 
     expect(result.failed.map((failure) => failure.eventId)).toEqual([
-      (await readStatusChanges(tables, reservationId))[0]?.eventId,
+      (await readStatusChanges(stack.tables, reservationId))[0]?.eventId,
     ]);
     // The line the outbox alarms count (infra/operations.ts).
     expect(log.entries).toContainEqual({ level: 'warn', message: STATUS_EVENT_NOT_PUBLISHED });
-    const [change] = await readStatusChanges(tables, reservationId);
+    const [change] = await readStatusChanges(stack.tables, reservationId);
     expect(change?.outbox).toBe(PENDING_OUTBOX);
-    bridge.clear();
+    stack.bridge.clear();
 
     await sweeper()();
     expect(eventIds()).toEqual([change?.eventId]);

@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as v from 'valibot';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_EVENT_SOURCE,
   STATUS_CHANGED_DETAIL_TYPE,
@@ -9,46 +9,26 @@ import {
 } from '#shared/events/status-changed-event';
 import { reservationKeys, reservationsTableDesign } from '#shared/reservations/table-design';
 import {
-  type RunningLocalEventBridge,
-  startLocalEventBridge,
-} from '../../infra/local/event-bridge-stand-in.ts';
-import {
   type CallbackFields,
   callbackEvent,
   callbackFields,
   epochSeconds,
-  type HttpHandler,
-  loadCallbackHandler,
   readReservation,
   readStatusChanges,
   seedReservation,
   signedQuery,
+  useCallbackStack,
 } from '../support/callback-fixtures.ts';
-import { createLocalTables, type LocalTables } from '../support/local-tables.ts';
 
-let tables: LocalTables;
-let bridge: RunningLocalEventBridge;
-let handler: HttpHandler;
-
-beforeAll(async () => {
-  tables = await createLocalTables();
-  bridge = await startLocalEventBridge();
-  handler = await loadCallbackHandler({ tables, eventBridgeUrl: bridge.url });
-});
-afterAll(() => bridge.stop());
-beforeEach(() => bridge.clear());
-
-async function send(rawQueryString: string) {
-  const response = await handler(callbackEvent(rawQueryString));
-  return { statusCode: response.statusCode, body: JSON.parse(response.body ?? 'null') };
-}
+const stack = useCallbackStack();
+const { send } = stack;
 
 const sendSigned = (fields: CallbackFields) => send(signedQuery(fields));
-const details = () => bridge.events.map((event) => event.detail as StatusChangedDetail);
+const details = () => stack.bridge.events.map((event) => event.detail as StatusChangedDetail);
 
 describe('callback handler: recording and publishing', () => {
   it('records Reserved -> Captured -> Charged and publishes one event per change', async () => {
-    const { reservationId, frontPaymentUuid } = await seedReservation(tables);
+    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
     const steps = [
       callbackFields(frontPaymentUuid, 'Reserved', { createdAt: '1755764100', amount: '1000' }),
       callbackFields(frontPaymentUuid, 'Captured', { createdAt: '1755764200', amount: '1000' }),
@@ -62,9 +42,9 @@ describe('callback handler: recording and publishing', () => {
       });
     }
 
-    const reservation = await readReservation(tables, reservationId);
+    const reservation = await readReservation(stack.tables, reservationId);
     expect(reservation).toMatchObject({ status: 'CHARGED', statusRank: 30, version: 5 });
-    const changes = await readStatusChanges(tables, reservationId);
+    const changes = await readStatusChanges(stack.tables, reservationId);
     expect(
       changes.map((c) => [c.previousStatus, c.status, c.currentStatus, c.reservationVersion]),
     ).toEqual([
@@ -79,7 +59,7 @@ describe('callback handler: recording and publishing', () => {
       expect(change.publishedAt).toEqual(expect.any(String));
     }
 
-    expect(bridge.events.map((e) => [e.source, e.detailType, e.eventBusName])).toEqual(
+    expect(stack.bridge.events.map((e) => [e.source, e.detailType, e.eventBusName])).toEqual(
       Array(3).fill([DEFAULT_EVENT_SOURCE, STATUS_CHANGED_DETAIL_TYPE, 'reservations-bus']),
     );
     for (const detail of details()) expect(v.is(StatusChangedDetailSchema, detail)).toBe(true);
@@ -101,7 +81,7 @@ describe('callback handler: recording and publishing', () => {
   });
 
   it('treats the same notification delivered again, even re-sent later, as one change', async () => {
-    const { reservationId, frontPaymentUuid } = await seedReservation(tables);
+    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
     const fields = callbackFields(frontPaymentUuid, 'RESEVRED', { createdAt: '1755764100' });
 
     const first = await sendSigned(fields);
@@ -112,14 +92,14 @@ describe('callback handler: recording and publishing', () => {
     expect(first.body).toEqual({ received: true, duplicate: false });
     expect(again).toEqual({ statusCode: 200, body: { received: true, duplicate: true } });
     expect(resent).toEqual({ statusCode: 200, body: { received: true, duplicate: true } });
-    expect(await readStatusChanges(tables, reservationId)).toHaveLength(1);
-    expect((await readReservation(tables, reservationId)).version).toBe(3);
+    expect(await readStatusChanges(stack.tables, reservationId)).toHaveLength(1);
+    expect((await readReservation(stack.tables, reservationId)).version).toBe(3);
     expect(details()).toHaveLength(1);
     expect(details()[0]).toMatchObject({ status: 'RESERVED', rawStatus: 'RESEVRED' });
   });
 
   it('records a late RESERVED after CAPTURED in history without moving the status back', async () => {
-    const { reservationId, frontPaymentUuid } = await seedReservation(tables);
+    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
 
     await sendSigned(callbackFields(frontPaymentUuid, 'Captured', { createdAt: '1755764200' }));
     const late = await sendSigned(
@@ -127,11 +107,11 @@ describe('callback handler: recording and publishing', () => {
     );
 
     expect(late).toEqual({ statusCode: 200, body: { received: true, duplicate: false } });
-    expect(await readReservation(tables, reservationId)).toMatchObject({
+    expect(await readReservation(stack.tables, reservationId)).toMatchObject({
       status: 'CAPTURED',
       version: 4,
     });
-    const changes = await readStatusChanges(tables, reservationId);
+    const changes = await readStatusChanges(stack.tables, reservationId);
     expect(changes.map((c) => [c.status, c.advanced, c.currentStatus])).toEqual([
       ['CAPTURED', true, 'CAPTURED'],
       ['RESERVED', false, 'CAPTURED'],
@@ -143,7 +123,7 @@ describe('callback handler: recording and publishing', () => {
   });
 
   it('records partial captures with other amounts or times as separate changes', async () => {
-    const { reservationId, frontPaymentUuid } = await seedReservation(tables);
+    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
     const firstCapture = callbackFields(frontPaymentUuid, 'Captured', {
       createdAt: '1755764200',
       amount: '400',
@@ -157,7 +137,7 @@ describe('callback handler: recording and publishing', () => {
     ];
 
     expect(responses.map((r) => r.body.duplicate)).toEqual([false, false, false, true]);
-    const changes = await readStatusChanges(tables, reservationId);
+    const changes = await readStatusChanges(stack.tables, reservationId);
     expect(changes.map((c) => [c.status, c.amount, c.createdAt])).toEqual([
       ['CAPTURED', 400, '1755764200'],
       ['CAPTURED', 600, '1755764200'],
@@ -165,7 +145,7 @@ describe('callback handler: recording and publishing', () => {
     ]);
     expect(new Set(details().map((d) => d.eventId)).size).toBe(3);
     expect(details().map((d) => d.amount)).toEqual([400, 600, 400]);
-    expect(await readReservation(tables, reservationId)).toMatchObject({
+    expect(await readReservation(stack.tables, reservationId)).toMatchObject({
       status: 'CAPTURED',
       version: 5,
     });
@@ -174,16 +154,16 @@ describe('callback handler: recording and publishing', () => {
 
 describe('callback handler: refusals record nothing and publish nothing', () => {
   async function expectNothingRecorded(reservationId: string) {
-    expect(await readStatusChanges(tables, reservationId)).toEqual([]);
-    expect(await readReservation(tables, reservationId)).toMatchObject({
+    expect(await readStatusChanges(stack.tables, reservationId)).toEqual([]);
+    expect(await readReservation(stack.tables, reservationId)).toMatchObject({
       status: 'SESSION_CREATED',
       version: 2,
     });
-    expect(bridge.events).toEqual([]);
+    expect(stack.bridge.events).toEqual([]);
   }
 
   it('answers 403 alike to a forged, a missing and a replayed checksum', async () => {
-    const { reservationId, frontPaymentUuid } = await seedReservation(tables);
+    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
     const fields = callbackFields(frontPaymentUuid, 'Captured', { amount: '100' });
     const genuine = signedQuery(fields);
     const checksum = genuine.slice(genuine.lastIndexOf('=') + 1);
@@ -207,7 +187,7 @@ describe('callback handler: refusals record nothing and publish nothing', () => 
   });
 
   it('answers 400 to a signed callback with malformed parameters', async () => {
-    const { reservationId, frontPaymentUuid } = await seedReservation(tables);
+    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
 
     const response = await sendSigned(
       callbackFields(frontPaymentUuid, 'Captured', { amount: 'ten', createdAt: 'yesterday' }),
@@ -222,7 +202,7 @@ describe('callback handler: refusals record nothing and publish nothing', () => 
   });
 
   it('answers 400 to a status it does not know', async () => {
-    const { reservationId, frontPaymentUuid } = await seedReservation(tables);
+    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
 
     const response = await sendSigned(callbackFields(frontPaymentUuid, 'success'));
 
@@ -254,9 +234,9 @@ describe('callback handler: a reservation we do not know', () => {
         },
       });
     }
-    const { Items = [] } = await tables.documents.send(
+    const { Items = [] } = await stack.tables.documents.send(
       new QueryCommand({
-        TableName: tables.names.reservations,
+        TableName: stack.tables.names.reservations,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: {
           ':pk': reservationKeys.unmatchedCallback('RES0000000404', 'x').pk,
@@ -276,27 +256,23 @@ describe('callback handler: a reservation we do not know', () => {
       deliveries: 2,
     });
     // Kept under its own key only: the reservation lookup index must not find it.
-    const lookup = await tables.documents.send(
+    const lookup = await stack.tables.documents.send(
       new QueryCommand({
-        TableName: tables.names.reservations,
+        TableName: stack.tables.names.reservations,
         IndexName: reservationsTableDesign.indexes.byFrontPaymentUuid.name,
         KeyConditionExpression: 'frontPaymentUuid = :uuid',
         ExpressionAttributeValues: { ':uuid': 'RES0000000404' },
       }),
     );
     expect(lookup.Items).toEqual([]);
-    expect(bridge.events).toEqual([]);
+    expect(stack.bridge.events).toEqual([]);
   });
 });
 
 describe('callback handler: configuration choices', () => {
   it('refuses a stale timestamp when CALLBACK_MAX_AGE_SECONDS is set', async () => {
-    const strict = await loadCallbackHandler({
-      tables,
-      eventBridgeUrl: bridge.url,
-      extra: { CALLBACK_MAX_AGE_SECONDS: '300' },
-    });
-    const { reservationId, frontPaymentUuid } = await seedReservation(tables);
+    const strict = await stack.loadHandler({ extra: { CALLBACK_MAX_AGE_SECONDS: '300' } });
+    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
     const fresh = callbackFields(frontPaymentUuid, 'Reserved');
     const stale = callbackFields(frontPaymentUuid, 'Captured', {
       timestamp: epochSeconds(new Date(Date.now() - 301_000)),
@@ -307,21 +283,19 @@ describe('callback handler: configuration choices', () => {
 
     expect(staleResponse.statusCode).toBe(403);
     expect(freshResponse.statusCode).toBe(200);
-    expect((await readStatusChanges(tables, reservationId)).map((c) => c.status)).toEqual([
+    expect((await readStatusChanges(stack.tables, reservationId)).map((c) => c.status)).toEqual([
       'RESERVED',
     ]);
   });
 
   it('verifies with the formula CALLBACK_CHECKSUM_FORMULA names, and a custom EVENT_SOURCE', async () => {
-    const legacy = await loadCallbackHandler({
-      tables,
-      eventBridgeUrl: bridge.url,
+    const legacy = await stack.loadHandler({
       extra: {
         CALLBACK_CHECKSUM_FORMULA: 'order-status-created-amount-timestamp',
         EVENT_SOURCE: 'merchant.payments',
       },
     });
-    const { frontPaymentUuid } = await seedReservation(tables);
+    const { frontPaymentUuid } = await seedReservation(stack.tables);
     const fields = callbackFields(frontPaymentUuid, 'Reserved');
 
     const current = await legacy(callbackEvent(signedQuery(fields)));
@@ -331,6 +305,6 @@ describe('callback handler: configuration choices', () => {
 
     expect(current.statusCode).toBe(403);
     expect(older.statusCode).toBe(200);
-    expect(bridge.events.map((event) => event.source)).toEqual(['merchant.payments']);
+    expect(stack.bridge.events.map((event) => event.source)).toEqual(['merchant.payments']);
   });
 });

@@ -1,34 +1,18 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { changeIdOf, eventIdOf } from '#shared/callbacks/change-id';
 import { createEventPublisher } from '#shared/events/event-publisher';
 import {
   STATUS_CHANGED_DETAIL_TYPE,
   type StatusChangedDetail,
 } from '#shared/events/status-changed-event';
-import {
-  type RunningLocalEventBridge,
-  startLocalEventBridge,
-} from '../../infra/local/event-bridge-stand-in.ts';
-import { localAwsClientConfig } from '../../infra/local/local-aws.ts';
+import { useLocalEventBridge } from '../support/local-event-bridge.ts';
 
-let bridge: RunningLocalEventBridge;
-let client: EventBridgeClient;
-
-beforeAll(async () => {
-  bridge = await startLocalEventBridge();
-  // The SDK's own retries are off so each injected request failure reaches the publisher.
-  client = new EventBridgeClient({ ...localAwsClientConfig, endpoint: bridge.url, maxAttempts: 1 });
-});
-afterAll(async () => {
-  client.destroy();
-  await bridge.stop();
-});
-beforeEach(() => bridge.clear());
+// The SDK's own retries are off so each injected request failure reaches the publisher.
+const local = useLocalEventBridge({ maxAttempts: 1 });
 
 function publisher(maxAttempts = 4) {
   return createEventPublisher({
-    client,
+    client: local.client,
     eventBusName: 'reservations-bus',
     source: 'test.reservations',
     maxAttempts,
@@ -62,7 +46,7 @@ function details(count: number): StatusChangedDetail[] {
 }
 
 const receivedIds = () =>
-  bridge.events.map((event) => (event.detail as StatusChangedDetail).eventId);
+  local.bridge.events.map((event) => (event.detail as StatusChangedDetail).eventId);
 
 describe('event publisher against the local EventBridge', () => {
   it('sends each event once with our source, detail type and bus, in batches of at most 10', async () => {
@@ -73,7 +57,7 @@ describe('event publisher against the local EventBridge', () => {
 
     expect(result).toEqual({ published: events.map((e) => e.eventId), failed: [] });
     expect(receivedIds()).toEqual(events.map((e) => e.eventId));
-    expect(bridge.events[0]).toMatchObject({
+    expect(local.bridge.events[0]).toMatchObject({
       source: 'test.reservations',
       detailType: STATUS_CHANGED_DETAIL_TYPE,
       eventBusName: 'reservations-bus',
@@ -83,7 +67,7 @@ describe('event publisher against the local EventBridge', () => {
 
   it('retries only the entries that failed inside a 200 answer; each arrives once', async () => {
     const events = details(5);
-    bridge.failNextEntries(2);
+    local.bridge.failNextEntries(2);
 
     const result = await publisher().publish(events);
 
@@ -101,7 +85,7 @@ describe('event publisher against the local EventBridge', () => {
 
   it('retries whole requests that failed with a 5xx', async () => {
     const events = details(2);
-    bridge.failNextRequests(2, 500);
+    local.bridge.failNextRequests(2, 500);
 
     const result = await publisher().publish(events);
 
@@ -111,7 +95,7 @@ describe('event publisher against the local EventBridge', () => {
 
   it('gives up after a bounded number of tries and reports every event it could not send', async () => {
     const events = details(3);
-    bridge.failNextEntries(100);
+    local.bridge.failNextEntries(100);
 
     const result = await publisher(3).publish(events);
 
@@ -123,20 +107,20 @@ describe('event publisher against the local EventBridge', () => {
         errorMessage: 'Injected entry failure',
       })),
     );
-    expect(bridge.events).toHaveLength(0);
-    bridge.clear();
+    expect(local.bridge.events).toHaveLength(0);
+    local.bridge.clear();
   });
 
   it('does not retry a request the service refused as invalid (400)', async () => {
     const events = details(1);
-    bridge.failNextRequests(1, 400);
+    local.bridge.failNextRequests(1, 400);
 
     const result = await publisher().publish(events);
 
     expect(result.failed).toEqual([
       expect.objectContaining({ eventId: events[0]?.eventId, errorCode: 'ValidationException' }),
     ]);
-    expect(bridge.events).toHaveLength(0);
+    expect(local.bridge.events).toHaveLength(0);
     // Nothing was swallowed: the same event goes through on the next call.
     expect((await publisher().publish(events)).published).toEqual([events[0]?.eventId]);
   });
@@ -149,6 +133,6 @@ describe('event publisher against the local EventBridge', () => {
     const result = await publisher().publish([huge]);
 
     expect(result.failed).toEqual([expect.objectContaining({ errorCode: 'EntryTooLarge' })]);
-    expect(bridge.events).toHaveLength(0);
+    expect(local.bridge.events).toHaveLength(0);
   });
 });

@@ -1,24 +1,13 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type RunningLocalEventBridge,
-  startLocalEventBridge,
-} from '../../infra/local/event-bridge-stand-in.ts';
-import { localAwsClientConfig } from '../../infra/local/local-aws.ts';
+import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { describe, expect, it } from 'vitest';
+import { useLocalEventBridge } from '../support/local-event-bridge.ts';
 
-let bridge: RunningLocalEventBridge;
-let client: EventBridgeClient;
+// One try per call: these tests look at single answers, not at the SDK's retries.
+const local = useLocalEventBridge({ maxAttempts: 1 });
 
-beforeAll(async () => {
-  bridge = await startLocalEventBridge();
-  // One try per call: these tests look at single answers, not at the SDK's retries.
-  client = new EventBridgeClient({ ...localAwsClientConfig, endpoint: bridge.url, maxAttempts: 1 });
-});
-afterAll(async () => {
-  client.destroy();
-  await bridge.stop();
-});
-beforeEach(() => bridge.clear());
+/** One PutEvents call through the real SDK client. */
+const putEvents = (entries: PutEventsRequestEntry[]) =>
+  local.client.send(new PutEventsCommand({ Entries: entries }));
 
 const entry = (n: number) => ({
   EventBusName: 'reservations-bus',
@@ -29,29 +18,28 @@ const entry = (n: number) => ({
 
 describe('local EventBridge stand-in, PutEvents from the real SDK', () => {
   it('accepts entries, assigns ids and keeps them in order with the parsed detail', async () => {
-    const output = await client.send(
-      new PutEventsCommand({
-        Entries: [entry(1), { ...entry(2), Time: new Date('2026-01-01T00:00:00Z') }],
-      }),
-    );
+    const output = await putEvents([
+      entry(1),
+      { ...entry(2), Time: new Date('2026-01-01T00:00:00Z') },
+    ]);
 
     expect(output.FailedEntryCount).toBe(0);
-    expect(bridge.events.map((event) => event.detail)).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(local.bridge.events.map((event) => event.detail)).toEqual([{ n: 1 }, { n: 2 }]);
     expect(output.Entries?.map((result) => result.EventId)).toEqual(
-      bridge.events.map((event) => event.eventId),
+      local.bridge.events.map((event) => event.eventId),
     );
-    expect(bridge.events[0]).toMatchObject({
+    expect(local.bridge.events[0]).toMatchObject({
       eventBusName: 'reservations-bus',
       source: 'frontpayment.reservations',
       detailType: 'Reservation Status Changed',
     });
-    expect(bridge.events[1]?.time).toBe('2026-01-01T00:00:00.000Z');
+    expect(local.bridge.events[1]?.time).toBe('2026-01-01T00:00:00.000Z');
   });
 
   it('fails the next entries inside a 200 answer, which the SDK resolves without throwing', async () => {
-    bridge.failNextEntries(1);
+    local.bridge.failNextEntries(1);
 
-    const output = await client.send(new PutEventsCommand({ Entries: [entry(1), entry(2)] }));
+    const output = await putEvents([entry(1), entry(2)]);
 
     expect(output.FailedEntryCount).toBe(1);
     expect(output.Entries?.[0]).toEqual({
@@ -59,72 +47,70 @@ describe('local EventBridge stand-in, PutEvents from the real SDK', () => {
       ErrorMessage: 'Injected entry failure',
     });
     expect(output.Entries?.[1]?.EventId).toBeDefined();
-    expect(bridge.events.map((event) => event.detail)).toEqual([{ n: 2 }]);
+    expect(local.bridge.events.map((event) => event.detail)).toEqual([{ n: 2 }]);
   });
 
   it('reports a malformed detail per entry, like the service', async () => {
-    const output = await client.send(
-      new PutEventsCommand({ Entries: [{ ...entry(1), Detail: 'not json' }] }),
-    );
+    const output = await putEvents([{ ...entry(1), Detail: 'not json' }]);
 
     expect(output.FailedEntryCount).toBe(1);
     expect(output.Entries?.[0]?.ErrorCode).toBe('MalformedDetail');
-    expect(bridge.events).toHaveLength(0);
+    expect(local.bridge.events).toHaveLength(0);
   });
 
   it('fails whole requests: 500 InternalException and 400 ValidationException', async () => {
-    bridge.failNextRequests(1, 500);
-    await expect(client.send(new PutEventsCommand({ Entries: [entry(1)] }))).rejects.toMatchObject({
+    local.bridge.failNextRequests(1, 500);
+    await expect(putEvents([entry(1)])).rejects.toMatchObject({
       name: 'InternalException',
       $fault: 'server',
     });
 
-    bridge.failNextRequests(1, 400);
-    await expect(client.send(new PutEventsCommand({ Entries: [entry(1)] }))).rejects.toMatchObject({
+    local.bridge.failNextRequests(1, 400);
+    await expect(putEvents([entry(1)])).rejects.toMatchObject({
       name: 'ValidationException',
       $fault: 'client',
     });
 
-    await client.send(new PutEventsCommand({ Entries: [entry(3)] }));
-    expect(bridge.events.map((event) => event.detail)).toEqual([{ n: 3 }]);
+    await putEvents([entry(3)]);
+    expect(local.bridge.events.map((event) => event.detail)).toEqual([{ n: 3 }]);
   });
 
   it('rejects more than 10 entries and more than 256 KB, as the service does', async () => {
     const eleven = Array.from({ length: 11 }, (_, n) => entry(n));
-    await expect(client.send(new PutEventsCommand({ Entries: eleven }))).rejects.toMatchObject({
+    await expect(putEvents(eleven)).rejects.toMatchObject({
       name: 'ValidationException',
     });
 
     const big = { ...entry(0), Detail: JSON.stringify({ text: 'x'.repeat(130 * 1024) }) };
-    await expect(client.send(new PutEventsCommand({ Entries: [big, big] }))).rejects.toMatchObject({
+    await expect(putEvents([big, big])).rejects.toMatchObject({
       name: 'ValidationException',
     });
-    expect(bridge.events).toHaveLength(0);
+    expect(local.bridge.events).toHaveLength(0);
   });
 });
 
 describe('local EventBridge stand-in, control API for other processes', () => {
   it('lists received events and takes faults over HTTP', async () => {
-    const faults = await fetch(`${bridge.url}/_faults`, {
+    const faults = await fetch(`${local.bridge.url}/_faults`, {
       method: 'POST',
       body: JSON.stringify({ failNextEntries: { count: 1, errorCode: 'ThrottlingException' } }),
     });
     expect(faults.status).toBe(200);
 
-    const output = await client.send(new PutEventsCommand({ Entries: [entry(1), entry(2)] }));
+    const output = await putEvents([entry(1), entry(2)]);
     expect(output.Entries?.[0]?.ErrorCode).toBe('ThrottlingException');
 
-    const listed = (await (await fetch(`${bridge.url}/_events`)).json()) as {
+    const listed = (await (await fetch(`${local.bridge.url}/_events`)).json()) as {
       events: { detail: unknown }[];
     };
     expect(listed.events.map((event) => event.detail)).toEqual([{ n: 2 }]);
 
-    await fetch(`${bridge.url}/_events`, { method: 'DELETE' });
-    expect(bridge.events).toHaveLength(0);
+    await fetch(`${local.bridge.url}/_events`, { method: 'DELETE' });
+    expect(local.bridge.events).toHaveLength(0);
   });
 
   it('refuses a fault request it does not understand', async () => {
-    const response = await fetch(`${bridge.url}/_faults`, { method: 'POST', body: '{}' });
+    const response = await fetch(`${local.bridge.url}/_faults`, { method: 'POST', body: '{}' });
 
     expect(response.status).toBe(400);
   });

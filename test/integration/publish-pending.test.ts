@@ -1,20 +1,12 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { ScheduledEvent } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CallbackQuery } from '#shared/callbacks/callback-query';
 import { normalisePaymentStatus } from '#shared/callbacks/payment-status';
 import { statusChangeFromCallback } from '#shared/callbacks/status-change';
 import { createStatusChangeRepository } from '#shared/callbacks/status-change-repository';
-import { createEventPublisher } from '#shared/events/event-publisher';
-import { createOutboxRepository } from '#shared/events/outbox-repository';
 import type { StatusChangedDetail } from '#shared/events/status-changed-event';
 import { PENDING_OUTBOX } from '#shared/reservations/table-design';
 import { publishPendingEvents } from '../../functions/publish-pending/publish-pending.ts';
-import {
-  type RunningLocalEventBridge,
-  startLocalEventBridge,
-} from '../../infra/local/event-bridge-stand-in.ts';
-import { localAwsClientConfig } from '../../infra/local/local-aws.ts';
 import { lambdaContext } from '../support/api-gateway-events.ts';
 import {
   callbackFields,
@@ -22,24 +14,16 @@ import {
   seedReservation,
   setLambdaEnvironment,
 } from '../support/callback-fixtures.ts';
+import { useLocalEventBridge } from '../support/local-event-bridge.ts';
 import { createLocalTables, type LocalTables } from '../support/local-tables.ts';
+import { sweeperDependencies } from '../support/outbox-sweeper.ts';
 
+const local = useLocalEventBridge();
 let tables: LocalTables;
-let bridge: RunningLocalEventBridge;
-let eventBridge: EventBridgeClient;
 
-beforeAll(async () => {
-  bridge = await startLocalEventBridge();
-  eventBridge = new EventBridgeClient({ ...localAwsClientConfig, endpoint: bridge.url });
-});
-afterAll(async () => {
-  eventBridge.destroy();
-  await bridge.stop();
-});
 beforeEach(async () => {
   // A table per test: the sweeper reads every pending event of its table.
   tables = await createLocalTables();
-  bridge.clear();
 });
 
 /** Records `count` captures of one reservation as the callback would, without publishing them. */
@@ -67,26 +51,10 @@ async function recordPending(count: number, receivedAt: Date): Promise<string> {
   return reservationId;
 }
 
-function dependencies(now: Date) {
-  const log = { info: () => {}, warn: () => {}, error: () => {} };
-  return {
-    outbox: createOutboxRepository({
-      documents: tables.documents,
-      tableName: tables.names.reservations,
-    }),
-    publisher: createEventPublisher({
-      client: eventBridge,
-      eventBusName: 'reservations-bus',
-      source: 'frontpayment.reservations',
-      baseDelayMs: 5,
-    }),
-    log,
-    now: () => now,
-  };
-}
+const dependencies = (now: Date) => sweeperDependencies(tables, local.client, { now: () => now });
 
 const publishedIds = () =>
-  bridge.events.map((event) => (event.detail as StatusChangedDetail).eventId).sort();
+  local.bridge.events.map((event) => (event.detail as StatusChangedDetail).eventId).sort();
 
 describe('publishPendingEvents (the sweeper)', () => {
   it('publishes every pending event once, in batches, and clears the markers', async () => {
@@ -101,7 +69,7 @@ describe('publishPendingEvents (the sweeper)', () => {
     expect(publishedIds()).toEqual(changes.map((change) => change.eventId).sort());
     expect(changes.every((change) => change.outbox === undefined)).toBe(true);
     expect(second).toMatchObject({ found: 0, claimed: 0, published: [] });
-    expect(bridge.events).toHaveLength(25);
+    expect(local.bridge.events).toHaveLength(25);
   });
 
   it('leaves alone events younger than the minimum age', async () => {
@@ -111,7 +79,7 @@ describe('publishPendingEvents (the sweeper)', () => {
     const result = await publishPendingEvents(dependencies(now), { minAgeMs: 10_000 });
 
     expect(result).toMatchObject({ found: 0, published: [] });
-    expect(bridge.events).toEqual([]);
+    expect(local.bridge.events).toEqual([]);
     expect((await readStatusChanges(tables, reservationId))[0]?.outbox).toBe(PENDING_OUTBOX);
   });
 
@@ -132,7 +100,11 @@ describe('publishPendingEvents (the sweeper)', () => {
 
   it('runs as the scheduled Lambda handler with its environment', async () => {
     const reservationId = await recordPending(2, new Date(Date.now() - 60_000));
-    setLambdaEnvironment({ tables, eventBridgeUrl: bridge.url, eventBusName: 'merchant-bus' });
+    setLambdaEnvironment({
+      tables,
+      eventBridgeUrl: local.bridge.url,
+      eventBusName: 'merchant-bus',
+    });
     vi.resetModules();
     const { handler } = await import('../../functions/publish-pending/handler.ts');
     const scheduled = {
@@ -143,7 +115,7 @@ describe('publishPendingEvents (the sweeper)', () => {
     const result = await handler(scheduled, lambdaContext());
 
     expect(result).toMatchObject({ found: 2, claimed: 2, failed: [] });
-    expect(bridge.events.map((event) => event.eventBusName)).toEqual([
+    expect(local.bridge.events.map((event) => event.eventBusName)).toEqual([
       'merchant-bus',
       'merchant-bus',
     ]);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { vi } from 'vitest';
+import { beforeAll, vi } from 'vitest';
 import type { StatusChangeRecord } from '#shared/callbacks/status-change-record';
 import {
   type ChecksumFormula,
@@ -11,9 +12,12 @@ import {
 import type { ReservationRecord } from '#shared/reservations/reservation-record';
 import { SESSION_STATUS_RANK, SESSION_STATUSES } from '#shared/reservations/reservation-status';
 import { reservationKeys } from '#shared/reservations/table-design';
+import type { RunningLocalEventBridge } from '../../infra/local/event-bridge-stand-in.ts';
 import { localAwsClientConfig } from '../../infra/local/local-aws.ts';
 import { httpApiEvent, lambdaContext } from './api-gateway-events.ts';
-import type { LocalTables } from './local-tables.ts';
+import { useLocalEventBridge } from './local-event-bridge.ts';
+import { createLocalTables, type LocalTables } from './local-tables.ts';
+import { setByHook } from './set-by-hook.ts';
 
 export const CALLBACK_SECRET = 'local-callback-secret';
 export const CALLBACK_PATH = '/callbacks/front-payment';
@@ -190,4 +194,67 @@ export function setLambdaEnvironment(options: CallbackHandlerEnvironment): void 
     FRONT_PAYMENT_CALLBACK_SECRET: CALLBACK_SECRET,
     ...options.extra,
   });
+}
+
+/** A handler's answer with its JSON body parsed (as loosely typed as `JSON.parse` gives it). */
+export interface ParsedResponse {
+  readonly statusCode: number | undefined;
+  readonly body: ReturnType<typeof JSON.parse>;
+}
+
+export interface CallbackStackOptions {
+  /** Load the callback Lambda before all tests, for `send`. @default true */
+  readonly handler?: boolean;
+  /**
+   * More variables for that Lambda. Called when it loads, after the `beforeAll` hooks the file
+   * registered before `useCallbackStack`, so it may read what they started.
+   */
+  readonly extra?: () => Readonly<Record<string, string>>;
+}
+
+/** Read these inside tests and hooks: they are set before all tests run. */
+export interface CallbackStack {
+  /** The file's own tables in the shared DynamoDB Local. */
+  readonly tables: LocalTables;
+  readonly bridge: RunningLocalEventBridge;
+  /** An SDK client on the stand-in, for code under test that publishes by itself. */
+  readonly eventBridge: EventBridgeClient;
+  /** Calls the callback Lambda loaded before all tests with this raw query. */
+  send(rawQueryString: string): Promise<ParsedResponse>;
+  /** A fresh callback Lambda on this file's tables and stand-in; `overrides` replace either. */
+  loadHandler(overrides?: Partial<CallbackHandlerEnvironment>): Promise<HttpHandler>;
+}
+
+/**
+ * Registers the hooks every callback test file needs: the local EventBridge stand-in (see
+ * `useLocalEventBridge`), the file's tables, and the callback Lambda loaded on both.
+ */
+export function useCallbackStack(options: CallbackStackOptions = {}): CallbackStack {
+  const events = useLocalEventBridge();
+  let tables: LocalTables | undefined;
+  let handler: HttpHandler | undefined;
+  const stack: CallbackStack = {
+    get tables() {
+      return setByHook(tables, 'tables');
+    },
+    get bridge() {
+      return events.bridge;
+    },
+    get eventBridge() {
+      return events.client;
+    },
+    async send(rawQueryString) {
+      const response = await setByHook(handler, 'handler')(callbackEvent(rawQueryString));
+      return { statusCode: response.statusCode, body: JSON.parse(response.body ?? 'null') };
+    },
+    loadHandler: (overrides = {}) =>
+      loadCallbackHandler({ tables: stack.tables, eventBridgeUrl: stack.bridge.url, ...overrides }),
+  };
+
+  beforeAll(async () => {
+    tables = await createLocalTables();
+    if (options.handler === false) return;
+    handler = await stack.loadHandler(options.extra ? { extra: options.extra() } : {});
+  });
+  return stack;
 }

@@ -1,0 +1,32 @@
+import { documentClient } from '../aws/dynamodb.ts';
+import { eventBridgeClient } from '../aws/eventbridge.ts';
+import { createEventPublisher, type EventPublisher } from './event-publisher.ts';
+import { createOutboxRepository, type OutboxRepository } from './outbox-repository.ts';
+
+/** The part of a Lambda's configuration that says where status events are kept and sent. */
+export interface OutboxPublishingConfig {
+  readonly reservationsTableName: string;
+  readonly eventBusName: string;
+  readonly eventSource: string;
+}
+
+/** A publisher and the outbox it clears; both Lambdas that send status events need the pair. */
+export interface OutboxPublishing {
+  readonly publisher: EventPublisher;
+  readonly outbox: OutboxRepository;
+}
+
+/** Builds both on the container's shared AWS clients; call it once, at cold start. */
+export function createOutboxPublishing(config: OutboxPublishingConfig): OutboxPublishing {
+  return {
+    publisher: createEventPublisher({
+      client: eventBridgeClient,
+      eventBusName: config.eventBusName,
+      source: config.eventSource,
+    }),
+    outbox: createOutboxRepository({
+      documents: documentClient,
+      tableName: config.reservationsTableName,
+    }),
+  };
+}
