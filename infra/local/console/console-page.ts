@@ -1,0 +1,227 @@
+import { escapeHtml, PAGE_STYLE } from './page-style.ts';
+
+export interface ConsoleLinks {
+  readonly api: string;
+  readonly sandbox: string | null;
+  readonly frontPayment: string;
+  readonly eventBridge: string;
+  readonly dynamoDb: string;
+}
+
+/** How often the page asks for fresh data. */
+export const CONSOLE_REFRESH_MS = 1_000;
+
+/**
+ * The local console: reservations with their status history and the events the local
+ * EventBridge received. One self-contained page (inline CSS and script, no external assets)
+ * that polls the JSON endpoints every second and re-renders only when the data changed.
+ */
+export function renderConsolePage(links: ConsoleLinks): string {
+  const sandboxLink = links.sandbox
+    ? `<a href="${escapeHtml(links.sandbox)}/_sandbox/reservations">Sandbox</a>`
+    : `<span>Front Payment: ${escapeHtml(links.frontPayment)}</span>`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Local console · Front Payment reservations</title>
+<style>${PAGE_STYLE}${CONSOLE_STYLE}</style>
+</head>
+<body>
+<header class="bar">
+  <div>
+    <h1>Front Payment reservations <span class="muted">local console</span></h1>
+    <nav>
+      <a href="/_local/reservations">reservations.json</a>
+      <a href="/_local/events">events.json</a>
+      ${sandboxLink}
+      <span>API ${escapeHtml(links.api)}</span>
+      <span>EventBridge ${escapeHtml(links.eventBridge)}</span>
+      <span>DynamoDB ${escapeHtml(links.dynamoDb)}</span>
+    </nav>
+  </div>
+  <div class="live" data-testid="live"><span class="dot"></span><span id="live-text">connecting…</span></div>
+</header>
+<main>
+  <section>
+    <h2>Reservations <span class="count" id="reservation-count">0</span></h2>
+    <div id="reservations" data-testid="reservations"><p class="empty">No reservations yet. Create one with the <code>curl</code> that <code>npm start</code> printed, or run <code>npm run demo</code>.</p></div>
+    <div id="unmatched"></div>
+  </section>
+  <section>
+    <h2>Events on the bus <span class="count" id="event-count">0</span></h2>
+    <p class="caption">What the local EventBridge received: <code>Reservation Status Changed</code> events; hover an id for the full detail.</p>
+    <div id="events" data-testid="events"><p class="empty">No events yet: each status callback publishes one.</p></div>
+  </section>
+</main>
+<script>${CONSOLE_SCRIPT}</script>
+</body>
+</html>`;
+}
+
+const CONSOLE_STYLE = `
+.bar { display: flex; justify-content: space-between; align-items: flex-start; gap: 1rem; }
+.bar h1 { margin: 0 0 .35rem; font-size: 1.25rem; }
+nav { display: flex; flex-wrap: wrap; gap: .35rem 1rem; font-size: .8rem; color: var(--muted); }
+.live { font-size: .8rem; color: var(--muted); white-space: nowrap; display: flex; align-items: center; gap: .4rem; }
+.dot { width: .55rem; height: .55rem; border-radius: 50%; background: var(--muted); display: inline-block; }
+.live.ok .dot { background: var(--green); }
+.live.down .dot { background: var(--red); }
+main { display: grid; grid-template-columns: minmax(0, 1.3fr) minmax(0, 1fr); gap: 1.25rem; padding: 1.25rem 1.5rem; }
+@media (max-width: 1000px) { main { grid-template-columns: 1fr; } }
+h2 { font-size: 1rem; margin: 0 0 .75rem; display: flex; align-items: center; gap: .5rem; }
+.count { background: var(--line); border-radius: 999px; padding: 0 .5rem; font-size: .75rem; font-weight: 600; }
+.reservation { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: .8rem 1rem; margin-bottom: .75rem; }
+.reservation .head { display: flex; flex-wrap: wrap; align-items: center; gap: .35rem .75rem; }
+.reservation .total { margin-left: auto; font-weight: 600; font-variant-numeric: tabular-nums; }
+.ids { font-size: .78rem; color: var(--muted); margin-top: .3rem; display: flex; flex-wrap: wrap; gap: .2rem 1rem; }
+.totals { display: flex; gap: 1.25rem; font-size: .8rem; margin-top: .45rem; font-variant-numeric: tabular-nums; }
+.totals b { font-weight: 600; }
+.failure { color: var(--red); font-size: .8rem; margin-top: .35rem; }
+.history { list-style: none; margin: .6rem 0 0; padding: 0; border-top: 1px dashed var(--line); }
+.history li { display: grid; grid-template-columns: 5rem 7rem 1fr auto; gap: .5rem; align-items: center; padding: .3rem 0; font-size: .8rem; border-bottom: 1px dashed var(--line); }
+.history li:last-child { border-bottom: 0; }
+.history .late { color: var(--muted); }
+.history .none { color: var(--muted); font-size: .8rem; padding: .4rem 0; display: block; }
+.badge { display: inline-block; border-radius: 6px; padding: .1rem .45rem; font-size: .72rem; font-weight: 700; letter-spacing: .02em; background: var(--line); color: var(--ink); }
+.badge.RESERVED { background: #dbeafe; color: #1e40af; }
+.badge.CAPTURED { background: #dcfce7; color: #166534; }
+.badge.CHARGED { background: #ede9fe; color: #5b21b6; }
+.badge.PAID { background: #d1fae5; color: #065f46; }
+.badge.SESSION_FAILED { background: #fee2e2; color: #991b1b; }
+.badge.CREATING { background: #fef3c7; color: #92400e; }
+.pill { font-size: .7rem; border-radius: 999px; padding: .05rem .45rem; border: 1px solid var(--line); color: var(--muted); white-space: nowrap; }
+.pill.pending { border-color: #f59e0b; color: #92400e; }
+.pill.published { border-color: #86efac; color: #166534; }
+table { width: 100%; border-collapse: collapse; background: var(--card); border: 1px solid var(--line); border-radius: 10px; overflow: hidden; font-size: .8rem; }
+th, td { text-align: left; padding: .45rem .55rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { background: #f8fafc; font-weight: 600; color: var(--muted); font-size: .72rem; text-transform: uppercase; letter-spacing: .04em; }
+tr:last-child td { border-bottom: 0; }
+td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th { white-space: nowrap; }
+.caption { font-size: .75rem; color: var(--muted); margin: -.5rem 0 .6rem; }
+.empty { color: var(--muted); background: var(--card); border: 1px dashed var(--line); border-radius: 10px; padding: 1rem; font-size: .85rem; }
+`;
+
+/** Builds the DOM with textContent only: values never become markup. */
+const CONSOLE_SCRIPT = `
+(() => {
+  const amount = (n) => Number(n).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const money = (n) => amount(n) + ' NOK';
+  const time = (iso) => iso ? new Date(iso).toLocaleTimeString('en-GB') : '';
+  const el = (tag, attrs, ...children) => {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (name === 'class') node.className = value; else node.setAttribute(name, value);
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  };
+  const badge = (status, testId) => el('span', { class: 'badge ' + status, 'data-testid': testId }, status);
+
+  function historyItem(entry) {
+    // Not advanced and another status now: it arrived after a later one (a second capture is
+    // not advanced either, but it is no surprise).
+    const late = !entry.advanced && entry.status !== entry.currentStatus;
+    const notes = [
+      entry.paymentMethod,
+      entry.rawStatus !== entry.status ? 'sent as ' + entry.rawStatus : null,
+      late ? 'arrived after ' + entry.currentStatus + ', history only' : null,
+    ].filter(Boolean);
+    return el('li', { 'data-testid': 'history-entry', 'data-status': entry.status, class: late ? 'late' : '' },
+      el('span', { title: entry.receivedAt }, time(entry.receivedAt)),
+      el('span', {}, badge(entry.status, 'history-status')),
+      el('span', {}, money(entry.amount), notes.length ? ' · ' + notes.join(' · ') : ''),
+      el('span', { class: 'pill ' + (entry.eventPending ? 'pending' : 'published'), title: entry.eventId },
+        entry.eventPending ? 'event pending' : 'event published'));
+  }
+
+  function reservationCard(r) {
+    const history = r.history.length
+      ? el('ol', { class: 'history' }, r.history.map(historyItem))
+      : el('div', { class: 'history' }, el('span', { class: 'none' }, 'No payment yet: waiting for the customer at the checkout page.'));
+    return el('article', { class: 'reservation', 'data-testid': 'reservation', 'data-reservation-id': r.reservationId, 'data-front-payment-uuid': r.frontPaymentUuid || '', 'data-status': r.status },
+      el('div', { class: 'head' },
+        badge(r.status, 'reservation-status'),
+        el('strong', {}, r.frontPaymentUuid || 'no Front Payment uuid'),
+        r.referenceNo ? el('span', { class: 'muted' }, 'ref ' + r.referenceNo) : null,
+        el('span', { class: 'total' }, money(r.grandTotal))),
+      el('div', { class: 'ids' },
+        el('span', {}, 'id ', el('code', {}, r.reservationId)),
+        el('span', {}, 'created ' + time(r.createdAt)),
+        el('span', {}, 'preselected ' + r.preferredPaymentMethod),
+        r.paymentUrl && r.history.length === 0 ? el('a', { href: r.paymentUrl, target: '_blank', rel: 'noopener' }, 'open checkout') : null),
+      r.history.length ? el('div', { class: 'totals', 'data-testid': 'totals' },
+        el('span', {}, 'reserved ', el('b', {}, money(r.totals.reserved))),
+        el('span', {}, 'captured ', el('b', {}, money(r.totals.captured))),
+        el('span', {}, 'charged ', el('b', {}, money(r.totals.charged)))) : null,
+      r.failure ? el('div', { class: 'failure' }, 'Session failed (' + r.failure.reason + '): ' + r.failure.message) : null,
+      history);
+  }
+
+  function eventsTable(events) {
+    const rows = events.slice().reverse().map((e) => {
+      const d = e.detail || {};
+      return el('tr', { 'data-testid': 'event', 'data-event-id': (d.eventId || e.eventId), 'data-status': d.status || '' },
+        el('td', { title: e.time }, time(e.time)),
+        el('td', {}, badge(d.status || '?', 'event-status')),
+        el('td', { title: e.detailType + ' from ' + e.source }, d.reservationUuid || ''),
+        el('td', { class: 'number' }, d.amount === undefined ? '' : amount(d.amount)),
+        el('td', {}, el('code', { title: JSON.stringify(d, null, 2) }, String(d.eventId || e.eventId).slice(0, 8))));
+    });
+    return el('table', {},
+      el('thead', {}, el('tr', {}, ['Time', 'Status', 'Reservation', 'NOK', 'Event'].map((h, i) => el('th', i === 3 ? { class: 'number' } : {}, h)))),
+      el('tbody', {}, rows));
+  }
+
+  function unmatchedTable(list) {
+    if (!list.length) return [];
+    return [el('h2', {}, 'Callbacks for unknown reservations ', el('span', { class: 'count' }, list.length)),
+      el('table', {}, el('tbody', {}, list.map((u) => el('tr', { 'data-testid': 'unmatched' },
+        el('td', {}, u.orderUuid), el('td', {}, badge(u.status)), el('td', { class: 'number' }, money(u.amount)),
+        el('td', {}, u.deliveries + ' deliveries'), el('td', {}, time(u.lastReceivedAt))))))];
+  }
+
+  // The server-rendered empty notes, kept to show again if the data is cleared.
+  const emptyReservations = document.getElementById('reservations').firstElementChild;
+  const emptyEvents = document.getElementById('events').firstElementChild;
+  const seen = { reservations: '', events: '' };
+  const live = document.querySelector('[data-testid=live]');
+  const liveText = document.getElementById('live-text');
+
+  async function refresh() {
+    try {
+      const [reservations, events] = await Promise.all([
+        fetch('/_local/reservations', { cache: 'no-store' }).then((r) => { if (!r.ok) throw new Error(r.status); return r.text(); }),
+        fetch('/_local/events', { cache: 'no-store' }).then((r) => { if (!r.ok) throw new Error(r.status); return r.text(); }),
+      ]);
+      if (reservations !== seen.reservations) {
+        seen.reservations = reservations;
+        const data = JSON.parse(reservations);
+        document.getElementById('reservation-count').textContent = data.reservations.length;
+        document.getElementById('reservations').replaceChildren(...(data.reservations.length ? data.reservations.map(reservationCard) : [emptyReservations]));
+        document.getElementById('unmatched').replaceChildren(...unmatchedTable(data.unmatchedCallbacks));
+      }
+      if (events !== seen.events) {
+        seen.events = events;
+        const data = JSON.parse(events);
+        document.getElementById('event-count').textContent = data.events.length;
+        document.getElementById('events').replaceChildren(data.events.length ? eventsTable(data.events) : emptyEvents);
+      }
+      live.className = 'live ok';
+      liveText.textContent = 'live · updated ' + new Date().toLocaleTimeString('en-GB');
+    } catch {
+      live.className = 'live down';
+      liveText.textContent = 'stack not reachable · retrying';
+    } finally {
+      setTimeout(refresh, ${CONSOLE_REFRESH_MS});
+    }
+  }
+  refresh();
+})();
+`;

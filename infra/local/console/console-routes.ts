@@ -1,0 +1,87 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ReceivedEvent } from '../event-bridge-stand-in.ts';
+import { type ConsoleLinks, renderConsolePage } from './console-page.ts';
+import { readReservations } from './reservation-history.ts';
+import { renderReturnPage } from './return-page.ts';
+
+export interface ConsoleOptions {
+  readonly documents: DynamoDBDocumentClient;
+  readonly reservationsTableName: string;
+  /** The events the local EventBridge received, oldest first. */
+  readonly events: () => readonly ReceivedEvent[];
+  readonly links: ConsoleLinks;
+}
+
+export const CONSOLE_PREFIX = '/_local';
+
+/**
+ * The local-only routes under `/_local/`: the console page, its JSON, the page the checkout
+ * returns to, and the stack's URLs (for `npm run demo`). Answers false for any other path.
+ * Requests that came through a tunnel or proxy get 404: only this machine sees the console.
+ */
+export function createConsoleRoutes(options: ConsoleOptions) {
+  return async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
+    const url = new URL(request.url ?? '/', 'http://local');
+    if (url.pathname !== CONSOLE_PREFIX && !url.pathname.startsWith(`${CONSOLE_PREFIX}/`)) {
+      return false;
+    }
+    if (cameThroughProxy(request)) {
+      // A tunnel for Front Payment's callbacks must not publish the console to the internet.
+      send(response, 404, 'application/json', JSON.stringify({ message: 'Not Found' }));
+      return true;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      send(response, 405, 'application/json', JSON.stringify({ message: 'Method Not Allowed' }));
+      return true;
+    }
+    switch (url.pathname) {
+      case CONSOLE_PREFIX:
+        response.writeHead(308, { location: `${CONSOLE_PREFIX}/`, 'content-length': 0 });
+        response.end();
+        return true;
+      case `${CONSOLE_PREFIX}/`:
+        send(response, 200, 'text/html; charset=utf-8', renderConsolePage(options.links));
+        return true;
+      case `${CONSOLE_PREFIX}/reservations`:
+        sendJson(
+          response,
+          await readReservations(options.documents, options.reservationsTableName),
+        );
+        return true;
+      case `${CONSOLE_PREFIX}/events`:
+        sendJson(response, { events: options.events() });
+        return true;
+      case `${CONSOLE_PREFIX}/stack`:
+        sendJson(response, options.links);
+        return true;
+      case `${CONSOLE_PREFIX}/return`:
+        send(response, 200, 'text/html; charset=utf-8', renderReturnPage(url.searchParams));
+        return true;
+      default:
+        send(response, 404, 'application/json', JSON.stringify({ message: 'Not Found' }));
+        return true;
+    }
+  };
+}
+
+/** Tunnels (cloudflared, ngrok) and proxies add these; a browser on this machine does not. */
+const PROXY_HEADERS = ['x-forwarded-for', 'forwarded', 'cf-connecting-ip', 'x-real-ip'];
+
+function cameThroughProxy(request: IncomingMessage): boolean {
+  return PROXY_HEADERS.some((name) => request.headers[name] !== undefined);
+}
+
+function sendJson(response: ServerResponse, body: unknown): void {
+  send(response, 200, 'application/json', JSON.stringify(body));
+}
+
+function send(response: ServerResponse, status: number, type: string, body: string): void {
+  response.writeHead(status, {
+    'content-type': type,
+    'content-length': Buffer.byteLength(body),
+    // Live data: never cached.
+    'cache-control': 'no-store',
+  });
+  response.end(body);
+}

@@ -1,0 +1,161 @@
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { StatusChangeRecord } from '#shared/callbacks/status-change-record';
+import type { ReservationRecord } from '#shared/reservations/reservation-record';
+
+/** One recorded status change, as the console shows it. */
+export interface HistoryEntry {
+  readonly status: string;
+  /** As Front Payment sent it (e.g. `RESEVRED`, `Captured`). */
+  readonly rawStatus: string;
+  readonly amount: number;
+  readonly paymentMethod: string | null;
+  readonly occurredAt: string;
+  readonly receivedAt: string;
+  readonly previousStatus: string;
+  readonly currentStatus: string;
+  /** False when it arrived after a later status and only joined the history. */
+  readonly advanced: boolean;
+  readonly eventId: string;
+  /** True while the event still waits for EventBridge (outbox marker set). */
+  readonly eventPending: boolean;
+  readonly publishedAt: string | null;
+}
+
+export interface ReservationView {
+  readonly reservationId: string;
+  readonly frontPaymentUuid: string | null;
+  readonly status: string;
+  readonly grandTotal: number;
+  readonly referenceNo: string | null;
+  readonly preferredPaymentMethod: string;
+  readonly paymentUrl: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly failure: { readonly reason: string; readonly message: string } | null;
+  readonly totals: {
+    readonly reserved: number;
+    readonly captured: number;
+    readonly charged: number;
+  };
+  /** Oldest first. */
+  readonly history: readonly HistoryEntry[];
+}
+
+export interface UnmatchedCallbackView {
+  readonly orderUuid: string;
+  readonly status: string;
+  readonly rawStatus: string;
+  readonly amount: number;
+  readonly deliveries: number;
+  readonly lastReceivedAt: string;
+}
+
+export interface ConsoleReservations {
+  /** Newest first. */
+  readonly reservations: readonly ReservationView[];
+  readonly unmatchedCallbacks: readonly UnmatchedCallbackView[];
+}
+
+/**
+ * Reads every reservation with its status history. A scan is fine for the local table (a few
+ * hundred items at most); nothing in AWS reads this way.
+ */
+export async function readReservations(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+): Promise<ConsoleReservations> {
+  const items = await scanAll(documents, tableName);
+  const reservations = new Map<string, ReservationRecord>();
+  const changes = new Map<string, StatusChangeRecord[]>();
+  const unmatched: UnmatchedCallbackView[] = [];
+  for (const item of items) {
+    const pk = String(item.pk);
+    const sk = String(item.sk);
+    if (pk.startsWith('RESERVATION#') && sk === 'RESERVATION') {
+      reservations.set(pk, item as unknown as ReservationRecord);
+    } else if (pk.startsWith('RESERVATION#') && item.itemType === 'STATUS_CHANGE') {
+      const list = changes.get(pk) ?? [];
+      list.push(item as unknown as StatusChangeRecord);
+      changes.set(pk, list);
+    } else if (item.itemType === 'UNMATCHED_CALLBACK') {
+      unmatched.push(unmatchedView(item));
+    }
+  }
+  const views = [...reservations.entries()].map(([pk, record]) =>
+    reservationView(record, changes.get(pk) ?? []),
+  );
+  views.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  unmatched.sort((a, b) => b.lastReceivedAt.localeCompare(a.lastReceivedAt));
+  return { reservations: views, unmatchedCallbacks: unmatched };
+}
+
+async function scanAll(documents: DynamoDBDocumentClient, tableName: string) {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(
+      new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey, ConsistentRead: true }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+function reservationView(
+  record: ReservationRecord,
+  changes: readonly StatusChangeRecord[],
+): ReservationView {
+  const history = [...changes]
+    .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))
+    .map(historyEntry);
+  const sum = (status: string) =>
+    history
+      .filter((entry) => entry.status === status)
+      .reduce((total, entry) => total + entry.amount, 0);
+  return {
+    reservationId: record.reservationId,
+    frontPaymentUuid: record.frontPaymentUuid ?? null,
+    status: record.status,
+    grandTotal: record.amounts?.grandTotal ?? 0,
+    referenceNo: record.referenceNo ?? null,
+    preferredPaymentMethod: record.preferredPaymentMethod,
+    paymentUrl: record.paymentUrl ?? null,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    failure: record.failure
+      ? { reason: record.failure.reason, message: record.failure.message }
+      : null,
+    // A duplicate RESERVED is recorded once (deduplicated), so the sum is the reserved amount.
+    totals: { reserved: sum('RESERVED'), captured: sum('CAPTURED'), charged: sum('CHARGED') },
+    history,
+  };
+}
+
+function historyEntry(change: StatusChangeRecord): HistoryEntry {
+  return {
+    status: change.status,
+    rawStatus: change.rawStatus,
+    amount: Number(change.amount),
+    paymentMethod: change.paymentMethod ?? null,
+    occurredAt: change.occurredAt,
+    receivedAt: change.receivedAt,
+    previousStatus: change.previousStatus,
+    currentStatus: change.currentStatus,
+    advanced: change.advanced,
+    eventId: change.eventId,
+    eventPending: change.outbox !== undefined,
+    publishedAt: change.publishedAt ?? null,
+  };
+}
+
+function unmatchedView(item: Record<string, unknown>): UnmatchedCallbackView {
+  return {
+    orderUuid: String(item.orderUuid),
+    status: String(item.status),
+    rawStatus: String(item.rawStatus),
+    amount: Number(item.amount),
+    deliveries: Number(item.deliveries ?? 1),
+    lastReceivedAt: String(item.lastReceivedAt ?? ''),
+  };
+}

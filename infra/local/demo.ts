@@ -1,0 +1,136 @@
+/**
+ * `npm run demo`: the typical flow against a running `npm start` (API_URL, default
+ * http://127.0.0.1:3000): create a reservation, pay at the sandbox's checkout page, capture part,
+ * capture the rest, charge. After each step it waits until the callback is processed and prints
+ * the status history and the events on the bus. Exits non-zero when a step fails.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ReservationView } from './console/reservation-history.ts';
+import type { ReceivedEvent } from './event-bridge-stand-in.ts';
+import { LOCAL_DEFAULTS } from './local-defaults.ts';
+import { createLocalStackClient, LocalStackClientError } from './local-stack-client.ts';
+import { sampleReservationRequest } from './sample-reservation.ts';
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const money = (amount: number) =>
+  `${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} NOK`;
+const time = (iso: string) => iso.slice(11, 19);
+
+async function main(): Promise<void> {
+  const apiUrl = (process.env.API_URL ?? `http://127.0.0.1:${LOCAL_DEFAULTS.port}`).replace(
+    /\/+$/,
+    '',
+  );
+  const client = createLocalStackClient({
+    apiUrl,
+    frontPaymentToken: process.env.FRONT_PAYMENT_TOKEN ?? LOCAL_DEFAULTS.frontPaymentToken,
+  });
+  out(`Front Payment reservations demo against ${apiUrl}`);
+  const links = await client.stack();
+  if (!links.sandbox) {
+    throw new LocalStackClientError(
+      `The stack talks to a real Front Payment environment (${links.frontPayment}); the demo pays and captures through the sandbox. Start it without FRONT_PAYMENT_BASE_URL.`,
+    );
+  }
+  const sandbox = links.sandbox;
+  if ((await client.sandboxQuirks(sandbox)).reverseCallbackOrder) {
+    throw new LocalStackClientError(
+      'The sandbox holds callbacks (SANDBOX_QUIRKS=reverse-callback-order) until they are flushed through its control API; the demo needs them delivered. Start without that quirk, or flush by hand (docs/local.md).',
+    );
+  }
+  const eventsBefore = (await client.events()).length;
+  let step = 0;
+  const heading = (text: string) => out(`\n${++step}. ${text}`);
+
+  heading('Create a reservation (POST /reservations)');
+  const created = await client.createReservation(
+    sampleReservationRequest({ returnBaseUrl: apiUrl, referenceNo: `DEMO-${Date.now()}` }),
+    `demo-${randomUUID()}`,
+  );
+  out(`   reservation ${created.reservationId}`);
+  out(`   Front Payment ${created.reservationUuid}, status ${created.status}`);
+  out(`   paymentUrl ${created.paymentUrl}`);
+
+  heading('Pay at the checkout page: switch Visa to Mastercard, pay');
+  const paid = await client.payAtCheckout(created.paymentUrl, 'mastercard');
+  out(`   redirected to ${paid.redirectedTo} (${paid.landingStatus})`);
+  await report(created.reservationId, 'RESERVED', 1);
+
+  const { productList } = await client.details(sandbox, created.reservationUuid);
+  const [first, ...rest] = productList;
+  if (!first) throw new LocalStackClientError('The sandbox lists no product lines to capture');
+
+  heading(`Capture part: ${first.name} (${money(first.amount)})`);
+  await client.capture(sandbox, created.reservationUuid, [first]);
+  await report(created.reservationId, 'CAPTURED', 1);
+
+  heading(`Capture the rest: ${rest.map((line) => line.name).join(', ') || 'nothing left'}`);
+  if (rest.length > 0) {
+    await client.capture(sandbox, created.reservationUuid, rest);
+    await report(created.reservationId, 'CAPTURED', 2);
+  }
+
+  heading('Charge the stored card: minibar (250.00 NOK)');
+  await client.charge(sandbox, created.reservationUuid, { name: 'Minibar', amount: 250 });
+  const final = await report(created.reservationId, 'CHARGED', 1);
+
+  const published = (await client.events()).length - eventsBefore;
+  out(
+    `\nDone: ${final.history.map((entry) => entry.status).join(' -> ')}; ${published} events published.`,
+  );
+  out(`Console: ${apiUrl}/_local/`);
+
+  /** Waits until the callback of the step is recorded and its event published, then prints. */
+  async function report(reservationId: string, status: string, count: number) {
+    const reservation = await client.waitForReservation(
+      reservationId,
+      (candidate) =>
+        candidate.history.filter((entry) => entry.status === status && !entry.eventPending)
+          .length >= count,
+      `the ${status} callback`,
+    );
+    const events = (await client.events()).filter(
+      (event) => detailOf(event).reservationId === reservationId,
+    );
+    printReservation(reservation);
+    printEvents(events);
+    return reservation;
+  }
+}
+
+function printReservation(reservation: ReservationView): void {
+  const { totals } = reservation;
+  out(
+    `   status ${reservation.status}: reserved ${money(totals.reserved)}, captured ${money(totals.captured)}, charged ${money(totals.charged)}`,
+  );
+  out('   history:');
+  for (const entry of reservation.history) {
+    const raw = entry.rawStatus === entry.status ? '' : ` (sent as ${entry.rawStatus})`;
+    out(
+      `     ${time(entry.receivedAt)}  ${entry.status.padEnd(9)}${money(entry.amount).padStart(14)}  ${entry.paymentMethod ?? ''}${raw}`,
+    );
+  }
+}
+
+function printEvents(events: readonly ReceivedEvent[]): void {
+  out(`   events on the bus (${events.length}):`);
+  for (const event of events) {
+    const detail = detailOf(event);
+    out(
+      `     ${time(event.time)}  ${event.detailType}: ${String(detail.status).padEnd(9)}${money(Number(detail.amount)).padStart(14)}  eventId ${String(detail.eventId).slice(0, 8)}`,
+    );
+  }
+}
+
+function detailOf(event: ReceivedEvent): Record<string, unknown> {
+  return (event.detail ?? {}) as Record<string, unknown>;
+}
+
+try {
+  await main();
+} catch (error) {
+  process.stderr.write(
+    `\n✖ Demo failed: ${error instanceof LocalStackClientError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exitCode = 1;
+}

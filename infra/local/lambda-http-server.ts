@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { toHttpApiEvent } from './api-gateway-event.ts';
+import {
+  fromHandlerResult,
+  type HttpApiResponse,
+  INTERNAL_SERVER_ERROR,
+  NOT_FOUND,
+  writeHttpApiResponse,
+} from './api-gateway-result.ts';
+import { createLambdaContext } from './lambda-context.ts';
+
+/** A Lambda handler behind an HTTP API route (what `functions/<name>/handler.ts` exports). */
+export type HttpApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
+
+export interface LambdaRoute {
+  readonly method: string;
+  /** An exact path, e.g. `/reservations`. */
+  readonly path: string;
+  readonly functionName: string;
+  /** The function's timeout in AWS; the local run is cut off after it too. */
+  readonly timeoutMs: number;
+  readonly handler: HttpApiHandler;
+}
+
+/** Answers a request outside the API routes (the console); resolves false when it is not its own. */
+export type OtherRequestListener = (
+  request: IncomingMessage,
+  response: ServerResponse,
+) => Promise<boolean>;
+
+export interface AccessLogEntry {
+  readonly method: string;
+  /** Path only: query strings carry callback checksums and are not logged. */
+  readonly path: string;
+  readonly statusCode: number;
+  readonly durationMs: number;
+  readonly functionName?: string;
+  readonly error?: string;
+}
+
+export interface LambdaHttpServerOptions {
+  readonly port: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  readonly routes: readonly LambdaRoute[];
+  readonly otherRequests?: OtherRequestListener;
+  /** @default API Gateway's 10 MB payload limit */
+  readonly maxBodyBytes?: number;
+  readonly onRequest?: (entry: AccessLogEntry) => void;
+}
+
+export interface RunningLambdaHttpServer {
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/**
+ * A local stand-in for API Gateway HTTP API with Lambda proxy integrations: each request to a
+ * route becomes a payload 2.0 event for the real handler, with a context whose deadline is the
+ * function's timeout, and the handler's result becomes the HTTP answer.
+ */
+export async function startLambdaHttpServer(
+  options: LambdaHttpServerOptions,
+): Promise<RunningLambdaHttpServer> {
+  const host = options.host ?? '127.0.0.1';
+  const maxBodyBytes = options.maxBodyBytes ?? API_GATEWAY_MAX_BODY_BYTES;
+  const server = createServer((request, response) => {
+    const startedAt = Date.now();
+    serve(request, response, options, maxBodyBytes)
+      .then((outcome) => {
+        options.onRequest?.({
+          method: request.method ?? 'GET',
+          path: (request.url ?? '/').split('?')[0] ?? '/',
+          statusCode: response.statusCode,
+          durationMs: Date.now() - startedAt,
+          ...outcome,
+        });
+      })
+      .catch((error: unknown) => {
+        if (!response.headersSent) writeHttpApiResponse(response, INTERNAL_SERVER_ERROR, 'local');
+        else response.destroy();
+        options.onRequest?.({
+          method: request.method ?? 'GET',
+          path: (request.url ?? '/').split('?')[0] ?? '/',
+          statusCode: 500,
+          durationMs: Date.now() - startedAt,
+          error: errorSummary(error),
+        });
+      });
+  });
+  // Keep-alive sockets of browsers would otherwise hold `close()` open.
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function serve(
+  request: IncomingMessage,
+  response: ServerResponse,
+  options: LambdaHttpServerOptions,
+  maxBodyBytes: number,
+): Promise<{ functionName?: string; error?: string }> {
+  const path = (request.url ?? '/').split('?')[0] ?? '/';
+  const method = (request.method ?? 'GET').toUpperCase();
+  const route = options.routes.find((candidate) => candidate.path === path);
+  if (!route || route.method !== method) {
+    if (options.otherRequests && (await options.otherRequests(request, response))) return {};
+    writeHttpApiResponse(response, NOT_FOUND, randomUUID());
+    return {};
+  }
+
+  const body = await readBody(request, maxBodyBytes);
+  const requestId = randomUUID();
+  if (body === 'too-large') {
+    writeHttpApiResponse(response, tooLarge(), requestId);
+    return { functionName: route.functionName };
+  }
+  const event = toHttpApiEvent(request, body, { routeKey: `${method} ${path}`, requestId });
+  const context = createLambdaContext({
+    functionName: route.functionName,
+    timeoutMs: route.timeoutMs,
+  });
+  const outcome = await invoke(route, event, context);
+  writeHttpApiResponse(response, outcome.answer, requestId);
+  return {
+    functionName: route.functionName,
+    ...(outcome.error ? { error: outcome.error } : {}),
+  };
+}
+
+/** Runs the handler like Lambda: a throw or a timeout is a function error, API Gateway says 500. */
+async function invoke(
+  route: LambdaRoute,
+  event: APIGatewayProxyEventV2,
+  context: Context,
+): Promise<{ answer: HttpApiResponse; error?: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timed-out'>((resolve) => {
+    timer = setTimeout(() => resolve('timed-out'), route.timeoutMs);
+  });
+  try {
+    const result = await Promise.race([route.handler(event, context), timedOut]);
+    if (result === 'timed-out') {
+      return {
+        answer: INTERNAL_SERVER_ERROR,
+        error: `Task timed out after ${(route.timeoutMs / 1000).toFixed(2)} seconds`,
+      };
+    }
+    return { answer: fromHandlerResult(result) };
+  } catch (error) {
+    return { answer: INTERNAL_SERVER_ERROR, error: errorSummary(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) tooLarge = true;
+      if (!tooLarge) chunks.push(chunk);
+    });
+    request.once('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks)));
+    request.once('error', reject);
+  });
+}
+
+function tooLarge(): HttpApiResponse {
+  return {
+    statusCode: 413,
+    headers: { 'content-type': 'application/json' },
+    cookies: [],
+    body: Buffer.from('{"message":"Request Entity Too Large"}'),
+  };
+}
+
+/** Our errors' messages name ids and field paths only, never request values (see shared/errors.ts). */
+function errorSummary(error: unknown): string {
+  return error instanceof Error
+    ? `${error.name}: ${error.message}`
+    : 'a non-Error value was thrown';
+}

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { LOCAL_ACCOUNT_ID } from './api-gateway-event.ts';
+import type { HttpApiHandler } from './lambda-http-server.ts';
+import { LocalStackStartupError } from './startup-errors.ts';
+
+/**
+ * Timeouts of the deployed functions (`infra/front-payment-reservations.ts`), repeated here so the
+ * local server does not load aws-cdk-lib; `test/integration/local-stack.test.ts` keeps them equal.
+ */
+export const FUNCTION_TIMEOUTS_MS = {
+  createSession: 25_000,
+  callback: 10_000,
+  callbackConfirming: 15_000,
+  publishPending: 50_000,
+} as const;
+
+export type ScheduledHandler = (event: ScheduledEvent, context: Context) => Promise<unknown>;
+
+/** The real handlers, loaded with the local configuration. */
+export interface LocalFunctions {
+  readonly createSession: HttpApiHandler;
+  readonly callback: HttpApiHandler;
+  readonly publishPending: ScheduledHandler;
+}
+
+let loadedWith: string | undefined;
+
+/**
+ * Sets the functions' environment variables, then imports the handlers. Handlers read their
+ * configuration once at import (cold start), and Node caches modules, so one process can host one
+ * configuration only: a second stack with other settings in the same process is refused rather
+ * than silently talking to the first stack's tables and ports.
+ */
+export async function loadLocalFunctions(
+  environment: Readonly<Record<string, string>>,
+  removed: readonly string[],
+): Promise<LocalFunctions> {
+  const signature = JSON.stringify(Object.entries(environment).sort());
+  if (loadedWith !== undefined && loadedWith !== signature) {
+    throw new LocalStackStartupError(
+      'This process already runs the functions with another local configuration',
+      'Handlers read their configuration once per process (cold start): start one local stack per process, e.g. one per test file',
+    );
+  }
+  for (const name of removed) delete process.env[name];
+  Object.assign(process.env, environment);
+  loadedWith = signature;
+  const [createSession, callback, publishPending] = await Promise.all([
+    import('../../functions/create-session/handler.ts'),
+    import('../../functions/callback/handler.ts'),
+    import('../../functions/publish-pending/handler.ts'),
+  ]);
+  return {
+    createSession: createSession.handler as HttpApiHandler,
+    callback: callback.handler as HttpApiHandler,
+    publishPending: publishPending.handler as unknown as ScheduledHandler,
+  };
+}
+
+/** The event an EventBridge schedule rule delivers. */
+export function scheduledEvent(region: string, ruleName: string): ScheduledEvent {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: LOCAL_ACCOUNT_ID,
+    time: new Date().toISOString(),
+    region,
+    resources: [`arn:aws:events:${region}:${LOCAL_ACCOUNT_ID}:rule/${ruleName}`],
+    detail: {},
+  };
+}

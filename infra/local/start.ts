@@ -1,0 +1,257 @@
+/**
+ * `npm start`: the whole product on this machine (see docs/local.md). A thin CLI over
+ * `startLocalStack`: reads flags and variables, prints the URLs and a `curl`, stops everything
+ * on Ctrl-C, SIGTERM, SIGHUP or when its parent (npm, the terminal) goes away.
+ */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { isAbsolute, relative } from 'node:path';
+import { IntegrationError } from '#shared/errors';
+import type { AccessLogEntry } from './lambda-http-server.ts';
+import { LOCAL_DEFAULTS } from './local-defaults.ts';
+import { DEFAULT_DATA_DIR, type LocalSettings, readLocalSettings } from './local-settings.ts';
+import { type RunningLocalStack, startLocalStack } from './local-stack.ts';
+import { sampleCurl, sampleReservationRequest } from './sample-reservation.ts';
+import { LocalStackStartupError } from './startup-errors.ts';
+
+/** After this, a stop that hangs gives up and exits anyway (the orphan guard ends Java). */
+const STOP_TIMEOUT_MS = 15_000;
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const err = (line = '') => process.stderr.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  quietNodeVersionWarning();
+  let settings: LocalSettings;
+  try {
+    settings = readLocalSettings(process.argv.slice(2));
+  } catch (error) {
+    return fail(error);
+  }
+  if (settings.help) return printHelp();
+
+  let stack: RunningLocalStack | undefined;
+  let stopping = false;
+  const shutdown = async (reason: string, exitCode: number) => {
+    if (stopping) {
+      err(`${reason} again: exiting now.`);
+      process.exit(1);
+    }
+    stopping = true;
+    if (!stack) return; // Still starting: main() stops it once it is up.
+    out(`\n${reason}: stopping…`);
+    const timer = setTimeout(() => {
+      err(`Stopping took over ${STOP_TIMEOUT_MS / 1000} s; exiting anyway.`);
+      process.exit(1);
+    }, STOP_TIMEOUT_MS);
+    try {
+      await stack.stop();
+      out('Stopped. Everything the stack started is down, DynamoDB Local included.');
+    } catch (error) {
+      err(`Stopping failed: ${error instanceof Error ? error.message : String(error)}`);
+      exitCode = 1;
+    }
+    clearTimeout(timer);
+    process.exit(exitCode);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => void shutdown(`Received ${signal}`, 0));
+  }
+  watchParent(() => void shutdown('The parent process is gone', 1));
+  // With the terminal or npm gone, writes fail with EPIPE: that must not cut the cleanup short.
+  process.stdout.on('error', () => {});
+  process.stderr.on('error', () => {});
+  process.on('uncaughtException', (error) => {
+    err(`Unexpected error: ${error.stack ?? error.message}`);
+    void shutdown('Unexpected error', 1);
+  });
+  process.on('unhandledRejection', (reason) => {
+    err(
+      `Unexpected error: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`,
+    );
+    void shutdown('Unexpected error', 1);
+  });
+
+  out('Starting the Front Payment reservations stack…');
+  try {
+    stack = await startLocalStack({
+      ...settings.options,
+      onRequest: printAccessLog,
+      onScheduleError: (error) =>
+        err(
+          `publish-pending run failed: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+    });
+  } catch (error) {
+    return fail(error);
+  }
+  if (stopping) {
+    stopping = false;
+    return shutdown('Stopped during start', 0);
+  }
+  printBanner(stack, settings, Date.now() - startedAt);
+}
+
+function printBanner(stack: RunningLocalStack, settings: LocalSettings, elapsedMs: number): void {
+  const { urls } = stack;
+  const { options } = settings;
+  const row = (label: string, value: string) => out(`  ${label.padEnd(16)}${value}`);
+  const intervalMs = options.publishPendingIntervalMs ?? LOCAL_DEFAULTS.publishPendingIntervalMs;
+  out();
+  row('API', `${urls.api}  (POST /reservations, GET /callbacks/front-payment)`);
+  row('Console', urls.console);
+  if (urls.sandbox) {
+    row('Front Payment', `${urls.sandbox}  (sandbox: checkout pages, control API /_sandbox/*)`);
+  } else {
+    row('Front Payment', `${urls.frontPayment}  (real environment, FRONT_PAYMENT_BASE_URL)`);
+  }
+  row('EventBridge', `${urls.eventBridge}  (local stand-in, received events at /_events)`);
+  row(
+    'DynamoDB Local',
+    `${urls.dynamoDb}  (${stack.dataPath ? `data kept in ${shortPath(stack.dataPath)}` : 'in memory'})`,
+  );
+  row(
+    'Tables',
+    `${stack.tableNames.reservations}, ${stack.tableNames.idempotency}; bus ${stack.eventBusName}`,
+  );
+  row('Callbacks to', `${urls.callbackBase}/callbacks/front-payment`);
+  if (urls.sandbox) {
+    row(
+      'Sandbox quirks',
+      settings.quirkNames.length > 0 ? settings.quirkNames.join(', ') : 'none (SANDBOX_QUIRKS)',
+    );
+  }
+  row('Sweeper', intervalMs > 0 ? `publish-pending every ${intervalMs / 1000} s` : 'off');
+  if (settings.defaultedSecrets.length > 0) {
+    row(
+      'Defaults',
+      `${settings.defaultedSecrets.join(' and ')} not set: using the documented local values`,
+    );
+  }
+  if (!urls.sandbox && urls.callbackBase === urls.api) {
+    out();
+    out('  Note: Front Payment cannot reach 127.0.0.1. Expose the API through a tunnel and set');
+    out(
+      '  CALLBACK_BASE_URL to its public URL (docs/local.md, "Talking to Front Payment\'s demo").',
+    );
+  }
+  const body = sampleReservationRequest({ returnBaseUrl: urls.api });
+  out();
+  out(
+    'Create a reservation (run it twice: the second answer is a replay, header idempotent-replayed):',
+  );
+  out();
+  out(sampleCurl(urls.api, `local-${randomUUID().slice(0, 8)}`, body));
+  out();
+  out(
+    `Open its paymentUrl to pay, watch ${urls.console}, or run \`npm run demo\` for the whole flow.`,
+  );
+  if (!stack.dataPath)
+    out(`Data is in memory; \`npm start -- --persist\` keeps it in ${DEFAULT_DATA_DIR}.`);
+  out(`Started in ${(elapsedMs / 1000).toFixed(1)} s. Stop with Ctrl-C.`);
+  out();
+  out('Ready.');
+}
+
+/**
+ * The AWS SDK prints a ten-line warning on Node 20; one line says the same. The variable is the
+ * SDK's own switch for it and is read when the first client is created, after this.
+ */
+function quietNodeVersionWarning(): void {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major >= 22 || process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED) return;
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  out(
+    `Note: Node ${process.versions.node}; the AWS SDK needs Node 22 or newer from 2027 (Lambda runs Node 22).`,
+  );
+}
+
+/** Relative to the working folder when inside it, absolute otherwise. */
+function shortPath(path: string): string {
+  const inside = relative(process.cwd(), path);
+  return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
+}
+
+function printAccessLog(entry: AccessLogEntry): void {
+  // The console polls every second: its requests would drown everything else.
+  if (entry.path.startsWith('/_local/') && entry.statusCode < 400) return;
+  const fn = entry.functionName ? ` ${entry.functionName}` : '';
+  const error = entry.error ? `  ${entry.error}` : '';
+  out(`→ ${entry.method} ${entry.path} ${entry.statusCode}${fn} ${entry.durationMs} ms${error}`);
+}
+
+/**
+ * npm may die without passing a signal on (SIGKILL from an IDE, a crash). `npm start` runs us
+ * through `sh -c`, which outlives npm, so both our parent and its parent are watched.
+ */
+function watchParent(onGone: () => void): void {
+  const parent = process.ppid;
+  const ancestors = [parent];
+  execFile('ps', ['-o', 'ppid=', '-p', String(parent)], (error, stdout) => {
+    const grandparent = Number(stdout.trim());
+    if (!error && grandparent > 1) ancestors.push(grandparent);
+  });
+  const timer = setInterval(() => {
+    if (process.ppid !== parent || !ancestors.every(isAlive)) {
+      clearInterval(timer);
+      onGone();
+    }
+  }, 1_000);
+  timer.unref();
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function fail(error: unknown): void {
+  err();
+  if (error instanceof LocalStackStartupError) {
+    err(`✖ Could not start: ${error.message}`);
+    err(`  What to do: ${error.hint}`);
+  } else if (error instanceof IntegrationError) {
+    err(`✖ Could not start: ${error.message}`);
+    err(
+      '  What to do: fix the option or variable named above (`npm start -- --help` lists them, docs/local.md explains them).',
+    );
+  } else {
+    err(
+      `✖ Could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+  }
+  process.exit(1);
+}
+
+function printHelp(): void {
+  out(`npm start [-- --persist]
+
+Runs the whole product locally: DynamoDB Local, a local EventBridge, the Front Payment sandbox,
+the create-session and callback functions behind http://127.0.0.1:${LOCAL_DEFAULTS.port}, the console and
+the publish-pending sweeper.
+
+  --persist                        keep DynamoDB data in ${DEFAULT_DATA_DIR} (or LOCAL_DATA_DIR)
+
+Variables (all optional):
+  PORT=${LOCAL_DEFAULTS.port}  DYNAMODB_PORT=${LOCAL_DEFAULTS.dynamoDbPort}  EVENTBRIDGE_PORT=${LOCAL_DEFAULTS.eventBridgePort}  SANDBOX_PORT=${LOCAL_DEFAULTS.sandboxPort}   0 picks a free port
+  LOCAL_DATA_DIR                   keep DynamoDB data in this folder
+  FRONT_PAYMENT_TOKEN              bearer token (default ${LOCAL_DEFAULTS.frontPaymentToken})
+  FRONT_PAYMENT_CALLBACK_SECRET    callback secret (default ${LOCAL_DEFAULTS.callbackSecret})
+  FRONT_PAYMENT_BASE_URL           a real Front Payment environment instead of the sandbox
+  CALLBACK_BASE_URL                our public base URL in callbacks (a tunnel)
+  CALLBACK_CHECKSUM_FORMULA        all-parameters | order-status-created | order-status-created-amount-timestamp
+  SANDBOX_QUIRKS                   misspell-reserved,duplicate-callbacks,reverse-callback-order,
+                                   capitalized-status,list-validation-errors
+  PUBLISH_PENDING_INTERVAL_SECONDS sweeper interval (default ${LOCAL_DEFAULTS.publishPendingIntervalMs / 1000}; 0 turns it off)
+  POWERTOOLS_LOG_LEVEL             the functions' log level (default ${LOCAL_DEFAULTS.logLevel})
+
+docs/local.md has the details.`);
+}
+
+await main();

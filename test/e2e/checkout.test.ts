@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningLocalStack, startLocalStack } from '../../infra/local/local-stack.ts';
+import { createLocalStackClient } from '../../infra/local/local-stack-client.ts';
+import { sampleReservationRequest } from '../../infra/local/sample-reservation.ts';
+
+/** Screenshots are test artefacts: `.artifacts/` is gitignored. */
+const ARTIFACTS = fileURLToPath(new URL('../../.artifacts/', import.meta.url));
+
+/** Debian's Chromium with the flags that work on this machine (see /work/shared/toolchain.md). */
+const CHROMIUM = {
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+    '--disable-sync',
+  ],
+};
+
+let stack: RunningLocalStack;
+let browser: Browser;
+let client: ReturnType<typeof createLocalStackClient>;
+
+beforeAll(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  [stack, browser] = await Promise.all([
+    // Free ports everywhere: other test runs may share the machine.
+    startLocalStack({
+      port: 0,
+      dynamoDbPort: 0,
+      eventBridgePort: 0,
+      sandboxPort: 0,
+      logLevel: 'ERROR',
+      publishPendingIntervalMs: 0,
+    }),
+    chromium.launch(CHROMIUM),
+  ]);
+  client = createLocalStackClient({
+    apiUrl: stack.urls.api,
+    frontPaymentToken: 'local-sandbox-token',
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe('checkout in Chromium against the local stack', () => {
+  it('switches the card, pays, lands on the success page; the console shows RESERVED, then CAPTURED and its event', async () => {
+    const created = await client.createReservation(
+      sampleReservationRequest({
+        returnBaseUrl: stack.urls.api,
+        referenceNo: 'E2E-PAID',
+        via: 'visa',
+      }),
+      randomUUID(),
+    );
+    expect(created.paymentUrl.startsWith(`${stack.urls.sandbox}/checkout/`)).toBe(true);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+
+    await page.goto(created.paymentUrl);
+    expect(await page.getByTestId('card-visa').isChecked()).toBe(true);
+    await page.getByTestId('card-mastercard').check();
+    expect(await page.getByTestId('card-visa').isChecked()).toBe(false);
+    await page.screenshot({ path: `${ARTIFACTS}checkout.png`, fullPage: true });
+    await page.getByTestId('pay').click();
+
+    await page.waitForURL((url) => url.pathname === '/_local/return');
+    expect(new URL(page.url()).searchParams.get('outcome')).toBe('success');
+    expect(await page.getByTestId('return-outcome').getAttribute('data-outcome')).toBe('success');
+
+    await page.getByTestId('console-link').click();
+    const card = reservationCard(page, created.reservationId);
+    await waitForText(card.getByTestId('reservation-status'), 'RESERVED');
+    await waitForText(card.getByTestId('history-entry').first(), 'Mastercard');
+
+    const { productList } = await client.details(
+      stack.urls.sandbox as string,
+      created.reservationUuid,
+    );
+    await client.capture(
+      stack.urls.sandbox as string,
+      created.reservationUuid,
+      productList.slice(0, 1),
+    );
+
+    // No reload: the console updates itself.
+    await waitForText(card.getByTestId('reservation-status'), 'CAPTURED');
+    const capturedEvent = page.locator('[data-testid="event"][data-status="CAPTURED"]', {
+      hasText: created.reservationUuid,
+    });
+    await capturedEvent.waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}console.png`, fullPage: true });
+
+    const events = (await client.events()).filter(
+      (event) =>
+        (event.detail as { reservationUuid?: string }).reservationUuid === created.reservationUuid,
+    );
+    expect(events.map((event) => (event.detail as { status: string }).status)).toEqual([
+      'RESERVED',
+      'CAPTURED',
+    ]);
+    expect(await capturedEvent.getAttribute('data-event-id')).toBe(
+      (events[1]?.detail as { eventId?: string } | undefined)?.eventId,
+    );
+    await page.close();
+  });
+
+  it('a declined payment lands on the failure page and records nothing as paid', async () => {
+    const created = await client.createReservation(
+      sampleReservationRequest({ returnBaseUrl: stack.urls.api, referenceNo: 'E2E-DECLINED' }),
+      randomUUID(),
+    );
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+
+    await page.goto(created.paymentUrl);
+    await page.getByTestId('decline').click();
+
+    await page.waitForURL((url) => url.pathname === '/_local/return');
+    expect(new URL(page.url()).searchParams.get('outcome')).toBe('failure');
+    expect(await page.getByTestId('return-outcome').getAttribute('data-outcome')).toBe('failure');
+
+    await stack.sandbox?.settled();
+    await page.goto(stack.urls.console);
+    const card = reservationCard(page, created.reservationId);
+    await waitForText(card.getByTestId('reservation-status'), 'SESSION_CREATED');
+    expect(await card.getByTestId('history-entry').count()).toBe(0);
+    await page.screenshot({ path: `${ARTIFACTS}console-declined.png`, fullPage: true });
+
+    const reservation = await client.reservation(created.reservationId);
+    expect(reservation?.status).toBe('SESSION_CREATED');
+    expect(reservation?.history).toEqual([]);
+    expect(reservation?.totals).toEqual({ reserved: 0, captured: 0, charged: 0 });
+    const events = await client.events();
+    expect(
+      events.filter(
+        (event) =>
+          (event.detail as { reservationUuid?: string }).reservationUuid ===
+          created.reservationUuid,
+      ),
+    ).toEqual([]);
+    expect(
+      stack.sandbox?.callbacks.filter((sent) => sent.reservationUuid === created.reservationUuid),
+    ).toEqual([]);
+    await page.close();
+  });
+});
+
+function reservationCard(page: Page, reservationId: string) {
+  return page.locator(`[data-testid="reservation"][data-reservation-id="${reservationId}"]`);
+}
+
+/** Waits until the element's text contains `text` (the console polls once a second). */
+async function waitForText(
+  locator: ReturnType<Page['locator']>,
+  text: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const current = (await locator.count()) > 0 ? await locator.textContent() : null;
+    if (current?.includes(text)) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `Waited ${timeoutMs} ms for "${text}"; the page shows "${current ?? '(nothing)'}"`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
