@@ -20,6 +20,7 @@ import {
 import type { ChecksumFormula } from '#shared/front-payment/callback-checksum';
 import { idempotencyTableDesign, reservationsTableDesign } from '#shared/reservations/table-design';
 import { StatusEventSchema } from './event-schema.ts';
+import { TIMEOUT_SECONDS } from './function-timeouts.ts';
 import { HouseFunction } from './house-function.ts';
 import { ReservationsOperations } from './operations.ts';
 
@@ -30,22 +31,14 @@ export const PRODUCTION_STAGES: readonly string[] = ['prod', 'production'];
 export const CREATE_RESERVATION_ROUTE = '/reservations';
 export const CALLBACK_ROUTE = '/callbacks/front-payment';
 
-/**
- * Timeouts. API Gateway gives an integration 30 s at most; create-session must answer before it,
- * so its budget is Front Payment's 10 s, a retry-free margin for DynamoDB and Secrets Manager, and
- * cold start.
- */
-export const FRONT_PAYMENT_TIMEOUT = Duration.seconds(10);
-export const CREATE_SESSION_TIMEOUT = Duration.seconds(25);
-export const CALLBACK_TIMEOUT = Duration.seconds(10);
-/**
- * With confirm-with-Front-Payment on, the callback also asks Front Payment, with a shorter timeout
- * than create-session's because Front Payment waits for our answer meanwhile.
- */
-export const CALLBACK_FRONT_PAYMENT_TIMEOUT = Duration.seconds(5);
-export const CALLBACK_CONFIRMING_TIMEOUT = Duration.seconds(15);
-/** Below the one-minute schedule, so two sweeps rarely overlap. */
-export const PUBLISH_PENDING_TIMEOUT = Duration.seconds(50);
+export const FRONT_PAYMENT_TIMEOUT = Duration.seconds(TIMEOUT_SECONDS.frontPayment);
+export const CREATE_SESSION_TIMEOUT = Duration.seconds(TIMEOUT_SECONDS.createSession);
+export const CALLBACK_TIMEOUT = Duration.seconds(TIMEOUT_SECONDS.callback);
+export const CALLBACK_FRONT_PAYMENT_TIMEOUT = Duration.seconds(
+  TIMEOUT_SECONDS.callbackFrontPayment,
+);
+export const CALLBACK_CONFIRMING_TIMEOUT = Duration.seconds(TIMEOUT_SECONDS.callbackConfirming);
+export const PUBLISH_PENDING_TIMEOUT = Duration.seconds(TIMEOUT_SECONDS.publishPending);
 export const PUBLISH_PENDING_SCHEDULE = Duration.minutes(1);
 
 export const DEFAULT_THROTTLE: apigwv2.ThrottleSettings = { rateLimit: 50, burstLimit: 100 };

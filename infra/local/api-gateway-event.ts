@@ -94,7 +94,7 @@ function headersOf(rawHeaders: readonly string[]): {
 }
 
 /** Decoded values; a repeated name gets its values joined by commas, as API Gateway does. */
-function queryParametersOf(rawQueryString: string): Record<string, string> | undefined {
+export function queryParametersOf(rawQueryString: string): Record<string, string> | undefined {
   if (!rawQueryString) return undefined;
   const values: Record<string, string> = {};
   for (const [name, value] of new URLSearchParams(rawQueryString)) {

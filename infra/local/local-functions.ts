@@ -1,18 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import { TIMEOUT_SECONDS } from '../function-timeouts.ts';
 import { LOCAL_ACCOUNT_ID } from './api-gateway-event.ts';
 import type { HttpApiHandler } from './lambda-http-server.ts';
 import { LocalStackStartupError } from './startup-errors.ts';
 
-/**
- * Timeouts of the deployed functions (`infra/front-payment-reservations.ts`), repeated here so the
- * local server does not load aws-cdk-lib; `test/integration/local-stack.test.ts` keeps them equal.
- */
+/** The deployed functions' timeouts, so a local request times out as it would in AWS. */
 export const FUNCTION_TIMEOUTS_MS = {
-  createSession: 25_000,
-  callback: 10_000,
-  callbackConfirming: 15_000,
-  publishPending: 50_000,
+  createSession: TIMEOUT_SECONDS.createSession * 1000,
+  callback: TIMEOUT_SECONDS.callback * 1000,
+  callbackConfirming: TIMEOUT_SECONDS.callbackConfirming * 1000,
+  publishPending: TIMEOUT_SECONDS.publishPending * 1000,
 } as const;
 
 export type ScheduledHandler = (event: ScheduledEvent, context: Context) => Promise<unknown>;

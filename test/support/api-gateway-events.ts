@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { queryParametersOf } from '../../infra/local/api-gateway-event.ts';
+import { createLambdaContext } from '../../infra/local/lambda-context.ts';
 
 export interface HttpApiRequest {
   readonly method: string;
@@ -58,32 +60,5 @@ export function httpApiEvent(request: HttpApiRequest): APIGatewayProxyEventV2 {
 
 /** A Lambda context whose remaining time counts down from `timeoutMs`, as in Lambda. */
 export function lambdaContext(timeoutMs = 30_000): Context {
-  const deadline = Date.now() + timeoutMs;
-  const requestId = randomUUID();
-  const unsupported = (name: string) => () => {
-    throw new Error(`context.${name}() is the Node 0.10 callback style; handlers return promises`);
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'local-function',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:eu-north-1:123456789012:function:local-function',
-    memoryLimitInMB: '256',
-    awsRequestId: requestId,
-    logGroupName: '/aws/lambda/local-function',
-    logStreamName: `local/${requestId}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: unsupported('done'),
-    fail: unsupported('fail'),
-    succeed: unsupported('succeed'),
-  };
-}
-
-function queryParametersOf(rawQueryString: string): Record<string, string> | undefined {
-  if (!rawQueryString) return undefined;
-  const values: Record<string, string> = {};
-  for (const [name, value] of new URLSearchParams(rawQueryString)) {
-    values[name] = name in values ? `${values[name]},${value}` : value;
-  }
-  return values;
+  return createLambdaContext({ functionName: 'test-function', timeoutMs });
 }
