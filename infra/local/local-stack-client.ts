@@ -1,4 +1,5 @@
 import { IntegrationError } from '#shared/errors';
+import type { CreatedReservation } from '../../functions/create-session/create-session.ts';
 import type { ConsoleLinks } from './console/console-page.ts';
 import type { ConsoleReservations, ReservationView } from './console/reservation-history.ts';
 import type { ReceivedEvent } from './event-bridge-stand-in.ts';
@@ -9,13 +10,7 @@ export class LocalStackClientError extends IntegrationError {
 }
 
 /** What `POST /reservations` answers on success. */
-export interface CreatedReservation {
-  readonly reservationId: string;
-  readonly reservationUuid: string;
-  readonly customerUuid: string;
-  readonly paymentUrl: string;
-  readonly status: string;
-}
+export type { CreatedReservation };
 
 export interface CheckoutOutcome {
   /** Where the checkout redirected the browser (the reservation's success or failure URL). */
