@@ -27,3 +27,10 @@ export function logStatusEventNotPublished(
     ...reason,
   });
 }
+
+/**
+ * The sweeper's summary line, written on every run that found pending events; the outbox-age
+ * alarm reads its `oldestPendingAgeSeconds`, so a stuck outbox shows even when no publish failed.
+ */
+export const OUTBOX_SWEPT = 'outbox swept';
+export const OLDEST_PENDING_AGE_FIELD = 'oldestPendingAgeSeconds';
