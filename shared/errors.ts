@@ -58,7 +58,15 @@ export class FrontPaymentAuthenticationError extends IntegrationError {
 
 /** Front Payment failed (5xx, 510, a network error): trying again later may work. */
 export class FrontPaymentUnavailableError extends IntegrationError {
-  override readonly name = 'FrontPaymentUnavailableError';
+  override readonly name: string = 'FrontPaymentUnavailableError';
+}
+
+/**
+ * The connection to Front Payment broke after the request was sent: it may or may not have acted
+ * on it. Retryable for reads; for a create, the outcome is unknown.
+ */
+export class FrontPaymentInterruptedError extends FrontPaymentUnavailableError {
+  override readonly name = 'FrontPaymentInterruptedError';
 }
 
 /** Front Payment did not answer within our timeout. */
@@ -69,4 +77,23 @@ export class FrontPaymentTimeoutError extends IntegrationError {
 /** Front Payment answered with something that is not its documented envelope. */
 export class FrontPaymentProtocolError extends IntegrationError {
   override readonly name = 'FrontPaymentProtocolError';
+}
+
+/**
+ * Front Payment may hold a checkout session that we could not record: it did not answer in time,
+ * the connection broke after sending, its answer was unreadable, our write failed after it
+ * answered (`unrecorded`), or an earlier attempt for the same request ended that way
+ * (`earlier-attempt`). Creating again could make a second session, so this is not retryable:
+ * the reservation is kept as SESSION_OUTCOME_UNKNOWN for reconciliation.
+ */
+export class SessionOutcomeUnknownError extends IntegrationError {
+  override readonly name = 'SessionOutcomeUnknownError';
+  constructor(
+    message: string,
+    readonly reservationId: string,
+    readonly kind: 'timeout' | 'interrupted' | 'unreadable' | 'unrecorded' | 'earlier-attempt',
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }

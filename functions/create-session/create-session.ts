@@ -1,10 +1,12 @@
-import { IntegrationError } from '#shared/errors';
+import { IntegrationError, SessionOutcomeUnknownError } from '#shared/errors';
+import type { CreatedSession } from '#shared/front-payment/envelope';
 import type { FrontPaymentClient } from '#shared/front-payment/front-payment-client';
 import { logger } from '#shared/logger';
 import { toFrontPaymentPayload } from '#shared/reservations/front-payment-payload';
 import type { ReservationRecord } from '#shared/reservations/reservation-record';
 import type { ReservationRepository } from '#shared/reservations/reservation-repository';
 import type { CreateReservationRequest } from '#shared/reservations/reservation-schema';
+import { SESSION_STATUSES } from '#shared/reservations/reservation-status';
 import { sessionFailureOf } from '#shared/reservations/session-failure';
 
 export interface CreateSessionDependencies {
@@ -24,9 +26,13 @@ export interface CreatedReservation {
   readonly status: string;
 }
 
+/** Tries of the write that records a created session; the SDK retries each one too. */
+const RECORD_ATTEMPTS = 3;
+
 /**
  * Records the reservation, creates its checkout session at Front Payment and records the outcome.
- * The record is written first so that a failed or unfinished call is never invisible.
+ * The record is written first so that a failed or unfinished call is never invisible, and a
+ * retry of the same request never creates a second session (see `startCreating`).
  */
 export async function createSession(
   reservationId: string,
@@ -45,38 +51,97 @@ export async function createSession(
     logger.info('session already created for this reservation', { reservationId });
     return answerFor(start.record);
   }
+  if (start.kind === 'outcome-unknown') {
+    throw new SessionOutcomeUnknownError(
+      'An earlier attempt of this request may have created a session at Front Payment; it is not created again',
+      reservationId,
+      'earlier-attempt',
+    );
+  }
 
+  let session: CreatedSession;
   try {
-    const session = await frontPayment.createReservationSession(
+    session = await frontPayment.createReservationSession(
       toFrontPaymentPayload(request, dependencies.callbackUrl),
     );
-    const record = await reservations.recordSessionCreated(reservationId, session, now());
-    logger.info('checkout session created', {
-      reservationId,
-      reservationUuid: session.reservationUuid,
-    });
-    return answerFor(record);
   } catch (error) {
-    await recordFailure(reservations, reservationId, error, now());
-    throw error;
+    throw await recordFailedCall(reservations, reservationId, error, now());
+  }
+  // Logged before our write, so an operator can still match the session if the write fails.
+  logger.info('checkout session created at Front Payment', {
+    reservationId,
+    reservationUuid: session.reservationUuid,
+  });
+  return answerFor(await recordCreatedSession(reservations, reservationId, session, now));
+}
+
+async function recordCreatedSession(
+  reservations: ReservationRepository,
+  reservationId: string,
+  session: CreatedSession,
+  now: () => Date,
+): Promise<ReservationRecord> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await reservations.recordSessionCreated(reservationId, session, now());
+    } catch (error) {
+      if (attempt >= RECORD_ATTEMPTS) {
+        logger.error('checkout session created but not recorded', {
+          reservationId,
+          reservationUuid: session.reservationUuid,
+          errorName: error instanceof Error ? error.name : typeof error,
+        });
+        throw new SessionOutcomeUnknownError(
+          'Front Payment created the session, but it could not be recorded',
+          reservationId,
+          'unrecorded',
+          { cause: error },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+    }
   }
 }
 
-async function recordFailure(
+/**
+ * Keeps the failure on the record and returns the error to answer with. When Front Payment may
+ * have created the session anyway, the reservation is marked SESSION_OUTCOME_UNKNOWN and the
+ * answer says not to retry.
+ */
+async function recordFailedCall(
   reservations: ReservationRepository,
   reservationId: string,
   error: unknown,
   at: Date,
-): Promise<void> {
-  const failure = sessionFailureOf(error, at);
-  if (!failure) return;
-  logger.warn('checkout session not created', { reservationId, reason: failure.reason });
+): Promise<unknown> {
+  const described = sessionFailureOf(error, at);
+  if (!described) return error;
+  const { failure, outcomeKnown } = described;
+  logger.warn('checkout session not created', {
+    reservationId,
+    reason: failure.reason,
+    outcomeKnown,
+  });
+  const status = outcomeKnown
+    ? SESSION_STATUSES.sessionFailed
+    : SESSION_STATUSES.sessionOutcomeUnknown;
   try {
-    await reservations.recordSessionFailed(reservationId, failure);
+    await reservations.recordSessionFailed(reservationId, failure, status);
   } catch (recordError) {
-    // The caller still gets the Front Payment error; the record stays CREATING and a retry restarts it.
+    // The record stays CREATING, which a retry also treats as an unknown outcome.
     logger.error('could not record the failed session', { reservationId, error: recordError });
   }
+  if (outcomeKnown) return error;
+  return new SessionOutcomeUnknownError(
+    `${failure.message}; Front Payment may have created the session, so it is not created again`,
+    reservationId,
+    failure.reason === 'timeout'
+      ? 'timeout'
+      : failure.reason === 'interrupted'
+        ? 'interrupted'
+        : 'unreadable',
+    { cause: error },
+  );
 }
 
 function answerFor(record: ReservationRecord): CreatedReservation {

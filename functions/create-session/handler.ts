@@ -3,13 +3,12 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { documentClient, dynamoDbClient } from '#shared/aws/dynamodb';
 import { readSecret } from '#shared/config/secret-source';
 import { createFrontPaymentClient } from '#shared/front-payment/front-payment-client';
-import { bodySizeLimit } from '#shared/http/body-size-limit';
 import { httpErrorResponses } from '#shared/http/error-response';
+import { jsonBody } from '#shared/http/json-body';
 import { jsonResponse } from '#shared/http/json-response';
 import { logger } from '#shared/logger';
 import { reservationIdFor } from '#shared/reservations/reservation-id';
@@ -55,8 +54,7 @@ const idempotency = {
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(bodySizeLimit(MAX_BODY_BYTES))
-  .use(httpJsonBodyParser())
+  .use(jsonBody(MAX_BODY_BYTES))
   .use(makeHandlerIdempotent(idempotency))
   // After makeHandlerIdempotent on purpose: see httpErrorResponses.
   .use(httpErrorResponses())

@@ -43,7 +43,13 @@ export async function startDynamoDbLocal(
     );
   });
   exited.catch(() => {});
-  await Promise.race([waitUntilReady(endpoint, options.readyTimeoutMs ?? 30_000), exited]);
+  try {
+    await Promise.race([waitUntilReady(endpoint, options.readyTimeoutMs ?? 30_000), exited]);
+  } catch (error) {
+    // Never leave a Java process behind that nobody holds a handle to.
+    await stopChild(child);
+    throw error;
+  }
   return { endpoint, stop: () => stopChild(child) };
 }
 

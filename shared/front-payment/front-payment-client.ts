@@ -1,6 +1,8 @@
 import * as v from 'valibot';
 import {
+  ConfigurationError,
   FrontPaymentAuthenticationError,
+  FrontPaymentInterruptedError,
   FrontPaymentProtocolError,
   FrontPaymentRejectedError,
   FrontPaymentTimeoutError,
@@ -64,7 +66,7 @@ async function sendRequest(
   path: string,
   body: object | undefined,
 ): Promise<unknown> {
-  const token = await options.token();
+  const token = await readToken(options);
   let response: Response;
   let text: string;
   try {
@@ -103,6 +105,11 @@ function errorFromResponse(statusCode: number, json: unknown): Error {
       `Front Payment refused the integration's credentials (HTTP ${statusCode})`,
     );
   }
+  if (statusCode === 408 || statusCode === 429) {
+    return new FrontPaymentUnavailableError(
+      `Front Payment asked us to slow down or try again (HTTP ${statusCode})`,
+    );
+  }
   if (statusCode >= 400 && statusCode < 500) {
     const errors = envelope.success ? fieldErrorsOf(envelope.output.errors) : [];
     return new FrontPaymentRejectedError(
@@ -121,7 +128,41 @@ function transportError(error: unknown, timeoutMs: number): Error {
       cause: error,
     });
   }
-  return new FrontPaymentUnavailableError('Front Payment could not be reached', { cause: error });
+  if (NOT_SENT_CODES.has(networkErrorCode(error) ?? '')) {
+    return new FrontPaymentUnavailableError('Front Payment could not be reached', { cause: error });
+  }
+  return new FrontPaymentInterruptedError('The connection to Front Payment broke', {
+    cause: error,
+  });
+}
+
+/** Network errors that happen before a request leaves this machine: Front Payment saw nothing. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** fetch (undici) reports the system error code on `cause`. */
+function networkErrorCode(error: unknown): string | undefined {
+  const cause =
+    error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  return typeof cause?.code === 'string' ? cause.code : undefined;
+}
+
+/** A token that cannot be read is our configuration's fault, and Front Payment saw nothing. */
+async function readToken(options: FrontPaymentClientOptions): Promise<string> {
+  try {
+    return await options.token();
+  } catch (error) {
+    const name = error instanceof Error ? error.name : typeof error;
+    throw new ConfigurationError(`The Front Payment token could not be read (${name})`, {
+      cause: error,
+    });
+  }
 }
 
 function parseJson(text: string): unknown {

@@ -6,12 +6,14 @@ import {
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
+  ConfigurationError,
   FrontPaymentAuthenticationError,
   FrontPaymentProtocolError,
   FrontPaymentRejectedError,
   FrontPaymentTimeoutError,
   FrontPaymentUnavailableError,
   InputValidationError,
+  SessionOutcomeUnknownError,
   UnreadableRequestError,
 } from '../errors.ts';
 import { logger } from '../logger.ts';
@@ -40,6 +42,13 @@ export function errorResponseOf(error: unknown): APIGatewayProxyStructuredResult
       { 'retry-after': '1' },
     );
   }
+  if (error instanceof SessionOutcomeUnknownError) {
+    return jsonResponse(OUTCOME_UNKNOWN_STATUS[error.kind], {
+      message: `${error.message}. Reconcile reservation ${error.reservationId} with Front Payment before creating it again.`,
+      reservationId: error.reservationId,
+      retryable: false,
+    });
+  }
   if (error instanceof FrontPaymentRejectedError) {
     return jsonResponse(422, { message: error.message, errors: error.errors });
   }
@@ -58,10 +67,20 @@ export function errorResponseOf(error: unknown): APIGatewayProxyStructuredResult
   if (error instanceof IdempotencyPersistenceLayerError) {
     return jsonResponse(503, { message: 'Storage is unavailable, retry later', retryable: true });
   }
-  const middyError = httpErrorOf(error);
-  if (middyError) return jsonResponse(middyError.statusCode, { message: middyError.message });
+  if (error instanceof ConfigurationError) {
+    return jsonResponse(500, { message: 'The integration is misconfigured', retryable: false });
+  }
   return jsonResponse(500, { message: 'Internal error', retryable: true });
 }
+
+/** Status of an unknown-outcome answer: what went wrong, and 409 for a retry of such a request. */
+const OUTCOME_UNKNOWN_STATUS: Record<SessionOutcomeUnknownError['kind'], number> = {
+  timeout: 504,
+  interrupted: 502,
+  unreadable: 502,
+  unrecorded: 500,
+  'earlier-attempt': 409,
+};
 
 /**
  * middy `onError` hook. `.use()` it AFTER Powertools' `makeHandlerIdempotent`: middy runs error
@@ -92,17 +111,8 @@ export function httpErrorResponses(): MiddlewareObj {
 
 function logError(error: unknown, statusCode: number): void {
   const name = error instanceof Error ? error.name : typeof error;
-  // Only our own message is logged: middy's parse errors carry the raw body in `cause`.
+  // Only the message: causes may hold request data.
   const message = error instanceof Error ? error.message : undefined;
   if (statusCode >= 500) logger.error('request failed', { statusCode, errorName: name, message });
   else logger.info('request refused', { statusCode, errorName: name });
-}
-
-function httpErrorOf(error: unknown): { statusCode: number; message: string } | undefined {
-  if (!(error instanceof Error)) return undefined;
-  const { statusCode, expose } = error as Error & { statusCode?: unknown; expose?: unknown };
-  if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500 || !expose) {
-    return undefined;
-  }
-  return { statusCode, message: error.message };
 }

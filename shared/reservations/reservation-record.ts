@@ -36,7 +36,14 @@ export interface ReservationAmounts {
 
 /** Why creating the session at Front Payment failed; never carries the token or personal data. */
 export interface ReservationFailure {
-  readonly reason: 'rejected' | 'unauthorized' | 'unavailable' | 'timeout' | 'protocol';
+  readonly reason:
+    | 'rejected'
+    | 'unauthorized'
+    | 'misconfigured'
+    | 'unavailable'
+    | 'timeout'
+    | 'interrupted'
+    | 'protocol';
   readonly message: string;
   readonly retryable: boolean;
   readonly frontPaymentStatusCode?: number;

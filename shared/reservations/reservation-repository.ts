@@ -17,10 +17,14 @@ export interface NewReservation {
   readonly at: Date;
 }
 
-/** What `startCreating` found: a fresh start, or a session an earlier attempt already created. */
+/**
+ * What `startCreating` found: a fresh start, a session an earlier attempt already created, or an
+ * earlier attempt whose outcome at Front Payment is unknown (it must not be repeated).
+ */
 export type CreationStart =
   | { readonly kind: 'started' }
-  | { readonly kind: 'already-created'; readonly record: ReservationRecord };
+  | { readonly kind: 'already-created'; readonly record: ReservationRecord }
+  | { readonly kind: 'outcome-unknown'; readonly record: ReservationRecord };
 
 /** The reservation's life before Front Payment calls back. */
 export interface ReservationRepository {
@@ -30,7 +34,12 @@ export interface ReservationRepository {
     session: CreatedSession,
     at: Date,
   ): Promise<ReservationRecord>;
-  recordSessionFailed(reservationId: string, failure: ReservationFailure): Promise<void>;
+  /** Ends an attempt without a session: `SESSION_FAILED`, or `SESSION_OUTCOME_UNKNOWN`. */
+  recordSessionFailed(
+    reservationId: string,
+    failure: ReservationFailure,
+    status?: typeof SESSION_STATUSES.sessionFailed | typeof SESSION_STATUSES.sessionOutcomeUnknown,
+  ): Promise<void>;
   get(reservationId: string): Promise<ReservationRecord | undefined>;
 }
 
@@ -55,8 +64,8 @@ export function createReservationRepository(
     async startCreating(reservation) {
       const at = reservation.at.toISOString();
       try {
-        // Creates the item, or restarts one whose earlier attempt failed or never finished; a
-        // session that exists already is left alone, so one request never makes two.
+        // Creates the item, or restarts one whose earlier attempt surely made no session. A
+        // session that exists, or may exist, is left alone, so one request never makes two.
         await documents.send(
           new UpdateCommand({
             TableName: tableName,
@@ -67,7 +76,7 @@ export function createReservationRepository(
               'updatedAt = :at, version = if_not_exists(version, :zero) + :one' +
               (reservation.referenceNo ? ', referenceNo = :referenceNo' : '') +
               ' REMOVE failure',
-            ConditionExpression: 'attribute_not_exists(pk) OR #status IN (:creating, :failed)',
+            ConditionExpression: 'attribute_not_exists(pk) OR #status = :failed',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':id': reservation.reservationId,
@@ -88,7 +97,8 @@ export function createReservationRepository(
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException && error.Item) {
           const record = await get(reservation.reservationId);
-          if (record) return { kind: 'already-created', record };
+          if (record?.frontPaymentUuid) return { kind: 'already-created', record };
+          if (record) return { kind: 'outcome-unknown', record };
         }
         throw error;
       }
@@ -120,7 +130,7 @@ export function createReservationRepository(
       return Attributes as ReservationRecord;
     },
 
-    async recordSessionFailed(reservationId, failure) {
+    async recordSessionFailed(reservationId, failure, status = SESSION_STATUSES.sessionFailed) {
       await documents.send(
         new UpdateCommand({
           TableName: tableName,
@@ -130,7 +140,7 @@ export function createReservationRepository(
           ConditionExpression: '#status = :creating',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
-            ':failed': SESSION_STATUSES.sessionFailed,
+            ':failed': status,
             ':creating': SESSION_STATUSES.creating,
             ':failure': failure,
             ':at': failure.at,

@@ -1,5 +1,7 @@
 import {
+  ConfigurationError,
   FrontPaymentAuthenticationError,
+  FrontPaymentInterruptedError,
   FrontPaymentProtocolError,
   FrontPaymentRejectedError,
   FrontPaymentTimeoutError,
@@ -8,20 +10,37 @@ import {
 import type { ReservationFailure } from './reservation-record.ts';
 
 /**
- * What the reservation record keeps of a failed Front Payment call: the kind, whether a retry may
- * help, and our own message (Front Payment's field messages are returned to the caller, not stored).
+ * How a failed Front Payment call ended, as the reservation record keeps it: our own message, the
+ * kind, whether retrying the same request may help, and whether Front Payment may nevertheless
+ * hold a session (`outcomeKnown: false`). Front Payment's field messages go to the caller only.
  */
-export function sessionFailureOf(error: unknown, at: Date): ReservationFailure | undefined {
-  const failure = (reason: ReservationFailure['reason'], retryable: boolean) => ({
-    reason,
-    retryable,
-    message: error instanceof Error ? error.message : String(error),
-    at: at.toISOString(),
+export interface SessionFailure {
+  readonly failure: ReservationFailure;
+  /** False when Front Payment may have created the session although we got no answer. */
+  readonly outcomeKnown: boolean;
+}
+
+export function sessionFailureOf(error: unknown, at: Date): SessionFailure | undefined {
+  const describe = (
+    reason: ReservationFailure['reason'],
+    retryable: boolean,
+    outcomeKnown = true,
+  ): SessionFailure => ({
+    outcomeKnown,
+    failure: {
+      reason,
+      retryable,
+      message: error instanceof Error ? error.message : String(error),
+      at: at.toISOString(),
+    },
   });
-  if (error instanceof FrontPaymentRejectedError) return failure('rejected', false);
-  if (error instanceof FrontPaymentAuthenticationError) return failure('unauthorized', false);
-  if (error instanceof FrontPaymentTimeoutError) return failure('timeout', true);
-  if (error instanceof FrontPaymentUnavailableError) return failure('unavailable', true);
-  if (error instanceof FrontPaymentProtocolError) return failure('protocol', true);
+  if (error instanceof FrontPaymentRejectedError) return describe('rejected', false);
+  if (error instanceof FrontPaymentAuthenticationError) return describe('unauthorized', false);
+  if (error instanceof ConfigurationError) return describe('misconfigured', false);
+  // Checked before its parent class: the request left, so Front Payment may have acted on it.
+  if (error instanceof FrontPaymentInterruptedError) return describe('interrupted', false, false);
+  if (error instanceof FrontPaymentTimeoutError) return describe('timeout', false, false);
+  if (error instanceof FrontPaymentProtocolError) return describe('protocol', false, false);
+  if (error instanceof FrontPaymentUnavailableError) return describe('unavailable', true);
   return undefined;
 }

@@ -5,6 +5,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { findFreePort } from '../../infra/local/free-port.ts';
 import {
   type RunningFrontPaymentSandbox,
   startFrontPaymentSandbox,
@@ -64,6 +65,11 @@ const bodyOf = (response: APIGatewayProxyStructuredResultV2) => JSON.parse(respo
 async function itemsIn(tableName: string) {
   const { Items = [] } = await tables.documents.send(new ScanCommand({ TableName: tableName }));
   return Items;
+}
+
+async function recordOf(reservationId: string | undefined) {
+  const items = await itemsIn(tables.names.reservations);
+  return items.find((item) => item.reservationId === reservationId);
 }
 
 const createCalls = () =>
@@ -201,7 +207,7 @@ describe('input that cannot become a reservation', () => {
   });
 
   it.each([
-    ['malformed JSON', '{"customerDetails": ', { 'content-type': 'application/json' }, 415],
+    ['malformed JSON', '{"customerDetails": ', { 'content-type': 'application/json' }, 400],
     ['a wrong content type', 'a=b', { 'content-type': 'application/x-www-form-urlencoded' }, 415],
     [
       'an oversized body',
@@ -223,11 +229,6 @@ describe('input that cannot become a reservation', () => {
 });
 
 describe('when Front Payment fails', () => {
-  async function recordOf(reservationId: string | undefined) {
-    const items = await itemsIn(tables.names.reservations);
-    return items.find((item) => item.reservationId === reservationId);
-  }
-
   it("turns its 417 into 422 with Front Payment's field messages and records the failure", async () => {
     sandbox.injectFault({ kind: 'status', statusCode: 417 });
 
@@ -266,25 +267,65 @@ describe('when Front Payment fails', () => {
     expect(bodyOf(response).retryable).toBe(true);
   });
 
-  it('gives up on a slow answer with a retryable 504 and records the timeout', async () => {
+  it('gives up on a slow answer with 504, and never creates again what may exist', async () => {
     handler = await coldStart({ FRONT_PAYMENT_TIMEOUT_MS: '200' });
     try {
+      const request = validReservationRequest();
       sandbox.injectFault({ kind: 'delay', delayMs: 1_000 });
 
-      const response = await post(validReservationRequest(), { 'idempotency-key': 'slow-1' });
+      const response = await post(request, { 'idempotency-key': 'slow-1' });
+      const callsAfterFirst = createCalls().length;
+      const retry = await post(request, { 'idempotency-key': 'slow-1' });
 
+      // The sandbox, like Front Payment, may still create the session after we gave up.
       expect(response.statusCode).toBe(504);
-      expect(bodyOf(response).retryable).toBe(true);
-      const records = await itemsIn(tables.names.reservations);
-      expect(records).toContainEqual(
-        expect.objectContaining({
-          status: 'SESSION_FAILED',
-          failure: expect.objectContaining({ reason: 'timeout' }),
-        }),
-      );
+      expect(bodyOf(response)).toMatchObject({
+        retryable: false,
+        reservationId: expect.any(String),
+      });
+      expect(await recordOf(bodyOf(response).reservationId)).toMatchObject({
+        status: 'SESSION_OUTCOME_UNKNOWN',
+        failure: { reason: 'timeout', retryable: false },
+      });
+      expect(retry.statusCode).toBe(409);
+      expect(bodyOf(retry).reservationId).toBe(bodyOf(response).reservationId);
+      expect(createCalls().length).toBe(callsAfterFirst);
     } finally {
       handler = await coldStart();
     }
+  });
+
+  it('treats a connection broken after sending as an unknown outcome (502)', async () => {
+    sandbox.injectFault({ kind: 'drop-connection' });
+
+    const response = await post(validReservationRequest(), { 'idempotency-key': 'dropped-1' });
+
+    expect(response.statusCode).toBe(502);
+    expect(bodyOf(response).retryable).toBe(false);
+    expect(await recordOf(bodyOf(response).reservationId)).toMatchObject({
+      status: 'SESSION_OUTCOME_UNKNOWN',
+      failure: { reason: 'interrupted' },
+    });
+  });
+
+  it('records an unreachable Front Payment as failed, and a retry creates the session', async () => {
+    // A free port nobody listens on: the connection is refused before anything is sent.
+    handler = await coldStart({
+      FRONT_PAYMENT_BASE_URL: `http://127.0.0.1:${await findFreePort()}`,
+    });
+    const request = validReservationRequest();
+    let first: APIGatewayProxyStructuredResultV2;
+    try {
+      first = await post(request, { 'idempotency-key': 'unreachable-1' });
+    } finally {
+      handler = await coldStart();
+    }
+
+    const retry = await post(request, { 'idempotency-key': 'unreachable-1' });
+
+    expect(first.statusCode).toBe(502);
+    expect(bodyOf(first).retryable).toBe(true);
+    expect(retry.statusCode).toBe(201);
   });
 
   it('creates the session on a retry with the same key after a retryable failure', async () => {
@@ -382,18 +423,25 @@ describe('Idempotency-Key', () => {
   it('creates exactly one session for concurrent duplicates', async () => {
     const request = validReservationRequest();
     const callsBefore = createCalls().length;
-    sandbox.injectFault({ kind: 'delay', delayMs: 300 });
+    sandbox.injectFault({ kind: 'delay', delayMs: 1_500 });
 
-    const responses = await Promise.all(
-      Array.from({ length: 5 }, () => post(request, { 'idempotency-key': 'concurrent-1' })),
+    const first = post(request, { 'idempotency-key': 'concurrent-1' });
+    const duplicates = await Promise.all(
+      Array.from({ length: 4 }, () => post(request, { 'idempotency-key': 'concurrent-1' })),
     );
+    // Regression for Powertools #5675: after the duplicates' 409s, the first call must still hold
+    // its lock, so a late duplicate is told "in progress" rather than running again.
+    const late = await post(request, { 'idempotency-key': 'concurrent-1' });
+    const winner = await first;
 
-    expect(createCalls().length).toBe(callsBefore + 1);
-    const statuses = responses.map((response) => response.statusCode).sort();
-    expect(statuses).toEqual([201, 409, 409, 409, 409]);
-    // Regression for Powertools #5675: the losers must not have deleted the winner's record.
+    expect(winner.statusCode).toBe(201);
+    expect(duplicates.map((response) => response.statusCode)).toEqual([409, 409, 409, 409]);
+    expect(late.statusCode).toBe(409);
+    expect(bodyOf(late)).toMatchObject({ retryable: true });
+    expect(late.headers).toMatchObject({ 'retry-after': '1' });
     const retry = await post(request, { 'idempotency-key': 'concurrent-1' });
     expect(retry.statusCode).toBe(201);
+    expect(bodyOf(retry)).toEqual(bodyOf(winner));
     expect(createCalls().length).toBe(callsBefore + 1);
   });
 });

@@ -11,6 +11,7 @@ import {
   FrontPaymentTimeoutError,
   FrontPaymentUnavailableError,
   InputValidationError,
+  SessionOutcomeUnknownError,
   UnreadableRequestError,
 } from '#shared/errors';
 import { errorResponseOf } from '#shared/http/error-response';
@@ -69,17 +70,25 @@ describe('errorResponseOf', () => {
     expect(inProgress.headers).toMatchObject({ 'retry-after': '1' });
   });
 
-  it('passes on exposed middy HTTP errors and hides everything else', () => {
-    const unsupported = Object.assign(new Error('Unsupported Media Type'), {
-      statusCode: 415,
-      expose: true,
-    });
-
-    expect(statusOf(unsupported)).toBe(415);
+  it('names a misconfiguration without details and hides everything else', () => {
     expect(bodyOf(new ConfigurationError('set FRONT_PAYMENT_TOKEN'))).toEqual({
-      message: 'Internal error',
-      retryable: true,
+      message: 'The integration is misconfigured',
+      retryable: false,
     });
+    expect(bodyOf(new TypeError('boom'))).toEqual({ message: 'Internal error', retryable: true });
     expect(statusOf(new TypeError('boom'))).toBe(500);
+  });
+
+  it.each([
+    ['timeout', 504],
+    ['interrupted', 502],
+    ['unreadable', 502],
+    ['unrecorded', 500],
+    ['earlier-attempt', 409],
+  ] as const)('answers an unknown session outcome (%s) with %i, not retryable', (kind, status) => {
+    const error = new SessionOutcomeUnknownError('Front Payment did not answer', 'rsv-1', kind);
+
+    expect(statusOf(error)).toBe(status);
+    expect(bodyOf(error)).toMatchObject({ reservationId: 'rsv-1', retryable: false });
   });
 });
