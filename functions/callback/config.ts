@@ -12,6 +12,9 @@ import { CHECKSUM_FORMULAS, type ChecksumFormula } from '#shared/front-payment/c
 
 const NonEmptySchema = v.pipe(v.string(), v.nonEmpty());
 
+/** How old a callback's `timestamp` may be unless CALLBACK_MAX_AGE_SECONDS says otherwise. */
+export const DEFAULT_CALLBACK_MAX_AGE_SECONDS = 86_400;
+
 const CallbackEnvironmentSchema = v.object({
   RESERVATIONS_TABLE_NAME: NonEmptySchema,
   EVENT_BUS_NAME: NonEmptySchema,
@@ -20,7 +23,12 @@ const CallbackEnvironmentSchema = v.object({
     v.picklist(CHECKSUM_FORMULAS, `must be one of ${CHECKSUM_FORMULAS.join(', ')}`),
     'all-parameters',
   ),
-  CALLBACK_MAX_AGE_SECONDS: v.optional(PositiveIntegerSchema),
+  // A day: Front Payment documents no retry policy, so a resend of a day-old change still counts;
+  // a captured URL replayed later does not. `0` turns the check off.
+  CALLBACK_MAX_AGE_SECONDS: v.optional(
+    PositiveIntegerSchema,
+    String(DEFAULT_CALLBACK_MAX_AGE_SECONDS),
+  ),
   CONFIRM_STATUS_WITH_FRONT_PAYMENT: v.optional(BooleanFlagSchema, 'false'),
   FRONT_PAYMENT_BASE_URL: v.optional(HttpUrlSchema),
   // Shorter than create-session's default: Front Payment waits for our answer meanwhile.
@@ -40,6 +48,7 @@ export interface CallbackConfig {
   readonly eventSource: string;
   readonly callbackSecret: SecretSource;
   readonly checksumFormula: ChecksumFormula;
+  /** Absent when the freshness check is off (`CALLBACK_MAX_AGE_SECONDS=0`). */
   readonly maxAgeSeconds?: number;
   readonly confirmation?: ConfirmationConfig;
 }
@@ -55,7 +64,7 @@ export function loadCallbackConfig(
     eventSource: parsed.EVENT_SOURCE,
     callbackSecret: secretSourceFromEnvironment('FRONT_PAYMENT_CALLBACK_SECRET', environment),
     checksumFormula: parsed.CALLBACK_CHECKSUM_FORMULA,
-    ...(parsed.CALLBACK_MAX_AGE_SECONDS === undefined
+    ...(parsed.CALLBACK_MAX_AGE_SECONDS === 0
       ? {}
       : { maxAgeSeconds: parsed.CALLBACK_MAX_AGE_SECONDS }),
     ...(parsed.CONFIRM_STATUS_WITH_FRONT_PAYMENT

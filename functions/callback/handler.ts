@@ -11,6 +11,13 @@ import { httpErrorResponses } from '#shared/http/error-response';
 import { logger } from '#shared/logger';
 import { callbackResponse } from './callback-response.ts';
 import { loadCallbackConfig } from './config.ts';
+import { publishDeadline } from './publish-deadline.ts';
+
+/**
+ * Publisher tries while Front Payment waits for our answer (besides the EventBridge client's own
+ * retry); the sweeper does the rest.
+ */
+const CALLBACK_PUBLISH_ATTEMPTS = 2;
 
 // Everything below runs once per container (cold start) and is reused by every invocation.
 const config = loadCallbackConfig();
@@ -32,7 +39,7 @@ const dependencies = {
     documents: documentClient,
     tableName: config.reservationsTableName,
   }),
-  ...createOutboxPublishing(config),
+  ...createOutboxPublishing(config, { publishAttempts: CALLBACK_PUBLISH_ATTEMPTS }),
   log: logger,
 };
 
@@ -44,9 +51,12 @@ const dependencies = {
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(httpErrorResponses())
-  .handler(async (event) => {
+  .handler(async (event, context) => {
     const outcome = await recordCallback(
-      { rawQueryString: event.rawQueryString ?? '' },
+      {
+        rawQueryString: event.rawQueryString ?? '',
+        publishDeadline: () => publishDeadline(context.getRemainingTimeInMillis()),
+      },
       dependencies,
     );
     return callbackResponse(outcome);

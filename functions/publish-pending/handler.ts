@@ -11,9 +11,15 @@ const config = loadPublishPendingConfig();
 const dependencies = { ...createOutboxPublishing(config), log: logger };
 
 /**
- * Runs every minute (EventBridge schedule). Events it cannot publish stay pending and are logged
- * at error level; the next run tries again.
+ * Runs every minute (EventBridge schedule). It works through the backlog while its Lambda has
+ * time left; events it cannot publish stay pending, each logged as `STATUS_EVENT_NOT_PUBLISHED`,
+ * and the next run tries again.
  */
 export const handler = middy<ScheduledEvent, PublishPendingResult>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(() => publishPendingEvents(dependencies));
+  .handler((_event, context) =>
+    publishPendingEvents({
+      ...dependencies,
+      remainingTimeMs: () => context.getRemainingTimeInMillis(),
+    }),
+  );

@@ -1,6 +1,15 @@
 import type { EventPublisher, PublishFailure } from '#shared/events/event-publisher';
-import { logStatusEventNotPublished } from '#shared/events/outbox-log';
-import type { OutboxRepository, PendingEvent } from '#shared/events/outbox-repository';
+import {
+  logStatusEventNotPublished,
+  OLDEST_PENDING_AGE_FIELD,
+  OUTBOX_SWEPT,
+} from '#shared/events/outbox-log';
+import type {
+  OutboxCursor,
+  OutboxRepository,
+  PendingEvent,
+  PendingKey,
+} from '#shared/events/outbox-repository';
 import { publishOutbox } from '#shared/events/publish-outbox';
 import type { StructuredLog } from '#shared/events/structured-log';
 
@@ -9,6 +18,8 @@ export interface PublishPendingDependencies {
   readonly publisher: EventPublisher;
   readonly log: StructuredLog;
   readonly now?: () => Date;
+  /** The Lambda's `context.getRemainingTimeInMillis`. @default never runs out */
+  readonly remainingTimeMs?: () => number;
 }
 
 export interface PublishPendingOptions {
@@ -17,8 +28,13 @@ export interface PublishPendingOptions {
    * the callback that recorded them (whose lease also keeps us off). @default 10000
    */
   readonly minAgeMs?: number;
-  /** At most this many events per run, so one run stays well inside the Lambda timeout. @default 200 */
-  readonly limit?: number;
+  /** Events listed, claimed and published in one round; rounds repeat while time is left. @default 200 */
+  readonly pageSize?: number;
+  /**
+   * No new round starts with less time than this left, so the last one ends well inside the
+   * Lambda timeout. @default 10000
+   */
+  readonly stopWithRemainingMs?: number;
 }
 
 export interface PublishPendingResult {
@@ -29,56 +45,99 @@ export interface PublishPendingResult {
   readonly published: readonly string[];
   readonly failed: readonly PublishFailure[];
   readonly unmarked: readonly string[];
+  /** Whole seconds since the oldest pending event found was received; absent when none was. */
+  readonly oldestPendingAgeSeconds?: number;
 }
 
 /** Claims are conditional writes; a few at a time keeps a backlog from bursting DynamoDB. */
 const CLAIM_CONCURRENCY = 10;
 
+/** Publishing stops this long before the Lambda's timeout: time to release leases and log. */
+const PUBLISH_MARGIN_MS = 5_000;
+
 /**
  * The sweeper: publishes status events whose outbox marker is still set because EventBridge
- * failed when the change was recorded (or the recording Lambda stopped before publishing).
+ * failed when the change was recorded (or the recording Lambda stopped before publishing). Works
+ * through the backlog a page at a time, oldest first, while the Lambda has time left; writes one
+ * `OUTBOX_SWEPT` line per run that found anything, which the outbox-age alarm reads.
  */
 export async function publishPendingEvents(
   dependencies: PublishPendingDependencies,
   options: PublishPendingOptions = {},
 ): Promise<PublishPendingResult> {
-  const now = (dependencies.now ?? (() => new Date()))();
-  const receivedBefore = new Date(now.getTime() - (options.minAgeMs ?? 10_000)).toISOString();
-  const keys = await dependencies.outbox.listPending({
-    receivedBefore,
-    limit: options.limit ?? 200,
-  });
+  const clock = dependencies.now ?? (() => new Date());
+  const remainingTimeMs = dependencies.remainingTimeMs ?? (() => Number.POSITIVE_INFINITY);
+  const pageSize = options.pageSize ?? 200;
+  const stopWithRemainingMs = options.stopWithRemainingMs ?? 10_000;
+  const startedAt = clock();
+  // Fixed for the run: events recorded meanwhile are the next run's, so the run has an end.
+  const receivedBefore = new Date(startedAt.getTime() - (options.minAgeMs ?? 10_000)).toISOString();
 
+  let found = 0;
+  let claimed = 0;
+  let oldest: PendingKey | undefined;
+  const published: string[] = [];
+  const failed: PublishFailure[] = [];
+  const unmarked: string[] = [];
+  let cursor: OutboxCursor | undefined;
+  do {
+    const page = await dependencies.outbox.listPending({
+      receivedBefore,
+      limit: pageSize,
+      ...(cursor ? { cursor } : {}),
+    });
+    cursor = page.next;
+    found += page.keys.length;
+    oldest ??= page.keys[0];
+
+    const events = await claimAll(dependencies.outbox, page.keys);
+    claimed += events.length;
+    const result = await publishOutbox(
+      { publisher: dependencies.publisher, outbox: dependencies.outbox, now: clock },
+      events,
+      { deadline: Date.now() + remainingTimeMs() - PUBLISH_MARGIN_MS },
+    );
+    published.push(...result.published);
+    failed.push(...result.failed);
+    unmarked.push(...result.unmarked);
+    for (const failure of result.failed) {
+      const event = events.find((pending) => pending.detail.eventId === failure.eventId);
+      if (event) {
+        logStatusEventNotPublished(
+          dependencies.log,
+          event.detail,
+          { errorCode: failure.errorCode },
+          clock(),
+        );
+      }
+    }
+  } while (cursor && remainingTimeMs() >= stopWithRemainingMs);
+
+  if (!oldest) return { found, claimed, published, failed, unmarked };
+  const oldestPendingAgeSeconds = Math.max(
+    0,
+    Math.floor((startedAt.getTime() - Date.parse(oldest.receivedAt)) / 1000),
+  );
+  dependencies.log.info(OUTBOX_SWEPT, {
+    found,
+    claimed,
+    published: published.length,
+    failed: failed.length,
+    unmarked: unmarked.length,
+    [OLDEST_PENDING_AGE_FIELD]: oldestPendingAgeSeconds,
+  });
+  return { found, claimed, published, failed, unmarked, oldestPendingAgeSeconds };
+}
+
+async function claimAll(
+  outbox: Pick<OutboxRepository, 'claim'>,
+  keys: readonly PendingKey[],
+): Promise<PendingEvent[]> {
   const claimed: PendingEvent[] = [];
   for (let start = 0; start < keys.length; start += CLAIM_CONCURRENCY) {
     const batch = keys.slice(start, start + CLAIM_CONCURRENCY);
-    const results = await Promise.all(batch.map((key) => dependencies.outbox.claim(key, now)));
+    const results = await Promise.all(batch.map((key) => outbox.claim(key)));
     for (const event of results) if (event) claimed.push(event);
   }
-
-  const result = await publishOutbox(
-    { publisher: dependencies.publisher, outbox: dependencies.outbox, now: () => now },
-    claimed,
-  );
-  for (const failure of result.failed) {
-    const event = claimed.find((pending) => pending.detail.eventId === failure.eventId);
-    if (event) {
-      logStatusEventNotPublished(
-        dependencies.log,
-        event.detail,
-        { errorCode: failure.errorCode },
-        now,
-      );
-    }
-  }
-  if (keys.length > 0) {
-    dependencies.log.info('Published pending status events', {
-      found: keys.length,
-      claimed: claimed.length,
-      published: result.published.length,
-      failed: result.failed.length,
-      unmarked: result.unmarked.length,
-    });
-  }
-  return { found: keys.length, claimed: claimed.length, ...result };
+  return claimed;
 }

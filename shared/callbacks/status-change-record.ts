@@ -29,6 +29,8 @@ export interface StatusChangeRecord extends CallbackFacts {
   readonly outbox?: typeof PENDING_OUTBOX;
   /** Epoch ms until which one publisher owns the pending event (see `outbox-repository.ts`). */
   readonly publishLeaseUntil?: number;
+  /** The token of the publisher that owns that lease; only it may release it or clear `outbox`. */
+  readonly publishLeaseOwner?: string;
   readonly publishedAt?: string;
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { CancellationReason } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -35,7 +36,8 @@ const ReservationStateSchema = v.looseObject({
 export type ReservationState = v.InferOutput<typeof ReservationStateSchema>;
 
 export type RecordOutcome =
-  | { readonly kind: 'recorded'; readonly record: StatusChangeRecord }
+  /** `leaseOwner`: the recorder holds the event's publish lease under this token. */
+  | { readonly kind: 'recorded'; readonly record: StatusChangeRecord; readonly leaseOwner: string }
   /** The same change was recorded before; `record` is that first recording. */
   | { readonly kind: 'duplicate'; readonly record: StatusChangeRecord };
 
@@ -116,6 +118,7 @@ export function createStatusChangeRepository(
     async recordStatusChange(reservation, change) {
       const changeKey = reservationKeys.statusChange(reservation.reservationId, change.changeId);
       let seen = reservation;
+      const leaseOwner = randomUUID();
       for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
         const transition = applyTransition(seen, {
           status: change.status,
@@ -125,6 +128,7 @@ export function createStatusChangeRepository(
         const record = {
           ...statusChangeRecord(changeKey, seen, change, transition),
           publishLeaseUntil: now().getTime() + PUBLISH_LEASE_MS,
+          publishLeaseOwner: leaseOwner,
         };
         try {
           await documents.send(
@@ -166,7 +170,7 @@ export function createStatusChangeRepository(
               ],
             }),
           );
-          return { kind: 'recorded', record };
+          return { kind: 'recorded', record, leaseOwner };
         } catch (error) {
           const reasons = cancellationReasons(error);
           if (reasons?.[0]?.Code === 'ConditionalCheckFailed') {

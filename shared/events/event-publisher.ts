@@ -7,7 +7,10 @@ import { STATUS_CHANGED_DETAIL_TYPE, type StatusChangedDetail } from './status-c
 
 /** The one call we make on `EventBridgeClient`; the real client satisfies it. */
 export interface PutEventsSender {
-  send(command: PutEventsCommand): Promise<PutEventsCommandOutput>;
+  send(
+    command: PutEventsCommand,
+    options?: { readonly abortSignal?: AbortSignal },
+  ): Promise<PutEventsCommandOutput>;
 }
 
 export interface EventPublisherOptions {
@@ -33,9 +36,21 @@ export interface PublishResult {
   readonly failed: readonly PublishFailure[];
 }
 
+export interface PublishOptions {
+  /**
+   * Epoch ms by which publishing must be over: no try or backoff starts after it and a request
+   * still running then is abandoned. Events not sent by then are `failed` (`DeadlineExceeded`
+   * when none was tried). @default none
+   */
+  readonly deadline?: number;
+}
+
 export interface EventPublisher {
   /** Never throws for EventBridge's sake: every event ends up in `published` or `failed`. */
-  publish(details: readonly StatusChangedDetail[]): Promise<PublishResult>;
+  publish(
+    details: readonly StatusChangedDetail[],
+    options?: PublishOptions,
+  ): Promise<PublishResult>;
 }
 
 /** PutEvents limits: 10 entries and 256 KB per request. */
@@ -58,7 +73,7 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
   const baseDelayMs = options.baseDelayMs ?? 100;
 
   return {
-    async publish(details) {
+    async publish(details, { deadline = Number.POSITIVE_INFINITY } = {}) {
       const published = new Set<string>();
       const lastFailure = new Map<string, PublishFailure>();
       let pending = details.map((detail) => pendingEntry(detail, options));
@@ -74,10 +89,21 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
       pending = pending.filter((item) => item.size <= MAX_REQUEST_BYTES);
 
       for (let attempt = 1; attempt <= maxAttempts && pending.length > 0; attempt += 1) {
-        if (attempt > 1) await sleep(backoffMs(baseDelayMs, attempt));
+        if (attempt > 1) {
+          const delay = backoffMs(baseDelayMs, attempt);
+          if (Date.now() + delay >= deadline) break;
+          await sleep(delay);
+        }
         const retry: Pending[] = [];
         for (const batch of batchesOf(pending)) {
-          const outcome = await sendBatch(options.client, batch);
+          const remainingMs = deadline - Date.now();
+          if (remainingMs <= 0) {
+            // Out of time: an event tried before keeps the failure it got then.
+            const untried = batch.filter((item) => !lastFailure.has(item.eventId));
+            for (const item of untried) lastFailure.set(item.eventId, deadlineExceeded(item));
+            continue;
+          }
+          const outcome = await sendBatch(options.client, batch, remainingMs);
           for (const [index, item] of batch.entries()) {
             const failure = outcome.failures[index];
             if (!failure) {
@@ -114,8 +140,15 @@ function pendingEntry(detail: StatusChangedDetail, options: EventPublisherOption
 /** EventBridge's documented entry size: UTF-8 bytes of Source, DetailType, Detail, Resources. */
 function entrySize(entry: PutEventsRequestEntry): number {
   const texts = [entry.Source, entry.DetailType, entry.Detail, ...(entry.Resources ?? [])];
-  const timeBytes = entry.Time ? 14 : 0;
-  return texts.reduce((total, text) => total + Buffer.byteLength(text ?? '', 'utf8'), timeBytes);
+  return texts.reduce((total, text) => total + Buffer.byteLength(text ?? '', 'utf8'), 0);
+}
+
+function deadlineExceeded(item: Pending): PublishFailure {
+  return {
+    eventId: item.eventId,
+    errorCode: 'DeadlineExceeded',
+    errorMessage: 'No time was left to send the event; it stays pending',
+  };
 }
 
 function* batchesOf(items: readonly Pending[]): Generator<Pending[]> {
@@ -142,10 +175,15 @@ interface BatchOutcome {
 async function sendBatch(
   client: PutEventsSender,
   batch: readonly Pending[],
+  timeoutMs: number,
 ): Promise<BatchOutcome> {
   let output: PutEventsCommandOutput;
   try {
-    output = await client.send(new PutEventsCommand({ Entries: batch.map((item) => item.entry) }));
+    const command = new PutEventsCommand({ Entries: batch.map((item) => item.entry) });
+    output = await client.send(
+      command,
+      Number.isFinite(timeoutMs) ? { abortSignal: AbortSignal.timeout(timeoutMs) } : {},
+    );
   } catch (error) {
     // The SDK has already retried 5xx and throttling; a client fault (400) will not heal by itself.
     const failure = {

@@ -16,13 +16,22 @@ export interface OutboxPublishing {
   readonly outbox: OutboxRepository;
 }
 
+export interface OutboxPublishingOptions {
+  /** Publisher tries per event (each is up to the client's own `maxAttempts`). @default 4 */
+  readonly publishAttempts?: number;
+}
+
 /** Builds both on the container's shared AWS clients; call it once, at cold start. */
-export function createOutboxPublishing(config: OutboxPublishingConfig): OutboxPublishing {
+export function createOutboxPublishing(
+  config: OutboxPublishingConfig,
+  options: OutboxPublishingOptions = {},
+): OutboxPublishing {
   return {
     publisher: createEventPublisher({
       client: eventBridgeClient,
       eventBusName: config.eventBusName,
       source: config.eventSource,
+      ...(options.publishAttempts === undefined ? {} : { maxAttempts: options.publishAttempts }),
     }),
     outbox: createOutboxRepository({
       documents: documentClient,

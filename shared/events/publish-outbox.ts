@@ -1,4 +1,4 @@
-import type { EventPublisher, PublishFailure } from './event-publisher.ts';
+import type { EventPublisher, PublishFailure, PublishOptions } from './event-publisher.ts';
 import type { OutboxRepository, PendingEvent } from './outbox-repository.ts';
 
 export interface PublishOutboxDependencies {
@@ -11,7 +11,10 @@ export interface PublishOutboxResult {
   readonly published: readonly string[];
   /** Still pending: the marker stays, so a retried callback or the sweeper sends them again. */
   readonly failed: readonly PublishFailure[];
-  /** Published, but the marker could not be removed: they will be sent again (same eventId). */
+  /**
+   * Published, but the marker is still there (removing it failed, or our lease ran out and another
+   * publisher holds the event): they will be sent again, with the same eventId.
+   */
   readonly unmarked: readonly string[];
 }
 
@@ -24,18 +27,24 @@ export interface PublishOutboxResult {
 export async function publishOutbox(
   dependencies: PublishOutboxDependencies,
   events: readonly PendingEvent[],
+  options: PublishOptions = {},
 ): Promise<PublishOutboxResult> {
   if (events.length === 0) return { published: [], failed: [], unmarked: [] };
   const now = dependencies.now ?? (() => new Date());
-  const result = await dependencies.publisher.publish(events.map((event) => event.detail));
+  const result = await dependencies.publisher.publish(
+    events.map((event) => event.detail),
+    options,
+  );
   const published = new Set(result.published);
   const unmarked: string[] = [];
   await Promise.all(
     events.map(async (event) => {
       const wasPublished = published.has(event.detail.eventId);
       try {
-        if (wasPublished) await dependencies.outbox.markPublished(event.key, now());
-        else await dependencies.outbox.release(event.key);
+        if (!wasPublished) await dependencies.outbox.release(event);
+        else if (!(await dependencies.outbox.markPublished(event, now()))) {
+          unmarked.push(event.detail.eventId);
+        }
       } catch {
         // A lease left behind only delays the next try until it expires.
         if (wasPublished) unmarked.push(event.detail.eventId);

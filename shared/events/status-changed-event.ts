@@ -1,4 +1,3 @@
-import { toJsonSchema } from '@valibot/to-json-schema';
 import * as v from 'valibot';
 import { PAYMENT_STATUSES } from '../callbacks/payment-status.ts';
 
@@ -12,7 +11,8 @@ const IsoTimestampSchema = v.pipe(v.string(), v.isoTimestamp());
 
 /**
  * The `detail` of a `Reservation Status Changed` event: one per recorded status change. It names
- * the reservation by ids only; no personal data is ever part of it.
+ * the reservation by ids only; no personal data is ever part of it. Its JSON Schema is generated
+ * from this schema in `status-changed-json-schema.ts`.
  */
 export const StatusChangedDetailSchema = v.pipe(
   v.object({
@@ -71,8 +71,3 @@ export const StatusChangedDetailSchema = v.pipe(
 );
 
 export type StatusChangedDetail = v.InferOutput<typeof StatusChangedDetailSchema>;
-
-/** The JSON Schema of `detail`, generated from the valibot schema so the two never drift. */
-export const statusChangedDetailJsonSchema = toJsonSchema(StatusChangedDetailSchema, {
-  target: 'draft-07',
-});

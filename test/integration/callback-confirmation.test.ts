@@ -91,19 +91,35 @@ describe('callback handler with CONFIRM_STATUS_WITH_FRONT_PAYMENT=true', () => {
     expect(response.statusCode).toBe(200);
   });
 
-  it('answers 409 and records nothing when Front Payment is behind or does not know it', async () => {
+  it('answers 503 with retry-after and records nothing while Front Payment is behind or does not know it', async () => {
     const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
     frontPayment.statuses.set(frontPaymentUuid, 'Reserved');
     const unknown = await seedReservation(stack.tables);
 
-    const behind = await send(signedQuery(callbackFields(frontPaymentUuid, 'Charged')));
+    const behindQuery = signedQuery(callbackFields(frontPaymentUuid, 'Charged'));
+    const behind = await send(behindQuery);
     const notFound = await send(signedQuery(callbackFields(unknown.frontPaymentUuid, 'Reserved')));
 
-    expect(behind.statusCode).toBe(409);
-    expect(notFound.statusCode).toBe(409);
+    // 503, not 4xx: Front Payment's view may lag behind its own callback, so it should come again.
+    for (const response of [behind, notFound]) {
+      expect(response).toEqual({
+        statusCode: 503,
+        body: {
+          message:
+            "Front Payment's reservation details do not show this status yet; try again later",
+          retryable: true,
+        },
+      });
+    }
+    expect((await stack.invoke(behindQuery)).headers).toMatchObject({ 'retry-after': '30' });
     expect(await readStatusChanges(stack.tables, reservationId)).toEqual([]);
     expect(await readStatusChanges(stack.tables, unknown.reservationId)).toEqual([]);
     expect(stack.bridge.events).toEqual([]);
+
+    // Once Front Payment's details catch up, the same callback brought again is recorded.
+    frontPayment.statuses.set(frontPaymentUuid, 'Charged');
+    expect((await send(behindQuery)).statusCode).toBe(200);
+    expect(await readStatusChanges(stack.tables, reservationId)).toHaveLength(1);
   });
 
   it('answers 503 and records nothing when Front Payment cannot be reached', async () => {

@@ -125,6 +125,41 @@ describe('event publisher against the local EventBridge', () => {
     expect((await publisher().publish(events)).published).toEqual([events[0]?.eventId]);
   });
 
+  it('starts no try after its deadline and reports what it could not send', async () => {
+    const events = details(2);
+    let requests = 0;
+    const counted = createEventPublisher({
+      client: {
+        send(command, options) {
+          requests += 1;
+          return local.client.send(command, options);
+        },
+      },
+      eventBusName: 'reservations-bus',
+      source: 'test.reservations',
+      maxAttempts: 4,
+      baseDelayMs: 1_000,
+    });
+    local.bridge.failNextEntries(100);
+
+    const beforeBackoff = await counted.publish(events, { deadline: Date.now() + 300 });
+    const past = await counted.publish(events, { deadline: Date.now() - 1 });
+    local.bridge.clear();
+
+    // One try, then a backoff of at least 500 ms would end past the deadline: no second try.
+    expect(requests).toBe(1);
+    expect(beforeBackoff.failed.map((f) => f.errorCode)).toEqual([
+      'InternalFailure',
+      'InternalFailure',
+    ]);
+    expect(past).toEqual({
+      published: [],
+      failed: events.map((e) =>
+        expect.objectContaining({ eventId: e.eventId, errorCode: 'DeadlineExceeded' }),
+      ),
+    });
+  });
+
   it('reports an event larger than PutEvents takes without sending it', async () => {
     const [event] = details(1);
     if (!event) throw new Error('no event');

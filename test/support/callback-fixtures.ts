@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -75,6 +75,11 @@ export function callbackEvent(rawQueryString: string): APIGatewayProxyEventV2 {
   return httpApiEvent({ method: 'GET', path: CALLBACK_PATH, rawQueryString });
 }
 
+/** A uuid as Front Payment writes them (`RES4161996022`), unique enough for one test run. */
+export function frontPaymentStyleUuid(): string {
+  return `RES${String(randomInt(1e9, 1e10))}`;
+}
+
 export interface SeededReservation {
   readonly reservationId: string;
   readonly frontPaymentUuid: string;
@@ -86,8 +91,7 @@ export async function seedReservation(
   overrides: Partial<ReservationRecord> = {},
 ): Promise<SeededReservation> {
   const reservationId = overrides.reservationId ?? `rsv_${randomUUID()}`;
-  const frontPaymentUuid =
-    overrides.frontPaymentUuid ?? `RES${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+  const frontPaymentUuid = overrides.frontPaymentUuid ?? frontPaymentStyleUuid();
   const at = new Date().toISOString();
   const item: ReservationRecord = {
     ...reservationKeys.reservation(reservationId),
@@ -179,6 +183,7 @@ export function setLambdaEnvironment(options: CallbackHandlerEnvironment): void 
     'FRONT_PAYMENT_TOKEN',
     'FRONT_PAYMENT_TIMEOUT_MS',
     'EVENT_SOURCE',
+    'AWS_MAX_ATTEMPTS',
   ];
   for (const name of optional) delete process.env[name];
   Object.assign(process.env, {
@@ -221,6 +226,8 @@ export interface CallbackStack {
   readonly eventBridge: EventBridgeClient;
   /** Calls the callback Lambda loaded before all tests with this raw query. */
   send(rawQueryString: string): Promise<ParsedResponse>;
+  /** The same, with the Lambda's whole answer (headers included). */
+  invoke(rawQueryString: string): Promise<APIGatewayProxyStructuredResultV2>;
   /** A fresh callback Lambda on this file's tables and stand-in; `overrides` replace either. */
   loadHandler(overrides?: Partial<CallbackHandlerEnvironment>): Promise<HttpHandler>;
 }
@@ -244,9 +251,10 @@ export function useCallbackStack(options: CallbackStackOptions = {}): CallbackSt
       return events.client;
     },
     async send(rawQueryString) {
-      const response = await setByHook(handler, 'handler')(callbackEvent(rawQueryString));
+      const response = await stack.invoke(rawQueryString);
       return { statusCode: response.statusCode, body: JSON.parse(response.body ?? 'null') };
     },
+    invoke: (rawQueryString) => setByHook(handler, 'handler')(callbackEvent(rawQueryString)),
     loadHandler: (overrides = {}) =>
       loadCallbackHandler({ tables: stack.tables, eventBridgeUrl: stack.bridge.url, ...overrides }),
   };

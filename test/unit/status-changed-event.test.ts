@@ -5,8 +5,8 @@ import { PAYMENT_STATUSES } from '#shared/callbacks/payment-status';
 import {
   type StatusChangedDetail,
   StatusChangedDetailSchema,
-  statusChangedDetailJsonSchema,
 } from '#shared/events/status-changed-event';
+import { statusChangedDetailJsonSchema } from '#shared/events/status-changed-json-schema';
 
 const detail: StatusChangedDetail = {
   schemaVersion: 1,

@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  callbackEvent,
+  callbackFields,
+  epochSeconds,
+  readReservation,
+  readStatusChanges,
+  seedReservation,
+  signedQuery,
+  useCallbackStack,
+} from '../support/callback-fixtures.ts';
+
+// Loaded with the Lambda's own default: no CALLBACK_MAX_AGE_SECONDS.
+const stack = useCallbackStack();
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** Moves only the clock the code reads (`Date`); timers and I/O run as usual. */
+function clockAt(at: number): void {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(at);
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('callback freshness: CALLBACK_MAX_AGE_SECONDS defaults to a day', () => {
+  it('answers a genuine callback replayed within the day as a duplicate, and refuses it after', async () => {
+    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
+    const sentAt = Date.now();
+    const genuine = signedQuery(callbackFields(frontPaymentUuid, 'Captured'));
+    expect((await stack.send(genuine)).statusCode).toBe(200);
+    const recorded = await readStatusChanges(stack.tables, reservationId);
+
+    clockAt(sentAt + 23 * HOUR_MS);
+    const withinTheDay = await stack.send(genuine);
+    clockAt(sentAt + DAY_MS + 60_000);
+    const afterTheDay = await stack.send(genuine);
+    vi.useRealTimers();
+
+    expect(withinTheDay).toEqual({ statusCode: 200, body: { received: true, duplicate: true } });
+    expect(afterTheDay).toEqual({ statusCode: 403, body: { message: 'Forbidden' } });
+    expect(await readStatusChanges(stack.tables, reservationId)).toEqual(recorded);
+    expect((await readReservation(stack.tables, reservationId)).version).toBe(3);
+    expect(stack.bridge.events).toHaveLength(1);
+  });
+
+  it('refuses, and records nothing from, a genuine callback first seen after a day', async () => {
+    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
+    const dayOld = epochSeconds(new Date(Date.now() - DAY_MS - 60_000));
+
+    const response = await stack.send(
+      signedQuery(
+        callbackFields(frontPaymentUuid, 'Reserved', { createdAt: dayOld, timestamp: dayOld }),
+      ),
+    );
+
+    expect(response).toEqual({ statusCode: 403, body: { message: 'Forbidden' } });
+    expect(await readStatusChanges(stack.tables, reservationId)).toEqual([]);
+    expect(stack.bridge.events).toEqual([]);
+  });
+
+  it('accepts any age with CALLBACK_MAX_AGE_SECONDS=0 (an operator replaying an old callback)', async () => {
+    const unlimited = await stack.loadHandler({ extra: { CALLBACK_MAX_AGE_SECONDS: '0' } });
+    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
+    const monthOld = epochSeconds(new Date(Date.now() - 30 * DAY_MS));
+
+    const response = await unlimited(
+      callbackEvent(
+        signedQuery(
+          callbackFields(frontPaymentUuid, 'Reserved', {
+            createdAt: monthOld,
+            timestamp: monthOld,
+          }),
+        ),
+      ),
+    );
+
+    expect(response.statusCode).toBe(200);
+    expect(await readStatusChanges(stack.tables, reservationId)).toHaveLength(1);
+  });
+});
