@@ -32,6 +32,12 @@ export const APP_SETTING_NAMES = {
 
 export type AppSettingName = keyof typeof APP_SETTING_NAMES;
 
+/** Whole seconds; `0` is valid (for the callback's maximum age it turns the check off). */
+const WholeSecondsSchema = v.pipe(
+  v.string(),
+  v.regex(/^\d+$/, 'must be a whole number of seconds'),
+  v.transform(Number),
+);
 const ArnSchema = v.pipe(v.string(), v.regex(/^arn:aws[a-z-]*:/, 'must be an ARN'));
 const CommaListSchema = v.pipe(
   v.string(),
@@ -67,7 +73,7 @@ export const AppSettingsSchema = v.pipe(
       ),
     ),
     callbackChecksumFormula: v.optional(v.picklist(CHECKSUM_FORMULAS)),
-    callbackMaxAgeSeconds: v.optional(PositiveIntegerSchema),
+    callbackMaxAgeSeconds: v.optional(WholeSecondsSchema),
     allowedTaxRates: v.optional(NumberListSchema),
     memorySize: v.optional(PositiveIntegerSchema),
   }),

@@ -1,9 +1,7 @@
 import * as eventschemas from 'aws-cdk-lib/aws-eventschemas';
 import { Construct } from 'constructs';
-import {
-  STATUS_CHANGED_DETAIL_TYPE,
-  statusChangedDetailJsonSchema,
-} from '#shared/events/status-changed-event';
+import { STATUS_CHANGED_DETAIL_TYPE } from '#shared/events/status-changed-event';
+import { statusChangedDetailJsonSchema } from '#shared/events/status-changed-json-schema';
 
 /** Schema Registry content type for JSON Schema documents. */
 export const SCHEMA_TYPE = 'JSONSchemaDraft4';

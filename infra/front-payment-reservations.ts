@@ -30,6 +30,15 @@ export const FRONT_PAYMENT_DEMO_URL = 'https://demo-api.frontpayment.no';
 export const PRODUCTION_STAGES: readonly string[] = ['prod', 'production'];
 export const CREATE_RESERVATION_ROUTE = '/reservations';
 export const CALLBACK_ROUTE = '/callbacks/front-payment';
+/** Route keys (`METHOD /path`), as the stage's route settings and the access log name them. */
+export const CREATE_RESERVATION_ROUTE_KEY = apigwv2.HttpRouteKey.with(
+  CREATE_RESERVATION_ROUTE,
+  apigwv2.HttpMethod.POST,
+).key;
+export const CALLBACK_ROUTE_KEY = apigwv2.HttpRouteKey.with(
+  CALLBACK_ROUTE,
+  apigwv2.HttpMethod.GET,
+).key;
 
 export const FRONT_PAYMENT_TIMEOUT = Duration.seconds(TIMEOUT_SECONDS.frontPayment);
 export const CREATE_SESSION_TIMEOUT = Duration.seconds(TIMEOUT_SECONDS.createSession);
@@ -42,6 +51,14 @@ export const PUBLISH_PENDING_TIMEOUT = Duration.seconds(TIMEOUT_SECONDS.publishP
 export const PUBLISH_PENDING_SCHEDULE = Duration.minutes(1);
 
 export const DEFAULT_THROTTLE: apigwv2.ThrottleSettings = { rateLimit: 50, burstLimit: 100 };
+/**
+ * Front Payment sends one callback per status change (a few per reservation), far below this; the
+ * limit only caps what a flood of forged callbacks costs in Lambda invocations.
+ */
+export const DEFAULT_CALLBACK_THROTTLE: apigwv2.ThrottleSettings = {
+  rateLimit: 20,
+  burstLimit: 40,
+};
 export const DEFAULT_MEMORY_SIZE = 512;
 export const DEFAULT_ARCHIVE_RETENTION = Duration.days(365);
 
@@ -107,8 +124,9 @@ export interface FrontPaymentReservationsProps {
    */
   readonly callbackChecksumFormula?: ChecksumFormula;
   /**
-   * Oldest callback `timestamp` accepted.
-   * @default - the callback handler's default
+   * Oldest callback `timestamp` accepted (`CALLBACK_MAX_AGE_SECONDS`, whole seconds).
+   * `Duration.seconds(0)` turns the age check off.
+   * @default - the variable is left unset: the callback handler's default (24 hours) applies
    */
   readonly callbackMaxAge?: Duration;
   /**
@@ -135,10 +153,22 @@ export interface FrontPaymentReservationsProps {
    */
   readonly authorization?: ReservationsAuthorization;
   /**
-   * Steady-state and burst request limits of the API's default stage.
+   * Steady-state and burst request limits of the API's default stage: they apply to any route
+   * without limits of its own, and are the default of `createReservationThrottle`.
    * @default { rateLimit: 50, burstLimit: 100 }
    */
   readonly throttle?: apigwv2.ThrottleSettings;
+  /**
+   * Request limits of `POST /reservations` alone, so callback traffic cannot use them up.
+   * @default - the stage's `throttle`
+   */
+  readonly createReservationThrottle?: apigwv2.ThrottleSettings;
+  /**
+   * Request limits of the public `GET /callbacks/front-payment` alone: a flood of forged callbacks
+   * is answered 429 there and cannot starve `POST /reservations`.
+   * @default { rateLimit: 20, burstLimit: 40 }
+   */
+  readonly callbackThrottle?: apigwv2.ThrottleSettings;
   /**
    * Retention of every log group (functions and API access logs).
    * @default - three months in production, two weeks otherwise
@@ -294,10 +324,11 @@ export class FrontPaymentReservations extends Construct {
       // Our own default stage below, because only a stage created explicitly takes access logs.
       createDefaultStage: false,
     });
+    const stageThrottle = props.throttle ?? DEFAULT_THROTTLE;
     this.httpStage = new apigwv2.HttpStage(this, 'http-api-stage', {
       httpApi: this.httpApi,
       autoDeploy: true,
-      throttle: props.throttle ?? DEFAULT_THROTTLE,
+      throttle: stageThrottle,
       accessLogSettings: {
         destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup),
         format: ACCESS_LOG_FORMAT,
@@ -319,9 +350,12 @@ export class FrontPaymentReservations extends Construct {
       serviceName: 'create-session',
       timeout: CREATE_SESSION_TIMEOUT,
     })
+      // The reservation repository reads with GetItem and writes with (conditional) UpdateItem only.
       .bindTable('RESERVATIONS_TABLE_NAME', this.table, {
-        tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       })
+      // What Powertools' DynamoDBPersistenceLayer calls: put the lock, get it, update it with the
+      // result, delete it when the handler fails.
       .bindTable('IDEMPOTENCY_TABLE_NAME', this.idempotencyTable, {
         tableActions: [
           'dynamodb:GetItem',
@@ -347,13 +381,11 @@ export class FrontPaymentReservations extends Construct {
       timeout: confirmStatus ? CALLBACK_CONFIRMING_TIMEOUT : CALLBACK_TIMEOUT,
     })
       .bindTable('RESERVATIONS_TABLE_NAME', this.table, {
-        // TransactWriteItems is authorised per item as PutItem / UpdateItem.
-        tableActions: [
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:Query',
-        ],
+        // GetItem: consistent reads of the reservation and of a duplicate change. PutItem and
+        // UpdateItem: the TransactWriteItems that records a change is authorised per item (a Put of
+        // the change, an Update of the reservation); UpdateItem also keeps unmatched callbacks and
+        // takes, releases and clears the outbox lease and marker. Query only on the index below.
+        tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         queryIndexes: [reservationsTableDesign.indexes.byFrontPaymentUuid.name],
       })
       .bindSecret('FRONT_PAYMENT_CALLBACK_SECRET_ARN', this.secrets.callbackSecret)
@@ -364,7 +396,9 @@ export class FrontPaymentReservations extends Construct {
         props.callbackChecksumFormula ?? 'all-parameters',
       )
       .setEnvironment('CONFIRM_STATUS_WITH_FRONT_PAYMENT', String(confirmStatus));
-    if (props.callbackMaxAge) {
+    // Compared with undefined, not truthiness: `Duration.seconds(0)` (age check off) must reach
+    // the handler as "0"; unset leaves the handler's own default.
+    if (props.callbackMaxAge !== undefined) {
       callback.setEnvironment('CALLBACK_MAX_AGE_SECONDS', String(props.callbackMaxAge.toSeconds()));
     }
     if (confirmStatus) {
@@ -384,8 +418,10 @@ export class FrontPaymentReservations extends Construct {
       serviceName: 'publish-pending',
       timeout: PUBLISH_PENDING_TIMEOUT,
     })
+      // The outbox repository lists keys on the index and claims, releases and clears each event
+      // with conditional UpdateItem (the claim returns the item): no GetItem.
       .bindTable('RESERVATIONS_TABLE_NAME', this.table, {
-        tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        tableActions: ['dynamodb:UpdateItem'],
         queryIndexes: [reservationsTableDesign.indexes.pendingEvents.name],
       })
       .bindEventBus('EVENT_BUS_NAME', this.eventBus)
@@ -401,7 +437,7 @@ export class FrontPaymentReservations extends Construct {
     this.callbackFunction = callback.function;
     this.publishPendingFunction = publishPending.function;
 
-    this.httpApi.addRoutes({
+    const [createRoute] = this.httpApi.addRoutes({
       path: CREATE_RESERVATION_ROUTE,
       methods: [apigwv2.HttpMethod.POST],
       integration: new HttpLambdaIntegration('create-session-integration', createSession.function),
@@ -415,6 +451,13 @@ export class FrontPaymentReservations extends Construct {
       methods: [apigwv2.HttpMethod.GET],
       integration: new HttpLambdaIntegration('callback-integration', callback.function),
     });
+    this.setRouteThrottling(
+      {
+        [CREATE_RESERVATION_ROUTE_KEY]: props.createReservationThrottle ?? stageThrottle,
+        [CALLBACK_ROUTE_KEY]: props.callbackThrottle ?? DEFAULT_CALLBACK_THROTTLE,
+      },
+      [createRoute, callbackRoute],
+    );
     Validations.of(callbackRoute ?? this.httpApi).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:
@@ -431,8 +474,9 @@ export class FrontPaymentReservations extends Construct {
       ],
       httpApi: this.httpApi as apigwv2.IHttpApi,
       accessLogGroup: this.accessLogGroup,
-      callbackRouteKey: `GET ${CALLBACK_ROUTE}`,
+      callbackRouteKey: CALLBACK_ROUTE_KEY,
       callbackLogGroup: callback.logGroup,
+      publishPendingFunction: publishPending.function,
       publishPendingLogGroup: publishPending.logGroup,
       ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
@@ -480,6 +524,30 @@ export class FrontPaymentReservations extends Construct {
         this.httpApi.arnForExecuteApi('POST', CREATE_RESERVATION_ROUTE, this.httpStage.stageName),
       ],
     });
+  }
+
+  /**
+   * Gives each route its own throttling through the L1 stage's `RouteSettings` (the L2 `HttpStage`
+   * only sets the stage default). The settings name routes by key and API Gateway refuses keys it
+   * does not know yet ("Unable to find Route by key"), so the stage waits for the routes.
+   */
+  private setRouteThrottling(
+    limits: Record<string, apigwv2.ThrottleSettings>,
+    routes: readonly (apigwv2.HttpRoute | undefined)[],
+  ): void {
+    const stage = this.httpStage.node.defaultChild as apigwv2.CfnStage;
+    stage.routeSettings = Object.fromEntries(
+      Object.entries(limits).map(([routeKey, limit]) => [
+        routeKey,
+        {
+          ...(limit.rateLimit === undefined ? {} : { ThrottlingRateLimit: limit.rateLimit }),
+          ...(limit.burstLimit === undefined ? {} : { ThrottlingBurstLimit: limit.burstLimit }),
+        },
+      ]),
+    );
+    for (const route of routes) {
+      if (route) this.httpStage.node.addDependency(route);
+    }
   }
 
   private createReservationsTable(): dynamodb.Table {

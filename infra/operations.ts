@@ -7,7 +7,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { OUTBOX_AGE_FIELD, STATUS_EVENT_NOT_PUBLISHED } from '#shared/events/outbox-log';
+import {
+  OLDEST_PENDING_AGE_FIELD,
+  OUTBOX_SWEPT,
+  STATUS_EVENT_NOT_PUBLISHED,
+} from '#shared/events/outbox-log';
 
 /**
  * Alarm thresholds, each over one 5-minute period. docs/deploy.md says what each alarm means and
@@ -23,19 +27,27 @@ export const ALARM_THRESHOLDS = {
   statusEventsNotPublished: 5,
   /** Age of the oldest status event still waiting in the outbox, in seconds. */
   outboxAgeSeconds: 600,
+  /** Sweeper runs: fewer than this (it is scheduled every minute) means it is not running. */
+  sweeperInvocations: 1,
+  /** Callbacks for a reservation we do not know, kept as unmatched instead of recorded. */
+  unmatchedCallbacks: 1,
   /** Callbacks answered 403 (bad or missing checksum, too old). */
   callbackRejections: 10,
   /** Answers of the HTTP API with a 5xx status. */
   api5xx: 5,
 } as const;
 
-/** Log messages the handlers write (Powertools JSON, field `message`) that metric filters count. */
+/** Log messages the handlers write (Powertools JSON, field `message`) that metric filters read. */
 export const LOG_MESSAGES = {
   /** WARN from the callback and the sweeper: PutEvents failed, the event stays in the outbox. */
   statusEventNotPublished: STATUS_EVENT_NOT_PUBLISHED,
+  /** INFO from the sweeper on every run that found pending events, with their oldest age. */
+  outboxSwept: OUTBOX_SWEPT,
+  /** WARN from the callback (shared/callbacks/record-callback.ts): no reservation has the uuid. */
+  unmatchedCallback: 'Callback for an unknown reservation kept as unmatched',
 } as const;
 
-export { OUTBOX_AGE_FIELD };
+export { OLDEST_PENDING_AGE_FIELD };
 
 export interface MonitoredFunction {
   /** Short name used in alarm ids and dashboard titles, e.g. `create-session`. */
@@ -50,9 +62,11 @@ export interface ReservationsOperationsProps {
   readonly accessLogGroup: logs.ILogGroup;
   /** Route key of the callback, e.g. `GET /callbacks/front-payment`: its 403s are rejections. */
   readonly callbackRouteKey: string;
-  /** Log group of the callback function (events not yet published). */
+  /** Log group of the callback function (events not yet published, unmatched callbacks). */
   readonly callbackLogGroup: logs.ILogGroup;
-  /** Log group of the outbox sweeper (events still not published, their age). */
+  /** The outbox sweeper, scheduled every minute: a heartbeat alarm watches its invocations. */
+  readonly publishPendingFunction: IFunction;
+  /** Log group of the outbox sweeper (events still not published, the oldest pending age). */
   readonly publishPendingLogGroup: logs.ILogGroup;
   /**
    * Topic that receives alarm and OK notifications.
@@ -87,10 +101,10 @@ export class ReservationsOperations extends Construct {
       const errors = fn.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' });
       const throttles = fn.metricThrottles({ period: ALARM_PERIOD, statistic: 'Sum' });
       this.addAlarm(`${name}-errors`, errors, ALARM_THRESHOLDS.functionErrors, {
-        description: `${name}: invocations ended in an unhandled error. See "Alarms" in the README.`,
+        description: `${name}: invocations ended in an unhandled error. See "Alarms" in docs/deploy.md.`,
       });
       this.addAlarm(`${name}-throttles`, throttles, ALARM_THRESHOLDS.functionThrottles, {
-        description: `${name}: Lambda throttled invocations. See "Alarms" in the README.`,
+        description: `${name}: Lambda throttled invocations. See "Alarms" in docs/deploy.md.`,
       });
       functionRows.push(
         new cloudwatch.GraphWidget({
@@ -132,21 +146,48 @@ export class ReservationsOperations extends Construct {
       },
     );
 
+    // From the sweeper's summary line, written on every run that found pending events, so a stuck
+    // outbox shows even when no PutEvents failed. No line means nothing pending: missing data is
+    // fine here, and the heartbeat below covers a sweeper that does not run at all.
     const outboxAge = new logs.MetricFilter(this, 'outbox-age-filter', {
       logGroup: props.publishPendingLogGroup,
       filterPattern: logs.FilterPattern.all(
-        logs.FilterPattern.stringValue('$.message', '=', LOG_MESSAGES.statusEventNotPublished),
+        logs.FilterPattern.stringValue('$.message', '=', LOG_MESSAGES.outboxSwept),
         // Numeric on purpose: the metric value is this field, so it must be a number.
-        logs.FilterPattern.numberValue(`$.${OUTBOX_AGE_FIELD}`, '>=', 0),
+        logs.FilterPattern.numberValue(`$.${OLDEST_PENDING_AGE_FIELD}`, '>=', 0),
       ),
       metricNamespace: this.metricNamespace,
       metricName: 'OutboxAgeSeconds',
-      metricValue: `$.${OUTBOX_AGE_FIELD}`,
+      metricValue: `$.${OLDEST_PENDING_AGE_FIELD}`,
       unit: cloudwatch.Unit.SECONDS,
     }).metric({ period: ALARM_PERIOD, statistic: 'Maximum' });
     this.addAlarm('outbox-age', outboxAge, ALARM_THRESHOLDS.outboxAgeSeconds, {
       description:
         'A status event has waited in the outbox longer than 10 minutes: consumers have not heard of a payment.',
+    });
+
+    // Lambda publishes no Invocations data point for a period without invocations, so missing
+    // data is the signal here: the schedule is disabled or broken and nothing sweeps the outbox.
+    const sweeperRuns = props.publishPendingFunction.metricInvocations({
+      period: ALARM_PERIOD,
+      statistic: 'Sum',
+    });
+    this.addAlarm('publish-pending-heartbeat', sweeperRuns, ALARM_THRESHOLDS.sweeperInvocations, {
+      description:
+        'The outbox sweeper did not run for 5 minutes (it is scheduled every minute): status events that failed to publish are not retried.',
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+
+    const unmatched = this.countLogMessage(
+      'unmatched-callbacks',
+      props.callbackLogGroup,
+      LOG_MESSAGES.unmatchedCallback,
+      'UnmatchedCallbacks',
+    );
+    this.addAlarm('unmatched-callbacks', unmatched, ALARM_THRESHOLDS.unmatchedCallbacks, {
+      description:
+        'A verified callback named a reservation we do not know; it is kept as unmatched and no status event was sent.',
     });
 
     // Counted from the access log, so it does not depend on how the function words its warnings:
@@ -203,8 +244,8 @@ export class ReservationsOperations extends Construct {
         ],
         [
           new cloudwatch.GraphWidget({
-            title: 'Status events not yet published / callbacks rejected',
-            left: [notPublished, rejections],
+            title: 'Status events not yet published / callbacks rejected / unmatched',
+            left: [notPublished, rejections, unmatched],
             width: 12,
           }),
           new cloudwatch.GraphWidget({
@@ -256,15 +297,21 @@ export class ReservationsOperations extends Construct {
     id: string,
     metric: cloudwatch.IMetric,
     threshold: number,
-    options: { readonly description: string },
+    options: {
+      readonly description: string;
+      readonly comparisonOperator?: cloudwatch.ComparisonOperator;
+      readonly treatMissingData?: cloudwatch.TreatMissingData;
+    },
   ): void {
     const alarm = new cloudwatch.Alarm(this, id, {
       metric,
       threshold,
       evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      // No data means nothing happened (no invocation, no failing log line): not an incident.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      comparisonOperator:
+        options.comparisonOperator ??
+        cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // By default no data means nothing happened (no invocation, no failing log line).
+      treatMissingData: options.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
       alarmDescription: options.description,
     });
     const action = new SnsAction(this.alarmTopic);

@@ -1,6 +1,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACCESS_LOG_FIELDS } from '../../infra/front-payment-reservations.ts';
+import {
+  ACCESS_LOG_FIELDS,
+  CALLBACK_ROUTE_KEY,
+  CREATE_RESERVATION_ROUTE_KEY,
+} from '../../infra/front-payment-reservations.ts';
 import { arnOf, type Synthesised, synthReservations } from './support/synth.ts';
 
 function routes(s: Synthesised) {
@@ -100,6 +104,27 @@ describe('HTTP API', () => {
     });
   });
 
+  it('gives each route its own limits, callback lower, so forged callbacks cannot starve POST', () => {
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      RouteSettings: {
+        'POST /reservations': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+        'GET /callbacks/front-payment': { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+      },
+    });
+    expect([CREATE_RESERVATION_ROUTE_KEY, CALLBACK_ROUTE_KEY]).toEqual([
+      'POST /reservations',
+      'GET /callbacks/front-payment',
+    ]);
+  });
+
+  it('creates the stage after both routes (route settings name existing route keys)', () => {
+    const [stage] = Object.values(s.template.findResources('AWS::ApiGatewayV2::Stage'));
+    const routeIds = Object.keys(s.template.findResources('AWS::ApiGatewayV2::Route'));
+    expect(routeIds).toHaveLength(2);
+    expect(stage?.DependsOn).toEqual(expect.arrayContaining(routeIds));
+  });
+
   it('gives create-session the API endpoint as CALLBACK_BASE_URL (the API, not a route)', () => {
     s.template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
@@ -140,10 +165,30 @@ describe('HTTP API options', () => {
     expect(route(s, 'GET /callbacks/front-payment').AuthorizationType).toBe('NONE');
   });
 
-  it('takes custom throttling', () => {
+  it('takes custom throttling for the stage and for each route', () => {
+    const s = synthReservations({
+      throttle: { rateLimit: 5, burstLimit: 10 },
+      createReservationThrottle: { rateLimit: 8, burstLimit: 16 },
+      callbackThrottle: { rateLimit: 2 },
+    });
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+      // A limit left out is left out of the template, not written as null.
+      RouteSettings: Match.exact({
+        'POST /reservations': { ThrottlingRateLimit: 8, ThrottlingBurstLimit: 16 },
+        'GET /callbacks/front-payment': { ThrottlingRateLimit: 2 },
+      }),
+    });
+  });
+
+  it('gives POST /reservations the stage throttling when only that is set; the callback keeps 20/40', () => {
     const s = synthReservations({ throttle: { rateLimit: 5, burstLimit: 10 } });
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+      RouteSettings: Match.exact({
+        'POST /reservations': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+        'GET /callbacks/front-payment': { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+      }),
     });
   });
 });

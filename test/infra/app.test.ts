@@ -1,4 +1,4 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { readAppSettings } from '../../infra/app-settings.ts';
 import { addReservationsStack } from '../../infra/reservations-app.ts';
@@ -32,6 +32,23 @@ describe('app settings', () => {
     expect(() => fromContext({ jwtIssuer: 'https://issuer.example.com' })).toThrow(
       /jwtIssuer and jwtAudience go together/,
     );
+  });
+
+  it('keeps a callback max age of 0 (age check off) and passes it to the callback as "0"', () => {
+    expect(fromContext({ callbackMaxAgeSeconds: '0' }).callbackMaxAgeSeconds).toBe(0);
+    expect(
+      fromContext({}, { RESERVATIONS_CALLBACK_MAX_AGE_SECONDS: '0' }).callbackMaxAgeSeconds,
+    ).toBe(0);
+    expect(() => fromContext({ callbackMaxAgeSeconds: '-1' })).toThrow(/callbackMaxAgeSeconds/);
+    const stack = addReservationsStack(appWithoutBundling({ callbackMaxAgeSeconds: 0 }), {});
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          POWERTOOLS_SERVICE_NAME: 'callback',
+          CALLBACK_MAX_AGE_SECONDS: '0',
+        }),
+      },
+    });
   });
 
   it('fails naming the setting and its variable, not echoing the value', () => {

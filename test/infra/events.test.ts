@@ -6,8 +6,8 @@ import { SCHEMA_TYPE } from '../../infra/event-schema.ts';
 import {
   DEFAULT_EVENT_SOURCE,
   STATUS_CHANGED_DETAIL_TYPE,
-  statusChangedDetailJsonSchema,
 } from '../../shared/events/status-changed-event.ts';
+import { statusChangedDetailJsonSchema } from '../../shared/events/status-changed-json-schema.ts';
 import { arnOf, type Synthesised, synthReservations } from './support/synth.ts';
 
 describe('EventBridge', () => {

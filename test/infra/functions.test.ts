@@ -93,6 +93,8 @@ describe('Lambda functions', () => {
     );
     // The token is not the callback's business unless it confirms statuses.
     expect(callback.FRONT_PAYMENT_TOKEN_ARN).toBeUndefined();
+    // Unset, so the handler's own default maximum age (24 h) applies.
+    expect(callback).not.toHaveProperty('CALLBACK_MAX_AGE_SECONDS');
     expect(
       functionProperties(s, s.reservations.publishPendingFunction).Environment.Variables,
     ).toEqual(
@@ -134,5 +136,12 @@ describe('Lambda functions', () => {
     expect(
       functionProperties(s2, s2.reservations.publishPendingFunction).Environment.Variables,
     ).toMatchObject({ POWERTOOLS_LOG_LEVEL: 'DEBUG' });
+  });
+
+  it('pass a zero callback max age through as "0" (the handler turns the age check off)', () => {
+    const s2 = synthReservations({ callbackMaxAge: Duration.seconds(0) });
+    expect(
+      functionProperties(s2, s2.reservations.callbackFunction).Environment.Variables,
+    ).toMatchObject({ CALLBACK_MAX_AGE_SECONDS: '0' });
   });
 });

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HouseFunction } from '../../infra/house-function.ts';
 import { arnOf, roleStatements, type Synthesised, synthReservations } from './support/synth.ts';
@@ -17,6 +19,59 @@ function houseFunction(s: Synthesised, id: string): HouseFunction {
 
 function statementsOf(s: Synthesised, id: string) {
   return roleStatements(s.template, s.logicalId(houseFunction(s, id).role));
+}
+
+/** DynamoDB commands of the document client and the item action IAM authorises each as. */
+const COMMAND_ACTIONS: Record<string, string> = {
+  Get: 'dynamodb:GetItem',
+  Put: 'dynamodb:PutItem',
+  Update: 'dynamodb:UpdateItem',
+  Delete: 'dynamodb:DeleteItem',
+  BatchGet: 'dynamodb:BatchGetItem',
+  BatchWrite: 'dynamodb:BatchWriteItem',
+  TransactGet: 'dynamodb:GetItem',
+  Scan: 'dynamodb:Scan',
+};
+/** TransactWriteItems is authorised per item, as the action of each item's kind. */
+const TRANSACT_ITEM_ACTIONS: Record<string, string> = {
+  Put: 'dynamodb:PutItem',
+  Update: 'dynamodb:UpdateItem',
+  Delete: 'dynamodb:DeleteItem',
+  ConditionCheck: 'dynamodb:ConditionCheckItem',
+};
+
+/**
+ * The DynamoDB calls in the repository's own source files that a handler's bundle includes
+ * (esbuild's metafile, npm packages left out): the item actions, and whether it queries. Finds a
+ * call added to shared code without its grant, or a grant left behind after a call was removed.
+ */
+async function dynamoDbActionsInCode(name: string) {
+  const { metafile } = await build({
+    entryPoints: [`functions/${name}/handler.ts`],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'silent',
+  });
+  const actions = new Set<string>();
+  let queries = false;
+  for (const input of Object.keys(metafile.inputs)) {
+    const source = readFileSync(input, 'utf8');
+    for (const [, command] of source.matchAll(/new (\w+)Command\(/g)) {
+      if (command === 'Query') queries = true;
+      else if (command === 'TransactWrite') {
+        for (const [, kind] of source.matchAll(/\b(Put|Update|Delete|ConditionCheck): \{/g)) {
+          actions.add(TRANSACT_ITEM_ACTIONS[kind as string] as string);
+        }
+      } else if (command && command in COMMAND_ACTIONS) {
+        actions.add(COMMAND_ACTIONS[command] as string);
+      }
+    }
+  }
+  return { itemActions: [...actions].sort(), queries };
 }
 
 function indexArn(tableLogicalId: string, index: string) {
@@ -39,17 +94,16 @@ describe('IAM: each function may do exactly what it needs', () => {
     };
   });
 
-  it('create-session: item actions on both tables, reads the token secret only', () => {
+  it('create-session: Get/Update on reservations, what Powertools uses on idempotency, the token', () => {
     expect(statementsOf(s, 'create-session')).toEqual([
       {
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         resources: [arnOf(logGroupOf('create-session'))],
       },
       tracing,
-      {
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-        resources: [arnOf(ids.table)],
-      },
+      // No PutItem: the reservation is written with conditional UpdateItem only.
+      { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [arnOf(ids.table)] },
+      // DynamoDBPersistenceLayer: PutItem (lock), GetItem, UpdateItem (result), DeleteItem (failure).
       {
         actions: [
           'dynamodb:DeleteItem',
@@ -63,15 +117,16 @@ describe('IAM: each function may do exactly what it needs', () => {
     ]);
   });
 
-  it('callback: table and the by-front-payment-uuid index, PutEvents on the bus, the callback secret', () => {
+  it('callback: Get/Put/Update on the table, Query on by-front-payment-uuid only, PutEvents, its secret', () => {
     expect(statementsOf(s, 'callback')).toEqual([
       {
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         resources: [arnOf(logGroupOf('callback'))],
       },
       tracing,
+      // PutItem and UpdateItem are what the recording TransactWriteItems is authorised as.
       {
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         resources: [arnOf(ids.table)],
       },
       { actions: ['dynamodb:Query'], resources: [indexArn(ids.table, 'by-front-payment-uuid')] },
@@ -80,17 +135,38 @@ describe('IAM: each function may do exactly what it needs', () => {
     ]);
   });
 
-  it('publish-pending: Query on the pending-events index, Get/Update on the table, PutEvents', () => {
+  it('publish-pending: Query on the pending-events index, UpdateItem on the table, PutEvents', () => {
     expect(statementsOf(s, 'publish-pending')).toEqual([
       {
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         resources: [arnOf(logGroupOf('publish-pending'))],
       },
       tracing,
-      { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [arnOf(ids.table)] },
+      { actions: ['dynamodb:UpdateItem'], resources: [arnOf(ids.table)] },
       { actions: ['dynamodb:Query'], resources: [indexArn(ids.table, 'pending-events')] },
       { actions: ['events:PutEvents'], resources: [arnOf(ids.bus)] },
     ]);
+  });
+
+  it("grants the reservations table exactly the item actions each handler's code sends", async () => {
+    for (const id of ['create-session', 'callback', 'publish-pending']) {
+      const used = await dynamoDbActionsInCode(id);
+      const onTable = statementsOf(s, id).filter(
+        (statement) => JSON.stringify(statement.resources) === JSON.stringify([arnOf(ids.table)]),
+      );
+      expect({ id, actions: onTable.flatMap((statement) => statement.actions) }).toEqual({
+        id,
+        actions: used.itemActions,
+      });
+      // A Query in the code is granted on an index ARN, never on the base table.
+      const queries = statementsOf(s, id).filter((statement) =>
+        statement.actions.includes('dynamodb:Query'),
+      );
+      expect({ id, queries: queries.length > 0 }).toEqual({ id, queries: used.queries });
+      for (const statement of queries) {
+        expect(JSON.stringify(statement.resources)).toContain('/index/');
+      }
+    }
   });
 
   it('grants no managed policy: the roles carry only the statements above', () => {

@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ALARM_THRESHOLDS, LOG_MESSAGES, OUTBOX_AGE_FIELD } from '../../infra/operations.ts';
+import {
+  ALARM_THRESHOLDS,
+  LOG_MESSAGES,
+  OLDEST_PENDING_AGE_FIELD,
+} from '../../infra/operations.ts';
 import { type Synthesised, synthReservations } from './support/synth.ts';
 
 type Alarm = Record<string, unknown>;
@@ -16,6 +21,9 @@ describe('alarms, metric filters, topic and dashboard', () => {
         (dimension === undefined ||
           JSON.stringify(alarm.Dimensions).includes(JSON.stringify(dimension))),
     );
+
+  const logGroupOf = (id: string) =>
+    s.logicalId(s.reservations.node.findChild(id).node.findChild('log-group'));
 
   beforeAll(() => {
     s = synthReservations({ alarmEmail: 'ops@example.com' });
@@ -58,14 +66,7 @@ describe('alarms, metric filters, topic and dashboard', () => {
       (filter) => filter.MetricTransformations[0].MetricName === 'StatusEventsNotPublished',
     );
     expect(notPublished.map((filter) => filter.LogGroupName).sort()).toEqual(
-      [
-        { Ref: s.logicalId(s.reservations.node.findChild('callback').node.findChild('log-group')) },
-        {
-          Ref: s.logicalId(
-            s.reservations.node.findChild('publish-pending').node.findChild('log-group'),
-          ),
-        },
-      ].sort(),
+      [{ Ref: logGroupOf('callback') }, { Ref: logGroupOf('publish-pending') }].sort(),
     );
     for (const filter of notPublished) {
       expect(filter.FilterPattern).toBe(
@@ -73,25 +74,92 @@ describe('alarms, metric filters, topic and dashboard', () => {
       );
     }
     expect(alarmOn('StatusEventsNotPublished')).toEqual([
-      expect.objectContaining({ Statistic: 'Sum', Threshold: 5 }),
+      expect.objectContaining({
+        Statistic: 'Sum',
+        Threshold: 5,
+        TreatMissingData: 'notBreaching',
+      }),
     ]);
   });
 
-  it('alarms when the oldest outbox event is older than 10 minutes', () => {
+  it("alarms when the sweeper's summary line reports a pending event 10 minutes old", () => {
+    expect([LOG_MESSAGES.outboxSwept, OLDEST_PENDING_AGE_FIELD]).toEqual([
+      'outbox swept',
+      'oldestPendingAgeSeconds',
+    ]);
     s.template.hasResourceProperties('AWS::Logs::MetricFilter', {
-      FilterPattern: `{ ($.message = "${LOG_MESSAGES.statusEventNotPublished}") && ($.${OUTBOX_AGE_FIELD} >= 0) }`,
+      LogGroupName: { Ref: logGroupOf('publish-pending') },
+      FilterPattern: '{ ($.message = "outbox swept") && ($.oldestPendingAgeSeconds >= 0) }',
       MetricTransformations: [
         {
           MetricName: 'OutboxAgeSeconds',
-          MetricValue: `$.${OUTBOX_AGE_FIELD}`,
+          MetricValue: '$.oldestPendingAgeSeconds',
           Unit: 'Seconds',
           MetricNamespace: 'FrontPaymentReservations/test-stack',
         },
       ],
     });
+    // No summary line means nothing was pending: fine. A sweeper that does not run is the
+    // heartbeat's business.
     expect(alarmOn('OutboxAgeSeconds')).toEqual([
-      expect.objectContaining({ Statistic: 'Maximum', Threshold: 600 }),
+      expect.objectContaining({
+        Statistic: 'Maximum',
+        Period: 300,
+        Threshold: 600,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      }),
     ]);
+  });
+
+  it('alarms when the sweeper was not invoked for 5 minutes, missing data breaching', () => {
+    const dimension = {
+      Name: 'FunctionName',
+      Value: { Ref: s.logicalId(s.reservations.publishPendingFunction) },
+    };
+    expect(alarmOn('Invocations', dimension)).toEqual([
+      expect.objectContaining({
+        Namespace: 'AWS/Lambda',
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+      }),
+    ]);
+    expect(ALARM_THRESHOLDS.sweeperInvocations).toBe(1);
+  });
+
+  it('alarms on a callback kept as unmatched, counted from the callback log', () => {
+    s.template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: logGroupOf('callback') },
+      FilterPattern: `{ $.message = "${LOG_MESSAGES.unmatchedCallback}" }`,
+      MetricTransformations: [
+        {
+          MetricName: 'UnmatchedCallbacks',
+          MetricValue: '1',
+          DefaultValue: 0,
+          Unit: 'Count',
+          MetricNamespace: 'FrontPaymentReservations/test-stack',
+        },
+      ],
+    });
+    expect(alarmOn('UnmatchedCallbacks')).toEqual([
+      expect.objectContaining({
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      }),
+    ]);
+  });
+
+  it('counts the unmatched-callback warning with the exact words the callback logs', () => {
+    // The message is a literal in shared code; the filter only matches it word for word.
+    const source = readFileSync('shared/callbacks/record-callback.ts', 'utf8');
+    expect(source).toContain(`'${LOG_MESSAGES.unmatchedCallback}'`);
   });
 
   it('alarms on a spike of callbacks answered 403, counted from the access log', () => {
@@ -125,7 +193,7 @@ describe('alarms, metric filters, topic and dashboard', () => {
   });
 
   it('notifies the topic on alarm and on recovery; the email address is subscribed', () => {
-    expect(alarms).toHaveLength(10);
+    expect(alarms).toHaveLength(12);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
       expect(alarm.OKActions).toEqual([{ Ref: topic }]);
