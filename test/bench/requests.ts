@@ -74,17 +74,20 @@ export async function benchRequests(times: number): Promise<void> {
       await putItem();
     });
     const create = (key?: string) =>
-      createSession(
-        httpApiEvent({
-          method: 'POST',
-          path: '/reservations',
-          headers: {
-            'content-type': 'application/json',
-            ...(key ? { 'idempotency-key': key } : {}),
-          },
-          body,
-        }),
-        lambdaContext(),
+      expectStatus(
+        201,
+        createSession(
+          httpApiEvent({
+            method: 'POST',
+            path: '/reservations',
+            headers: {
+              'content-type': 'application/json',
+              ...(key ? { 'idempotency-key': key } : {}),
+            },
+            body,
+          }),
+          lambdaContext(),
+        ),
       );
     const createIs = 'one Front Payment call + one PutItem';
     report({
@@ -121,15 +124,20 @@ export async function benchRequests(times: number): Promise<void> {
         }),
       );
     });
-    let createdAt = 1_764_000_000;
+    // Each capture a second apart in the last day, sent now: fresh, and a new change every time.
+    const sentAt = Math.floor(Date.now() / 1000);
+    let createdAt = sentAt - 86_000;
     const signedCapture = () => {
-      const query = `orderUuid=${created.reservationUuid}&status=CAPTURED&createdAt=${createdAt++}&paymentMethod=Visa&amount=1&timestamp=${createdAt}`;
+      const query = `orderUuid=${created.reservationUuid}&status=CAPTURED&createdAt=${createdAt++}&paymentMethod=Visa&amount=1&timestamp=${sentAt}`;
       return `${query}&checksum=${computeChecksum(parseRawQuery(query), SECRET)}`;
     };
     const deliver = (rawQueryString: string) =>
-      callback(
-        httpApiEvent({ method: 'GET', path: '/callbacks/front-payment', rawQueryString }),
-        lambdaContext(),
+      expectStatus(
+        200,
+        callback(
+          httpApiEvent({ method: 'GET', path: '/callbacks/front-payment', rawQueryString }),
+          lambdaContext(),
+        ),
       );
     const callbackIs = 'one PutItem + one PutEvents';
     report({
@@ -155,4 +163,15 @@ export async function benchRequests(times: number): Promise<void> {
     await eventBridge.stop();
     await dynamoDb.stop();
   }
+}
+
+/** A benchmark of error answers would measure the wrong thing: stop at the first one. */
+async function expectStatus<
+  T extends { statusCode?: number | undefined; body?: string | undefined },
+>(statusCode: number, answer: Promise<T>): Promise<T> {
+  const response = await answer;
+  if (response.statusCode !== statusCode) {
+    throw new Error(`expected ${statusCode}, got ${response.statusCode}: ${response.body}`);
+  }
+  return response;
 }
