@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { UNMATCHED_CALLBACK_KEPT } from '#shared/callbacks/callback-log';
 import {
   OLDEST_PENDING_AGE_FIELD,
   OUTBOX_SWEPT,
@@ -43,8 +44,8 @@ export const LOG_MESSAGES = {
   statusEventNotPublished: STATUS_EVENT_NOT_PUBLISHED,
   /** INFO from the sweeper on every run that found pending events, with their oldest age. */
   outboxSwept: OUTBOX_SWEPT,
-  /** WARN from the callback (shared/callbacks/record-callback.ts): no reservation has the uuid. */
-  unmatchedCallback: 'Callback for an unknown reservation kept as unmatched',
+  /** WARN from the callback: no reservation has the uuid. */
+  unmatchedCallback: UNMATCHED_CALLBACK_KEPT,
 } as const;
 
 export { OLDEST_PENDING_AGE_FIELD };

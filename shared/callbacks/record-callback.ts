@@ -1,3 +1,4 @@
+import { UNMATCHED_CALLBACK_KEPT } from './callback-log.ts';
 import { confirmCallback } from './confirm-callback.ts';
 import { type PublishRecordedDependencies, publishRecorded } from './publish-recorded.ts';
 import { statusChangeFromCallback } from './status-change.ts';
@@ -64,7 +65,7 @@ export async function recordCallback(
   const reservation = await repository.findReservation(query.orderUuid);
   if (!reservation) {
     await repository.recordUnmatchedCallback(change, request.rawQueryString);
-    log.warn('Callback for an unknown reservation kept as unmatched', {
+    log.warn(UNMATCHED_CALLBACK_KEPT, {
       orderUuid: query.orderUuid,
       status: status.status,
       changeId: change.changeId,
