@@ -342,7 +342,8 @@ describe('injected faults', () => {
     const started = performance.now();
     await own.stop();
 
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // It did not wait for the 60 s hold (loose bound: shared, noisy machines).
+    expect(performance.now() - started).toBeLessThan(30_000);
     await expect(pending).rejects.toThrow(TypeError);
   });
 
