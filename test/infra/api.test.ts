@@ -63,9 +63,8 @@ describe('HTTP API', () => {
       'Fn::Join': [
         '',
         [
-          'arn:',
-          { Ref: 'AWS::Partition' },
-          ':execute-api:eu-north-1:111111111111:',
+          // A literal partition: the stack's region is known (feature flag enablePartitionLiterals).
+          'arn:aws:execute-api:eu-north-1:111111111111:',
           { Ref: api },
           path,
         ],
