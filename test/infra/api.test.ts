@@ -99,7 +99,8 @@ describe('HTTP API', () => {
     // The callback's query holds the checksum and amounts: no variable may carry a query string.
     expect(variables).not.toMatch(/querystring|requestUri|\$context\.body/i);
     s.template.hasResourceProperties('AWS::Logs::LogGroup', {
-      RetentionInDays: 14,
+      RetentionInDays: 90,
+      DeletionProtectionEnabled: true,
     });
   });
 
