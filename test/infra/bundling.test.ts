@@ -7,6 +7,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FrontPaymentReservations } from '../../infra/front-payment-reservations.ts';
 import { HANDLER_EXPORT } from '../../infra/house-function.ts';
+import { CDK_JSON_CONTEXT } from './support/cdk-json.ts';
 
 const run = promisify(execFile);
 
@@ -39,7 +40,7 @@ describe('bundles (esbuild, bundling on)', () => {
 
   beforeAll(() => {
     outdir = mkdtempSync(join(tmpdir(), 'reservations-bundle-'));
-    const app = new App({ outdir });
+    const app = new App({ outdir, context: { ...CDK_JSON_CONTEXT } });
     const stack = new Stack(app, 'bundle-stack');
     const reservations = new FrontPaymentReservations(stack, 'reservations');
     const assembly = app.synth();

@@ -5,10 +5,14 @@ import {
   FrontPaymentReservations,
   type FrontPaymentReservationsProps,
 } from '../../../infra/front-payment-reservations.ts';
+import { CDK_JSON_CONTEXT } from './cdk-json.ts';
 
-/** An app that skips esbuild bundling: every test here except the bundling test uses it. */
+/**
+ * An app with cdk.json's context (feature flags) that skips esbuild bundling: every test here
+ * except the bundling test uses it.
+ */
 export function appWithoutBundling(context: Record<string, unknown> = {}): App {
-  return new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  return new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context } });
 }
 
 export interface Synthesised {
