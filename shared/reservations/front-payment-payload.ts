@@ -34,7 +34,8 @@ export interface FrontPaymentCreateReservationPayload {
   readonly orderDate: string;
   readonly dueDateForPaymentLink: string;
   readonly referenceNo: string | null;
-  readonly customerReference: string | null;
+  /** Always our `reservationId`. */
+  readonly customerReference: string;
   readonly sendOrderBy: { readonly sms: boolean; readonly email: boolean };
   readonly products: Readonly<Record<string, FrontPaymentProduct>>;
   readonly orderSummary: {
@@ -59,11 +60,14 @@ export interface FrontPaymentCreateReservationPayload {
 
 /**
  * Builds what we send to Front Payment from a validated request. `callbackUrl` is always ours:
- * Front Payment reports every status change of the reservation to it.
+ * Front Payment reports every status change of the reservation to it. `customerReference` carries
+ * our `reservationId` (the schema refuses a merchant's own): Front Payment stores it and shows it
+ * in its details, so a session whose creation had an unknown outcome can be found by our id.
  */
 export function toFrontPaymentPayload(
   request: CreateReservationRequest,
   callbackUrl: string,
+  reservationId: string,
 ): FrontPaymentCreateReservationPayload {
   const { customerDetails: customer, callback, settings } = request;
   return {
@@ -81,7 +85,7 @@ export function toFrontPaymentPayload(
     orderDate: request.orderDate,
     dueDateForPaymentLink: request.dueDateForPaymentLink,
     referenceNo: request.referenceNo,
-    customerReference: request.customerReference,
+    customerReference: reservationId,
     sendOrderBy: { ...request.sendOrderBy },
     products: Object.fromEntries(
       request.products.map((product, index) => [

@@ -14,17 +14,24 @@ export interface NewReservation {
   readonly amounts: ReservationAmounts;
   readonly preferredPaymentMethod: 'visa' | 'mastercard';
   readonly referenceNo?: string;
+  /** See `ReservationRecord.requestHash`. */
+  readonly requestHash: string;
+  /** Epoch milliseconds until which this attempt may run (the Lambda's deadline). */
+  readonly inProgressUntil: number;
   readonly at: Date;
 }
 
 /**
- * What `startCreating` found: a fresh start, a session an earlier attempt already created, or an
- * earlier attempt whose outcome at Front Payment is unknown (it must not be repeated).
+ * What `startCreating` found: a fresh start, or the record of an earlier attempt with the same id:
+ * for other content (`other-request`), still running (`in-progress`), done (`already-created`), or
+ * one whose outcome at Front Payment is unknown and must not be repeated (`outcome-unknown`).
  */
 export type CreationStart =
   | { readonly kind: 'started' }
-  | { readonly kind: 'already-created'; readonly record: ReservationRecord }
-  | { readonly kind: 'outcome-unknown'; readonly record: ReservationRecord };
+  | {
+      readonly kind: 'already-created' | 'outcome-unknown' | 'in-progress' | 'other-request';
+      readonly record: ReservationRecord;
+    };
 
 /** The reservation's life before Front Payment calls back. */
 export interface ReservationRepository {
@@ -64,8 +71,9 @@ export function createReservationRepository(
     async startCreating(reservation) {
       const at = reservation.at.toISOString();
       try {
-        // Creates the item, or restarts one whose earlier attempt surely made no session. A
-        // session that exists, or may exist, is left alone, so one request never makes two.
+        // Creates the item, or restarts one whose earlier attempt of the same request surely made
+        // no session. A session that exists, or may exist, is left alone, so one request never
+        // makes two; the item is the idempotency record of its key too.
         await documents.send(
           new UpdateCommand({
             TableName: tableName,
@@ -73,10 +81,12 @@ export function createReservationRepository(
             UpdateExpression:
               'SET reservationId = :id, #status = :creating, statusRank = :rank, amounts = :amounts, ' +
               'preferredPaymentMethod = :method, createdAt = if_not_exists(createdAt, :at), ' +
-              'updatedAt = :at, version = if_not_exists(version, :zero) + :one' +
+              'updatedAt = :at, version = if_not_exists(version, :zero) + :one, ' +
+              'requestHash = :hash, inProgressUntil = :until' +
               (reservation.referenceNo ? ', referenceNo = :referenceNo' : '') +
               ' REMOVE failure',
-            ConditionExpression: 'attribute_not_exists(pk) OR #status = :failed',
+            ConditionExpression:
+              'attribute_not_exists(pk) OR (#status = :failed AND requestHash = :hash)',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':id': reservation.reservationId,
@@ -88,6 +98,8 @@ export function createReservationRepository(
               ':at': at,
               ':zero': 0,
               ':one': 1,
+              ':hash': reservation.requestHash,
+              ':until': reservation.inProgressUntil,
               ...(reservation.referenceNo ? { ':referenceNo': reservation.referenceNo } : {}),
             },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -97,37 +109,23 @@ export function createReservationRepository(
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException && error.Item) {
           const record = await get(reservation.reservationId);
-          if (record?.frontPaymentUuid) return { kind: 'already-created', record };
-          if (record) return { kind: 'outcome-unknown', record };
+          if (record) return earlierAttempt(record, reservation);
         }
         throw error;
       }
     },
 
     async recordSessionCreated(reservationId, session, at) {
-      const { Attributes } = await documents.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: reservationKeys.reservation(reservationId),
-          UpdateExpression:
-            'SET #status = :created, frontPaymentUuid = :uuid, customerUuid = :customer, ' +
-            'paymentUrl = :url, updatedAt = :at, version = version + :one',
-          // Only the attempt that started it may finish it.
-          ConditionExpression: '#status = :creating',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':created': SESSION_STATUSES.sessionCreated,
-            ':creating': SESSION_STATUSES.creating,
-            ':uuid': session.reservationUuid,
-            ':customer': session.customerUuid,
-            ':url': session.paymentUrl,
-            ':at': at.toISOString(),
-            ':one': 1,
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return Attributes as ReservationRecord;
+      try {
+        return await markSessionCreated(reservationId, session, at);
+      } catch (error) {
+        // The SDK retries a write whose answer was lost: the retry then finds its own write done.
+        if (error instanceof ConditionalCheckFailedException) {
+          const record = await get(reservationId);
+          if (record?.frontPaymentUuid === session.reservationUuid) return record;
+        }
+        throw error;
+      }
     },
 
     async recordSessionFailed(reservationId, failure, status = SESSION_STATUSES.sessionFailed) {
@@ -136,7 +134,8 @@ export function createReservationRepository(
           TableName: tableName,
           Key: reservationKeys.reservation(reservationId),
           UpdateExpression:
-            'SET #status = :failed, failure = :failure, updatedAt = :at, version = version + :one',
+            'SET #status = :failed, failure = :failure, updatedAt = :at, version = version + :one ' +
+            'REMOVE inProgressUntil',
           ConditionExpression: '#status = :creating',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -150,4 +149,45 @@ export function createReservationRepository(
       );
     },
   };
+
+  async function markSessionCreated(
+    reservationId: string,
+    session: CreatedSession,
+    at: Date,
+  ): Promise<ReservationRecord> {
+    const { Attributes } = await documents.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: reservationKeys.reservation(reservationId),
+        UpdateExpression:
+          'SET #status = :created, frontPaymentUuid = :uuid, customerUuid = :customer, ' +
+          'paymentUrl = :url, updatedAt = :at, version = version + :one REMOVE inProgressUntil',
+        // Only the attempt that started it may finish it.
+        ConditionExpression: '#status = :creating',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':created': SESSION_STATUSES.sessionCreated,
+          ':creating': SESSION_STATUSES.creating,
+          ':uuid': session.reservationUuid,
+          ':customer': session.customerUuid,
+          ':url': session.paymentUrl,
+          ':at': at.toISOString(),
+          ':one': 1,
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return Attributes as ReservationRecord;
+  }
+}
+
+/** Sorts the record an earlier attempt with the same reservation id left. */
+function earlierAttempt(record: ReservationRecord, attempt: NewReservation): CreationStart {
+  if (record.requestHash !== attempt.requestHash) return { kind: 'other-request', record };
+  if (record.frontPaymentUuid) return { kind: 'already-created', record };
+  const running =
+    record.status === SESSION_STATUSES.creating &&
+    (record.inProgressUntil ?? 0) > attempt.at.getTime();
+  // A CREATING record past its deadline: the attempt died, maybe after Front Payment acted.
+  return { kind: running ? 'in-progress' : 'outcome-unknown', record };
 }

@@ -57,6 +57,16 @@ export const methodNotAllowed = (): Envelope =>
 export const badRequest = (message: string, errors: readonly string[]): Envelope =>
   failure(400, 'Bad Request', message, errors);
 
+/** A refusal with a 422, as some Laravel APIs answer validation failures. */
+export const invalidRequest = (errors: readonly string[]): Envelope =>
+  failure(422, 'Unprocessable Content', 'invalidRequest', errors);
+
+export const tooManyRequests = (): Envelope =>
+  failure(429, 'Too Many Requests', 'tooManyAttempts', ['Too many requests, retry later.']);
+
+export const serviceUnavailable = (): Envelope =>
+  failure(503, 'Service Unavailable', 'serviceUnavailable', ['Down for maintenance.']);
+
 export const malformedJson = (): Envelope =>
   failure(400, 'Bad Request', 'malformedJsonPayload', ['The request body is not valid JSON.']);
 
