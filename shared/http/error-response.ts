@@ -46,7 +46,7 @@ export function errorResponseOf(error: unknown): APIGatewayProxyStructuredResult
     });
   }
   if (error instanceof FrontPaymentRejectedError) {
-    return jsonResponse(422, { message: error.message, errors: error.errors });
+    return jsonResponse(422, { message: error.message, errors: error.errors, retryable: false });
   }
   if (error instanceof FrontPaymentAuthenticationError) {
     return jsonResponse(502, {

@@ -107,7 +107,8 @@ function money() {
     // valibot runs the checks of a pipe even after its type check failed: each guards itself.
     v.check((input) => !isDecimal(input) || Number(input) >= 0, 'must not be negative'),
     v.check(
-      (input) => !isDecimal(input) || hasAtMostTwoDecimals(input),
+      // Out of range is reported once, as such.
+      (input) => !isDecimal(input) || Number(input) > MAX_AMOUNT || hasAtMostTwoDecimals(input),
       'must have at most two decimals',
     ),
     v.check(

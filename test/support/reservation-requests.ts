@@ -42,3 +42,41 @@ export const PERSONAL_VALUES = [
   '46567468',
   'Storgata 1',
 ] as const;
+
+/**
+ * The same reservation written differently: every object's keys in reverse order, amounts and tax
+ * rates as strings (`"1370.00"`, `"12"`), products in the keyed form. It means the same order.
+ */
+export function respelled(request: ReturnType<typeof validReservationRequest>): unknown {
+  const products = Object.fromEntries(
+    request.products.map((product, index) => [
+      String(index),
+      {
+        ...product,
+        rate: product.rate.toFixed(2),
+        tax: String(product.tax),
+        amount: String(product.amount),
+      },
+    ]),
+  );
+  const summary = request.orderSummary;
+  return reverseKeys({
+    ...request,
+    products,
+    orderSummary: {
+      subTotal: summary.subTotal.toFixed(2),
+      totalTax: String(summary.totalTax),
+      grandTotal: summary.grandTotal.toFixed(2),
+    },
+  });
+}
+
+function reverseKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(reverseKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .reverse()
+      .map(([key, item]) => [key, reverseKeys(item)]),
+  );
+}
