@@ -235,7 +235,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         AWS_ENDPOINT_URL_DYNAMODB: dynamoDbEndpoint,
         AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.url,
         RESERVATIONS_TABLE_NAME: tableNames.reservations,
-        IDEMPOTENCY_TABLE_NAME: tableNames.idempotency,
         EVENT_BUS_NAME: eventBusName,
         FRONT_PAYMENT_BASE_URL: frontPaymentUrl,
         FRONT_PAYMENT_TOKEN: token,

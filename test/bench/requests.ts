@@ -30,7 +30,7 @@ export async function benchRequests(times: number): Promise<void> {
     endpoint: dynamoDb.endpoint,
   });
   try {
-    const names = { reservations: 'bench-reservations', idempotency: 'bench-idempotency' };
+    const names = { reservations: 'bench-reservations' };
     await createTables(dynamoDbClient, names);
     Object.assign(process.env, {
       AWS_REGION: 'eu-north-1',
@@ -39,7 +39,6 @@ export async function benchRequests(times: number): Promise<void> {
       AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.url,
       RESERVATIONS_TABLE_NAME: names.reservations,
-      IDEMPOTENCY_TABLE_NAME: names.idempotency,
       FRONT_PAYMENT_BASE_URL: sandbox.url,
       FRONT_PAYMENT_TOKEN: TOKEN,
       FRONT_PAYMENT_CALLBACK_SECRET: SECRET,

@@ -1,9 +1,6 @@
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  idempotencyTableDesign,
-  reservationsTableDesign,
-} from '../../shared/reservations/table-design.ts';
+import { reservationsTableDesign } from '../../shared/reservations/table-design.ts';
 import { type Synthesised, synthReservations } from './support/synth.ts';
 
 function tableProperties(s: Synthesised, logicalId: string) {
@@ -50,20 +47,14 @@ describe('DynamoDB tables (dev stage)', () => {
     expect(indexes.pendingEvents.name).toBe('pending-events');
   });
 
-  it('builds the idempotency table from table-design: key id, TTL on expiration', () => {
-    const { Properties } = tableProperties(s, s.logicalId(s.reservations.idempotencyTable));
-    expect(Properties.KeySchema).toEqual([
-      { AttributeName: idempotencyTableDesign.partitionKey, KeyType: 'HASH' },
+  it('builds one table only: the reservation item is the Idempotency-Key record too', () => {
+    expect(Object.keys(s.template.findResources('AWS::DynamoDB::Table'))).toEqual([
+      s.logicalId(s.reservations.table),
     ]);
-    expect(Properties.TimeToLiveSpecification).toEqual({
-      AttributeName: 'expiration',
-      Enabled: true,
-    });
-    expect(Properties.GlobalSecondaryIndexes).toBeUndefined();
   });
 
-  it('makes both tables on-demand, encrypted with the AWS managed key, with PITR', () => {
-    for (const table of [s.reservations.table, s.reservations.idempotencyTable]) {
+  it('makes the table on-demand, encrypted with the AWS managed key, with PITR', () => {
+    for (const table of [s.reservations.table]) {
       expect(tableProperties(s, s.logicalId(table)).Properties).toMatchObject({
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -77,7 +68,7 @@ describe('DynamoDB tables (dev stage)', () => {
   });
 
   it('lets dev stacks delete their tables, secrets and logs', () => {
-    for (const table of [s.reservations.table, s.reservations.idempotencyTable]) {
+    for (const table of [s.reservations.table]) {
       const resource = tableProperties(s, s.logicalId(table));
       expect(resource.DeletionPolicy).toBe('Delete');
       expect(resource.Properties.DeletionProtectionEnabled).toBe(false);
@@ -113,7 +104,7 @@ describe('production stage', () => {
   });
 
   it('retains the tables and turns deletion protection on', () => {
-    for (const table of [s.reservations.table, s.reservations.idempotencyTable]) {
+    for (const table of [s.reservations.table]) {
       const resource = tableProperties(s, s.logicalId(table));
       expect(resource.DeletionPolicy).toBe('Retain');
       expect(resource.UpdateReplacePolicy).toBe('Retain');

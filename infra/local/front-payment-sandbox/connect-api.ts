@@ -127,7 +127,8 @@ function sendFaultStatus(
 ): void {
   if (statusCode === 502 || statusCode === 504) {
     const title = statusCode === 502 ? '502 Bad Gateway' : '504 Gateway Time-out';
-    return sendHtml(request.response, statusCode, `<html><body><h1>${title}</h1></body></html>`);
+    sendHtml(request.response, statusCode, `<html><body><h1>${title}</h1></body></html>`);
+    return;
   }
   const envelope = faultEnvelope(statusCode, context);
   sendJson(request.response, envelope.statusCode, envelope.body);
@@ -314,7 +315,8 @@ function envelopeOf(error: unknown): Envelope {
 function respond(request: SandboxRequest, envelope: Envelope): void {
   const spoiled = spoiledAnswers.get(request);
   if (spoiled?.fault.kind === 'status') {
-    return sendFaultStatus(request, spoiled.fault.statusCode, spoiled.context);
+    sendFaultStatus(request, spoiled.fault.statusCode, spoiled.context);
+    return;
   }
   if (spoiled?.fault.kind === 'broken-answer') {
     const text = JSON.stringify(envelope.body);
