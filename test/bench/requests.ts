@@ -19,7 +19,7 @@ const SECRET = 'bench-secret';
 /**
  * Warm per-request latency of both HTTP functions, in process, against DynamoDB Local, the local
  * EventBridge and the sandbox. The baseline is the least I/O each request needs, made with the
- * same SDK clients: what our validation, idempotency, locking and outbox add is the ratio.
+ * same SDK clients: what our validation, idempotency record, locking and outbox add is the ratio.
  */
 export async function benchRequests(times: number): Promise<void> {
   const dynamoDb = await startDynamoDbLocal({ port: await findFreePort() });
@@ -84,6 +84,7 @@ export async function benchRequests(times: number): Promise<void> {
               ...(key ? { 'idempotency-key': key } : {}),
             },
             body,
+            callerArn: 'arn:aws:iam::123456789012:role/bench',
           }),
           lambdaContext(),
         ),
