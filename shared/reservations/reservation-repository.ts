@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CreatedSession } from '../front-payment/envelope.ts';
 import type {
   ReservationAmounts,
@@ -107,9 +108,10 @@ export function createReservationRepository(
         );
         return { kind: 'started' };
       } catch (error) {
+        // The item that failed the condition comes with the error (strongly consistent, as the
+        // write saw it), so a replay costs one request.
         if (error instanceof ConditionalCheckFailedException && error.Item) {
-          const record = await get(reservation.reservationId);
-          if (record) return earlierAttempt(record, reservation);
+          return earlierAttempt(unmarshall(error.Item) as ReservationRecord, reservation);
         }
         throw error;
       }
