@@ -1,11 +1,6 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type {
-  APIGatewayProxyEventV2,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-} from 'aws-lambda';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputValidationError, UnreadableRequestError } from '#shared/errors';
 import { jsonBody } from '#shared/http/json-body';
 import { toFrontPaymentPayload } from '#shared/reservations/front-payment-payload';
@@ -22,6 +17,10 @@ import {
   startFrontPaymentSandbox,
 } from '../../infra/local/front-payment-sandbox/index.ts';
 import { httpApiEvent, lambdaContext } from '../support/api-gateway-events.ts';
+import {
+  type CreateSessionHandler,
+  coldStartCreateSession,
+} from '../support/create-session-handler.ts';
 import { createLocalTables, type LocalTables } from '../support/local-tables.ts';
 import {
   applyEdit,
@@ -32,6 +31,7 @@ import {
   validPlan,
   wholeHostileBody,
 } from '../support/reservation-arbitraries.ts';
+import { respelled } from '../support/reservation-requests.ts';
 
 /**
  * Property-based tests of `POST /reservations`, seeded so every run checks the same cases (change
@@ -167,7 +167,7 @@ describe('the validation layer (in process)', () => {
       fc.property(validPlan, (plan) => {
         const body = bodyOf(plan);
         const first = validate(JSON.stringify(body));
-        const again = validate(JSON.stringify(respelledPlanBody(body)));
+        const again = validate(JSON.stringify(respelled(body)));
         if (first.kind !== 'accepted' || again.kind !== 'accepted') throw new Error('refused');
         expect(requestFingerprint(again.request)).toBe(requestFingerprint(first.request));
       }),
@@ -176,63 +176,18 @@ describe('the validation layer (in process)', () => {
   });
 });
 
-/** Keys reversed at every level and amounts as fixed-point strings. */
-function respelledPlanBody(body: Record<string, unknown>): unknown {
-  const products = Array.isArray(body.products)
-    ? body.products
-    : Object.values(body.products as Record<string, unknown>);
-  const asString = (value: unknown) => (typeof value === 'number' ? value.toFixed(2) : value);
-  const lines = (products as Record<string, unknown>[]).map((line) => ({
-    ...line,
-    rate: asString(line.rate),
-    amount: asString(line.amount),
-  }));
-  const summary = body.orderSummary as Record<string, unknown>;
-  return reverseKeys({
-    ...body,
-    products: Object.fromEntries(lines.map((line, index) => [String(index), line])),
-    orderSummary: Object.fromEntries(
-      Object.entries(summary).map(([key, value]) => [key, asString(value)]),
-    ),
-  });
-}
-
-function reverseKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(reverseKeys);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .reverse()
-      .map(([key, item]) => [key, reverseKeys(item)]),
-  );
-}
-
 describe('end to end: the real handler, DynamoDB Local and the sandbox over HTTP', () => {
-  type Handler = (
-    event: APIGatewayProxyEventV2,
-    context: Context,
-  ) => Promise<APIGatewayProxyStructuredResultV2>;
   let tables: LocalTables;
   let sandbox: RunningFrontPaymentSandbox;
-  let handler: Handler;
+  let handler: CreateSessionHandler;
 
   beforeAll(async () => {
     tables = await createLocalTables();
     sandbox = await startFrontPaymentSandbox({ token: TOKEN, callbackSecret: 'unused-here' });
-    Object.assign(process.env, {
-      AWS_REGION: 'eu-north-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: tables.endpoint,
-      RESERVATIONS_TABLE_NAME: tables.names.reservations,
-      FRONT_PAYMENT_BASE_URL: sandbox.url,
-      FRONT_PAYMENT_TOKEN: TOKEN,
-      CALLBACK_BASE_URL: 'https://api.example.test',
-      FRONT_PAYMENT_TIMEOUT_MS: '5000',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    });
-    vi.resetModules();
-    handler = (await import('../../functions/create-session/handler.ts')).handler as Handler;
+    handler = await coldStartCreateSession(
+      { tables, frontPaymentUrl: sandbox.url, token: TOKEN },
+      { FRONT_PAYMENT_TIMEOUT_MS: '5000', POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    );
   });
 
   afterAll(async () => {
@@ -284,7 +239,7 @@ describe('end to end: the real handler, DynamoDB Local and the sandbox over HTTP
           expect(sandbox.calls.length).toBe(calls + 1);
           expect(await itemCount()).toBe(items + 1);
           // A respelled retry with the same key is the same request: replayed, no new session.
-          const retry = await post(JSON.stringify(respelledPlanBody(JSON.parse(text))), key);
+          const retry = await post(JSON.stringify(respelled(JSON.parse(text))), key);
           expect(retry.statusCode).toBe(201);
           expect(retry.headers).toMatchObject({ 'idempotent-replayed': 'true' });
           expect(JSON.parse(retry.body ?? '{}')).toEqual(answer);

@@ -1,9 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type {
-  APIGatewayProxyEventV2,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-} from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createReservationRepository } from '#shared/reservations/reservation-repository';
 import { findFreePort } from '../../infra/local/free-port.ts';
@@ -17,6 +13,10 @@ import type {
 } from '../../infra/local/front-payment-sandbox/types.ts';
 import { httpApiEvent, lambdaContext } from '../support/api-gateway-events.ts';
 import { captureOutput } from '../support/captured-output.ts';
+import {
+  type CreateSessionHandler,
+  coldStartCreateSession,
+} from '../support/create-session-handler.ts';
 import { createLocalTables, type LocalTables } from '../support/local-tables.ts';
 import {
   PERSONAL_VALUES,
@@ -28,10 +28,7 @@ const TOKEN = 'sandbox-token-7f3a';
 const CALLBACK_BASE_URL = 'https://api.example.test';
 const CALLER_A = 'arn:aws:iam::123456789012:role/merchant-a';
 
-type Handler = (
-  event: APIGatewayProxyEventV2,
-  context: Context,
-) => Promise<APIGatewayProxyStructuredResultV2>;
+type Handler = CreateSessionHandler;
 
 /** Who calls: an IAM principal, JWT claims, or nobody (a route deployed without authorizer). */
 type Caller =
@@ -45,23 +42,8 @@ let handler: Handler;
 const output = captureOutput();
 
 /** Imports the handler afresh, as a cold start with this environment would. */
-async function coldStart(overrides: Record<string, string> = {}): Promise<Handler> {
-  Object.assign(process.env, {
-    AWS_REGION: 'eu-north-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: tables.endpoint,
-    RESERVATIONS_TABLE_NAME: tables.names.reservations,
-    FRONT_PAYMENT_BASE_URL: sandbox.url,
-    FRONT_PAYMENT_TOKEN: TOKEN,
-    CALLBACK_BASE_URL,
-    FRONT_PAYMENT_TIMEOUT_MS: '2000',
-    ...overrides,
-  });
-  vi.resetModules();
-  const module = await import('../../functions/create-session/handler.ts');
-  return module.handler as Handler;
-}
+const coldStart = (overrides: Record<string, string> = {}) =>
+  coldStartCreateSession({ tables, frontPaymentUrl: sandbox.url, token: TOKEN }, overrides);
 
 /** Runs `act` against a handler started with `overrides`, then restores the default one. */
 async function withHandler<T>(overrides: Record<string, string>, act: () => Promise<T>) {

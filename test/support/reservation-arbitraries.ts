@@ -181,11 +181,16 @@ export function applyNearMiss(body: Json, edit: NearMissEdit): Json {
   const copy = structuredClone(body);
   const leaves = leavesOf(copy);
   const path = leaves[edit.where % leaves.length] ?? [];
-  let target = copy as Record<string, unknown>;
-  for (const key of path.slice(0, -1)) target = target[key] as Record<string, unknown>;
   const last = path.at(-1);
-  if (last !== undefined) target[last] = edit.value;
+  if (last !== undefined) at(copy, path.slice(0, -1))[last] = edit.value;
   return copy;
+}
+
+/** The object or array at `path` in `body`. */
+function at(body: Json, path: readonly string[]): Record<string, unknown> {
+  let target = body as Record<string, unknown>;
+  for (const key of path) target = target[key] as Record<string, unknown>;
+  return target;
 }
 
 /** Keys a hostile caller adds: prototype pollution attempts, unicode, a near-miss of a field. */
@@ -218,9 +223,7 @@ export type HostileEdit = typeof hostileEdit extends fc.Arbitrary<infer T> ? T :
 export function applyEdit(body: Json, edit: HostileEdit): Json {
   const copy = structuredClone(body);
   const containers = containersOf(copy);
-  const path = containers[edit.where % containers.length] ?? [];
-  let target = copy as Record<string, unknown>;
-  for (const key of path) target = target[key] as Record<string, unknown>;
+  const target = at(copy, containers[edit.where % containers.length] ?? []);
   const keys = Object.keys(target);
   const key =
     edit.kind === 'replace' && keys.length > 0

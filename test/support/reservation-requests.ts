@@ -44,30 +44,28 @@ export const PERSONAL_VALUES = [
 ] as const;
 
 /**
- * The same reservation written differently: every object's keys in reverse order, amounts and tax
- * rates as strings (`"1370.00"`, `"12"`), products in the keyed form. It means the same order.
+ * The same reservation written differently: every object's keys in reverse order, amounts as
+ * fixed-point strings (`"1370.00"`), tax rates as strings (`"12"`), products in the keyed form.
+ * It means the same order.
  */
-export function respelled(request: ReturnType<typeof validReservationRequest>): unknown {
-  const products = Object.fromEntries(
-    request.products.map((product, index) => [
-      String(index),
-      {
-        ...product,
-        rate: product.rate.toFixed(2),
-        tax: String(product.tax),
-        amount: String(product.amount),
-      },
-    ]),
-  );
-  const summary = request.orderSummary;
+export function respelled(request: object): unknown {
+  const body = request as Record<string, unknown>;
+  const lines = (
+    Array.isArray(body.products) ? body.products : Object.values(body.products as object)
+  ) as Record<string, unknown>[];
+  const asText = (value: unknown) => (typeof value === 'number' ? value.toFixed(2) : value);
+  const summary = body.orderSummary as Record<string, unknown>;
   return reverseKeys({
-    ...request,
-    products,
-    orderSummary: {
-      subTotal: summary.subTotal.toFixed(2),
-      totalTax: String(summary.totalTax),
-      grandTotal: summary.grandTotal.toFixed(2),
-    },
+    ...body,
+    products: Object.fromEntries(
+      lines.map((line, index) => [
+        String(index),
+        { ...line, rate: asText(line.rate), tax: String(line.tax), amount: asText(line.amount) },
+      ]),
+    ),
+    orderSummary: Object.fromEntries(
+      Object.entries(summary).map(([key, value]) => [key, asText(value)]),
+    ),
   });
 }
 
