@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -497,6 +499,30 @@ describe('when a dependency fails before Front Payment is called', () => {
       expect(response.statusCode).toBe(500);
       expect(bodyOf(response)).toMatchObject({ retryable: false });
     });
+  });
+
+  it('gives up on a Secrets Manager that accepts the connection and never answers', async () => {
+    // Without the client's request timeout this would hang until the test's own timeout.
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      await expectNothingHappened(async () => {
+        const response = await withHandler(
+          {
+            FRONT_PAYMENT_TOKEN_ARN: 'arn:aws:secretsmanager:eu-north-1:123456789012:secret:fp',
+            AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${port}`,
+          },
+          () => post(validReservationRequest(), { 'idempotency-key': 'silent-secret' }),
+        );
+
+        expect(response.statusCode).toBe(500);
+        expect(bodyOf(response)).toMatchObject({ retryable: false });
+      });
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('answers a failing reservations table with a retryable 500 and never calls Front Payment', async () => {
