@@ -4,6 +4,7 @@ import {
   HttpUrlSchema,
   PositiveIntegerSchema,
   parseEnvironment,
+  WholeNumberSchema,
 } from '#shared/config/parse-environment';
 import { type SecretSource, secretSourceFromEnvironment } from '#shared/config/secret-source';
 import { ConfigurationError } from '#shared/errors';
@@ -26,7 +27,7 @@ const CallbackEnvironmentSchema = v.object({
   // A day: Front Payment documents no retry policy, so a resend of a day-old change still counts;
   // a captured URL replayed later does not. `0` turns the check off.
   CALLBACK_MAX_AGE_SECONDS: v.optional(
-    PositiveIntegerSchema,
+    WholeNumberSchema,
     String(DEFAULT_CALLBACK_MAX_AGE_SECONDS),
   ),
   CONFIRM_STATUS_WITH_FRONT_PAYMENT: v.optional(BooleanFlagSchema, 'false'),
