@@ -129,6 +129,14 @@ export class SessionOutcomeUnknownError extends IntegrationError {
 }
 
 /**
+ * The Lambda is about to run out of time (middy stops the handler just before Lambda would): the
+ * request may have reached Front Payment, so its outcome is unknown.
+ */
+export class LambdaDeadlineError extends IntegrationError {
+  override readonly name = 'LambdaDeadlineError';
+}
+
+/**
  * The `Idempotency-Key` was used before by the same caller for a request with other content
  * (compared after validation, so key order and number spelling do not count).
  */

@@ -77,6 +77,9 @@ export async function createSession(
     inProgressUntil: attempt.deadline,
     at: now(),
   });
+  if (start.kind === 'outcome-unknown' && start.record.status === SESSION_STATUSES.creating) {
+    await recordAbandoned(reservations, reservationId, now());
+  }
   if (start.kind !== 'started') return answerEarlierAttempt(start.kind, start.record);
 
   let session: CreatedSession;
@@ -123,6 +126,34 @@ function answerEarlierAttempt(
         reservationId,
         'earlier-attempt',
       );
+  }
+}
+
+/**
+ * An earlier attempt stopped while CREATING (its Lambda ran out of time, maybe after Front Payment
+ * acted): the record says so, for whoever reconciles it.
+ */
+async function recordAbandoned(
+  reservations: ReservationRepository,
+  reservationId: string,
+  at: Date,
+): Promise<void> {
+  const failure = {
+    reason: 'interrupted',
+    retryable: false,
+    message: 'The attempt stopped before it recorded what Front Payment answered',
+    at: at.toISOString(),
+  } as const;
+  try {
+    if (await reservations.recordAbandoned(reservationId, failure)) {
+      logger.warn('abandoned attempt marked as unknown outcome', { reservationId });
+    }
+  } catch (error) {
+    // The answer is the same either way; the record stays CREATING, which reads as unknown too.
+    logger.error('could not mark the abandoned attempt', {
+      reservationId,
+      errorName: error instanceof Error ? error.name : typeof error,
+    });
   }
 }
 

@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { documentClient } from '#shared/aws/dynamodb';
 import { readSecret } from '#shared/config/secret-source';
+import { LambdaDeadlineError } from '#shared/errors';
 import { createFrontPaymentClient } from '#shared/front-payment/front-payment-client';
 import { callerIdentityOf } from '#shared/http/caller-identity';
 import { httpErrorResponses } from '#shared/http/error-response';
@@ -34,7 +35,14 @@ const dependencies = {
   now: () => new Date(),
 };
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>({
+  // Instead of middy's plain TimeoutError (a 500 that reads as retryable).
+  timeoutEarlyResponse: () => {
+    throw new LambdaDeadlineError(
+      'The request ran out of time; Front Payment may have created the session',
+    );
+  },
+})
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(httpErrorResponses())
   .use(jsonBody(MAX_BODY_BYTES))

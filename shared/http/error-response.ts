@@ -10,6 +10,7 @@ import {
   FrontPaymentUnavailableError,
   IdempotencyKeyReusedError,
   InputValidationError,
+  LambdaDeadlineError,
   RequestInProgressError,
   SessionOutcomeUnknownError,
   UnreadableRequestError,
@@ -42,6 +43,12 @@ export function errorResponseOf(error: unknown): APIGatewayProxyStructuredResult
     return jsonResponse(OUTCOME_UNKNOWN_STATUS[error.kind], {
       message: `${error.message}. Reconcile reservation ${error.reservationId} with Front Payment before creating it again.`,
       reservationId: error.reservationId,
+      retryable: false,
+    });
+  }
+  if (error instanceof LambdaDeadlineError) {
+    return jsonResponse(504, {
+      message: `${error.message}. Retry with the same Idempotency-Key to learn the outcome.`,
       retryable: false,
     });
   }

@@ -48,6 +48,11 @@ export interface ReservationRepository {
     failure: ReservationFailure,
     status?: typeof SESSION_STATUSES.sessionFailed | typeof SESSION_STATUSES.sessionOutcomeUnknown,
   ): Promise<void>;
+  /**
+   * Marks a `CREATING` record whose attempt is past its deadline (its Lambda was stopped) as
+   * `SESSION_OUTCOME_UNKNOWN`; false when the record is no longer such a record.
+   */
+  recordAbandoned(reservationId: string, failure: ReservationFailure): Promise<boolean>;
   get(reservationId: string): Promise<ReservationRecord | undefined>;
 }
 
@@ -130,6 +135,33 @@ export function createReservationRepository(
       }
     },
 
+    async recordAbandoned(reservationId, failure) {
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: reservationKeys.reservation(reservationId),
+            UpdateExpression:
+              'SET #status = :unknown, failure = :failure, updatedAt = :at, version = version + :one',
+            ConditionExpression: '#status = :creating AND inProgressUntil < :now',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':unknown': SESSION_STATUSES.sessionOutcomeUnknown,
+              ':creating': SESSION_STATUSES.creating,
+              ':failure': failure,
+              ':at': failure.at,
+              ':now': Date.parse(failure.at),
+              ':one': 1,
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+
     async recordSessionFailed(reservationId, failure, status = SESSION_STATUSES.sessionFailed) {
       await documents.send(
         new UpdateCommand({
@@ -163,13 +195,16 @@ export function createReservationRepository(
         Key: reservationKeys.reservation(reservationId),
         UpdateExpression:
           'SET #status = :created, frontPaymentUuid = :uuid, customerUuid = :customer, ' +
-          'paymentUrl = :url, updatedAt = :at, version = version + :one REMOVE inProgressUntil',
-        // Only the attempt that started it may finish it.
-        ConditionExpression: '#status = :creating',
+          'paymentUrl = :url, updatedAt = :at, version = version + :one ' +
+          'REMOVE inProgressUntil, failure',
+        // Only the attempt that started it may finish it; a late answer also settles a record
+        // that a retry marked abandoned (unknown) meanwhile.
+        ConditionExpression: '#status IN (:creating, :unknown)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':created': SESSION_STATUSES.sessionCreated,
           ':creating': SESSION_STATUSES.creating,
+          ':unknown': SESSION_STATUSES.sessionOutcomeUnknown,
           ':uuid': session.reservationUuid,
           ':customer': session.customerUuid,
           ':url': session.paymentUrl,

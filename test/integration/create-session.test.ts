@@ -700,11 +700,25 @@ describe('Idempotency-Key', () => {
     await vi.waitFor(() => expect(createCalls().length).toBe(callsBefore + 1));
     await new Promise((resolve) => setTimeout(resolve, 150));
     const retry = await post(request, { 'idempotency-key': 'died-1' });
-    await first;
+    const marked = await recordOf(bodyOf(retry).reservationId);
 
     expect(retry.statusCode).toBe(409);
     expect(bodyOf(retry)).toMatchObject({ retryable: false, reservationId: expect.any(String) });
     expect(createCalls().length).toBe(callsBefore + 1);
+    // Marked for reconciliation by the retry, then settled by the late answer (in AWS the first
+    // Lambda would be gone and the record would stay SESSION_OUTCOME_UNKNOWN).
+    expect(marked).toMatchObject({
+      status: 'SESSION_OUTCOME_UNKNOWN',
+      failure: { reason: 'interrupted' },
+    });
+    expect((await first).statusCode).toBe(504);
+    expect(bodyOf(await first)).toMatchObject({ retryable: false });
+    await vi.waitFor(async () =>
+      expect(await recordOf(bodyOf(retry).reservationId)).toMatchObject({
+        status: 'SESSION_CREATED',
+      }),
+    );
+    expect(await recordOf(bodyOf(retry).reservationId)).not.toHaveProperty('failure');
   });
 });
 

@@ -9,6 +9,7 @@ import {
   FrontPaymentUnavailableError,
   IdempotencyKeyReusedError,
   InputValidationError,
+  LambdaDeadlineError,
   RequestInProgressError,
   SessionOutcomeUnknownError,
   UnreadableRequestError,
@@ -70,6 +71,12 @@ describe('errorResponseOf', () => {
     expect(inProgress.statusCode).toBe(409);
     expect(inProgress.headers).toMatchObject({ 'retry-after': '2' });
     expect(JSON.parse(inProgress.body ?? '{}').retryable).toBe(true);
+  });
+
+  it('answers a Lambda about to time out with 504, not retryable: the outcome is unknown', () => {
+    const error = new LambdaDeadlineError('ran out of time');
+    expect(statusOf(error)).toBe(504);
+    expect(bodyOf(error).retryable).toBe(false);
   });
 
   it('answers a 404 from Front Payment on create as a misconfiguration, not as bad input', () => {
