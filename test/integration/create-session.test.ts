@@ -338,7 +338,9 @@ const ANSWER_TABLE: readonly {
 }[] = [
   known(400, 422, false, 'rejected'),
   known(401, 502, false, 'unauthorized'),
+  known(403, 502, false, 'unauthorized'),
   known(404, 502, false, 'misconfigured'),
+  known(408, 502, true, 'unavailable'),
   known(417, 422, false, 'rejected'),
   known(422, 422, false, 'rejected'),
   known(429, 502, true, 'unavailable'),

@@ -3,12 +3,14 @@ import { summariseCreatePayload } from './create-payload-summary.ts';
 import {
   badRequest,
   type Envelope,
+  forbidden,
   internalError,
   invalidRequest,
   malformedJson,
   methodNotAllowed,
   payloadTooLarge,
   paymentGatewayError,
+  requestTimeout,
   reservationNotFound,
   routeNotFound,
   serviceUnavailable,
@@ -143,8 +145,12 @@ function faultEnvelope(
       return badRequest('badRequest', ['The request was refused (sandbox fault).']);
     case 401:
       return unauthorized();
+    case 403:
+      return forbidden();
     case 404:
       return reservationNotFound();
+    case 408:
+      return requestTimeout();
     case 417:
       return validationFailed(
         { 'customerDetails.email': ['The customer details.email must be a valid email address.'] },

@@ -61,6 +61,12 @@ export const badRequest = (message: string, errors: readonly string[]): Envelope
 export const invalidRequest = (errors: readonly string[]): Envelope =>
   failure(422, 'Unprocessable Content', 'invalidRequest', errors);
 
+export const forbidden = (): Envelope =>
+  failure(403, 'Forbidden', 'forbidden', ['This token may not use this endpoint.']);
+
+export const requestTimeout = (): Envelope =>
+  failure(408, 'Request Timeout', 'requestTimeout', ['The request was not received in time.']);
+
 export const tooManyRequests = (): Envelope =>
   failure(429, 'Too Many Requests', 'tooManyAttempts', ['Too many requests, retry later.']);
 

@@ -18,7 +18,7 @@
  * - GET    /_sandbox/reservations, /_sandbox/reservations/{uuid}, /_sandbox/calls,
  *          /_sandbox/callbacks, /_sandbox/faults, /_sandbox/quirks
  * - POST   /_sandbox/faults        body: a SandboxFault, e.g. {"kind":"status","statusCode":500}:
- *          a status (400, 401, 404, 417, 422, 429, 500, 502, 503, 504, 510; `afterCommit` serves
+ *          a status (400, 401, 403, 404, 408, 417, 422, 429, 500, 502, 503, 504, 510; `afterCommit` serves
  *          the request first), a delay, a dropped connection, or a `broken-answer` (cut-off JSON)
  * - DELETE /_sandbox/faults
  * - POST   /_sandbox/quirks        body: partial SandboxQuirks, e.g. {"misspellReserved":true}

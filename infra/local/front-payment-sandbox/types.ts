@@ -41,7 +41,20 @@ export interface SandboxQuirks {
 }
 
 /** Statuses the fault injector can answer with; 502 and 504 come as a proxy's HTML page. */
-export type SandboxFaultStatus = 400 | 401 | 404 | 417 | 422 | 429 | 500 | 502 | 503 | 504 | 510;
+export type SandboxFaultStatus =
+  | 400
+  | 401
+  | 403
+  | 404
+  | 408
+  | 417
+  | 422
+  | 429
+  | 500
+  | 502
+  | 503
+  | 504
+  | 510;
 
 export type SandboxFault =
   | {
