@@ -1,6 +1,6 @@
 import type { CreateReservationRequest } from './reservation-schema.ts';
 
-/** One product as Front Payment's seed shows it: the tax rate is sent as a string ("0"). */
+/** One product as Front Payment's example shows it: the tax rate is sent as a string ("0"). */
 export interface FrontPaymentProduct {
   readonly name: string;
   readonly productId: string | null;
@@ -10,9 +10,9 @@ export interface FrontPaymentProduct {
 }
 
 /**
- * The body of Front Payment's `POST /api/v1/connect/reservations/create`, in the seed's shape:
- * products keyed by index, `null` where the seed shows null for an absent optional field, and
- * fields the seed never shows as null (chargeValidity, settings, callback redirects) left out.
+ * The body of Front Payment's `POST /api/v1/connect/reservations/create`, in the shape of Front Payment's documented example:
+ * products keyed by index, `null` where Front Payment's example shows null for an absent optional field, and
+ * fields its example never shows as null (chargeValidity, settings, callback redirects) left out.
  */
 export interface FrontPaymentCreateReservationPayload {
   readonly customerDetails: {

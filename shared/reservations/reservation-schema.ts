@@ -4,7 +4,7 @@ import { isIsoAlpha2CountryCode } from './iso-country-codes.ts';
 
 /**
  * The body of `POST /reservations`, validated as Front Payment documents "Create Session for
- * Reservation" (every row of the seed's validation table). Messages name the rule and never echo
+ * Reservation" (every row of Front Payment's validation table). Messages name the rule and never echo
  * the value, since most of these fields are personal data. Every object is strict so that a typo
  * in a field name is reported instead of silently dropped.
  *
@@ -82,7 +82,7 @@ function optionalText<TSchema extends v.GenericSchema<string, string>>(schema: T
 
 const bool = () => v.boolean(typeMessage('must be true or false'));
 
-/** A number, or a string holding a decimal number (the seed sends `"tax": "0"`); out: a number. */
+/** A number, or a string holding a decimal number (Front Payment's example sends `"tax": "0"`); out: a number. */
 function numeric() {
   return v.pipe(
     v.custom<number | string>(

@@ -35,7 +35,7 @@ import { respelled } from '../support/reservation-requests.ts';
 
 /**
  * Property-based tests of `POST /reservations`, seeded so every run checks the same cases (change
- * the seed to explore; a failure prints the seed and path to replay it). Most cases run against
+ * `SEED` to explore; a failure prints the values that replay it). Most cases run against
  * the validation layer in process; a few hundred go end to end through the real handler,
  * DynamoDB Local and the sandbox over HTTP.
  */

@@ -189,7 +189,7 @@ describe('POST /reservations', () => {
     });
   });
 
-  it('accepts products in the keyed form of the seed', async () => {
+  it('accepts products in the keyed form Front Payment documents', async () => {
     const request = validReservationRequest();
     const keyed = { ...request, products: { '0': request.products[0], '1': request.products[1] } };
 

@@ -1,4 +1,4 @@
-/** A valid create-session request in the seed's shape, with a due date one day after `now`. */
+/** A valid create-session request in the shape of Front Payment's documented example, with a due date one day after `now`. */
 export function validReservationRequest(now: Date = new Date()) {
   const inOneDay = Math.floor(now.getTime() / 1000) + 24 * 60 * 60;
   return {

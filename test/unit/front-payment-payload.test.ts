@@ -16,8 +16,8 @@ const schema = createReservationRequestSchema({
   now: () => NOW,
 });
 
-/** The seed's example payload (its two blocks joined), as Front Payment documents it. */
-function seedPayload() {
+/** Front Payment's documented example payload (its two blocks joined), as Front Payment documents it. */
+function documentedPayload() {
   return {
     customerDetails: {
       type: 'private',
@@ -50,10 +50,10 @@ function seedPayload() {
   };
 }
 
-/** What a merchant sends us: the seed's payload without the callbackUrl, which is ours. */
+/** What a merchant sends us: the documented payload without the callbackUrl, which is ours. */
 function merchantRequest(): Record<string, unknown> {
-  const { callbackUrl: _ours, ...callback } = seedPayload().callback;
-  return { ...seedPayload(), callback };
+  const { callbackUrl: _ours, ...callback } = documentedPayload().callback;
+  return { ...documentedPayload(), callback };
 }
 
 function parse(input: unknown): CreateReservationRequest {
@@ -61,10 +61,10 @@ function parse(input: unknown): CreateReservationRequest {
 }
 
 describe('toFrontPaymentPayload', () => {
-  it('rebuilds the seed payload exactly, with our callbackUrl and our id as customerReference', () => {
+  it('rebuilds the documented example payload exactly, with our callbackUrl and our id as customerReference', () => {
     const payload = toFrontPaymentPayload(parse(merchantRequest()), CALLBACK_URL, RESERVATION_ID);
 
-    expect(payload).toStrictEqual({ ...seedPayload(), customerReference: RESERVATION_ID });
+    expect(payload).toStrictEqual({ ...documentedPayload(), customerReference: RESERVATION_ID });
   });
 
   it('sends an array of products in the keyed form, in order, with the tax as a string', () => {
@@ -115,7 +115,7 @@ describe('toFrontPaymentPayload', () => {
     });
   });
 
-  it('fills defaults: language no, null where the seed shows null, and leaves out the rest', () => {
+  it('fills defaults: language no, null where the documented example shows null, and leaves out the rest', () => {
     const minimal = {
       customerDetails: {
         type: 'corporate',

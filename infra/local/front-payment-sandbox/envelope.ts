@@ -4,7 +4,7 @@ import type { SandboxQuirks } from './types.ts';
 /**
  * Front Payment's answers: `{status_code, status_message, message, is_data, data}` on success and
  * `{status_code, status_message, message, is_error, errors}` on failure, `status_code` equal to the
- * HTTP status. Texts follow the seed page and front-payment-api.md.
+ * HTTP status. Texts follow Front Payment's documentation (docs/front-payment.md).
  */
 export interface Envelope {
   readonly statusCode: number;

@@ -1,6 +1,6 @@
 /**
  * A local stand-in for Front Payment's FrontGo Connect API, for tests, `npm start` and the demo.
- * See `/work/shared/front-payment-api.md` for the protocol it follows.
+ * See `docs/front-payment.md` for the protocol it follows.
  *
  * Front Payment's API (Bearer token required, answers in Front Payment's envelope):
  * - POST /api/v1/connect/reservations/create          validates like Front Payment (417 + field
