@@ -19,7 +19,7 @@ import {
   STATUS_CHANGED_DETAIL_TYPE,
 } from '#shared/events/status-changed-event';
 import type { ChecksumFormula } from '#shared/front-payment/callback-checksum';
-import { idempotencyTableDesign, reservationsTableDesign } from '#shared/reservations/table-design';
+import { reservationsTableDesign } from '#shared/reservations/table-design';
 import { StatusEventSchema } from './event-schema.ts';
 import { TIMEOUT_SECONDS } from './function-timeouts.ts';
 import { HouseFunction } from './house-function.ts';
@@ -251,8 +251,6 @@ export class FrontPaymentReservations extends Construct {
   readonly apiUrl: string;
   /** Reservations, their status changes and the outbox of status events. */
   readonly table: dynamodb.Table;
-  /** Powertools idempotency records of `POST /reservations`. */
-  readonly idempotencyTable: dynamodb.Table;
   /** The bus status events are published on. */
   readonly eventBus: events.IEventBus;
   /** `source` of the status events. */
@@ -299,9 +297,9 @@ export class FrontPaymentReservations extends Construct {
     const confirmStatus = props.confirmStatusWithFrontPayment ?? false;
 
     // Stateful resources first: tables, bus, secrets.
-    const tableSettings = statefulTableSettings(removalPolicy, deletionProtection);
-    this.table = this.createReservationsTable(tableSettings);
-    this.idempotencyTable = this.createIdempotencyTable(tableSettings);
+    this.table = this.createReservationsTable(
+      statefulTableSettings(removalPolicy, deletionProtection),
+    );
     this.eventBus = props.eventBus ?? (new events.EventBus(this, 'event-bus') as events.IEventBus);
     this.archive = new events.Archive(this, 'event-archive', {
       sourceEventBus: this.eventBus,
@@ -370,19 +368,10 @@ export class FrontPaymentReservations extends Construct {
       serviceName: 'create-session',
       timeout: CREATE_SESSION_TIMEOUT,
     })
-      // The reservation repository reads with GetItem and writes with (conditional) UpdateItem only.
+      // The reservation repository reads with GetItem and writes with (conditional) UpdateItem
+      // only; the reservation item is the Idempotency-Key's record too.
       .bindTable('RESERVATIONS_TABLE_NAME', this.table, {
         tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-      })
-      // What Powertools' DynamoDBPersistenceLayer calls: put the lock, get it, update it with the
-      // result, delete it when the handler fails.
-      .bindTable('IDEMPOTENCY_TABLE_NAME', this.idempotencyTable, {
-        tableActions: [
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-        ],
       })
       .bindSecret('FRONT_PAYMENT_TOKEN_ARN', this.secrets.frontPaymentToken)
       .setEnvironment('FRONT_PAYMENT_BASE_URL', frontPaymentBaseUrl)
@@ -597,17 +586,6 @@ export class FrontPaymentReservations extends Construct {
       projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
     return table;
-  }
-
-  private createIdempotencyTable(settings: StatefulTableSettings): dynamodb.Table {
-    return new dynamodb.Table(this, 'idempotency-table', {
-      partitionKey: {
-        name: idempotencyTableDesign.partitionKey,
-        type: dynamodb.AttributeType.STRING,
-      },
-      timeToLiveAttribute: idempotencyTableDesign.timeToLiveAttribute,
-      ...settings,
-    });
   }
 
   /**

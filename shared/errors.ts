@@ -69,6 +69,30 @@ export class FrontPaymentInterruptedError extends FrontPaymentUnavailableError {
   override readonly name = 'FrontPaymentInterruptedError';
 }
 
+/**
+ * Front Payment answered 500, 502, 504, 510 or another 5xx (except 503): the failure may have come
+ * after it stored the reservation, or from a proxy in front of it. Retryable for reads; for a
+ * create, the outcome is unknown.
+ */
+export class FrontPaymentServerError extends FrontPaymentUnavailableError {
+  override readonly name = 'FrontPaymentServerError';
+  constructor(
+    message: string,
+    readonly statusCode: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * Front Payment does not know the endpoint we called (404 on create): our base URL is wrong.
+ * Nothing was created, and retrying cannot help until the configuration is fixed.
+ */
+export class FrontPaymentMisconfiguredError extends IntegrationError {
+  override readonly name = 'FrontPaymentMisconfiguredError';
+}
+
 /** Front Payment did not answer within our timeout. */
 export class FrontPaymentTimeoutError extends IntegrationError {
   override readonly name = 'FrontPaymentTimeoutError';
@@ -91,9 +115,42 @@ export class SessionOutcomeUnknownError extends IntegrationError {
   constructor(
     message: string,
     readonly reservationId: string,
-    readonly kind: 'timeout' | 'interrupted' | 'unreadable' | 'unrecorded' | 'earlier-attempt',
+    readonly kind:
+      | 'timeout'
+      | 'interrupted'
+      | 'unreadable'
+      | 'server-error'
+      | 'unrecorded'
+      | 'earlier-attempt',
     options?: ErrorOptions,
   ) {
     super(message, options);
+  }
+}
+
+/**
+ * The Lambda is about to run out of time (middy stops the handler just before Lambda would): the
+ * request may have reached Front Payment, so its outcome is unknown.
+ */
+export class LambdaDeadlineError extends IntegrationError {
+  override readonly name = 'LambdaDeadlineError';
+}
+
+/**
+ * The `Idempotency-Key` was used before by the same caller for a request with other content
+ * (compared after validation, so key order and number spelling do not count).
+ */
+export class IdempotencyKeyReusedError extends IntegrationError {
+  override readonly name = 'IdempotencyKeyReusedError';
+}
+
+/** The first request with this `Idempotency-Key` is still running; retry after `retryAfterSeconds`. */
+export class RequestInProgressError extends IntegrationError {
+  override readonly name = 'RequestInProgressError';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
   }
 }

@@ -4,6 +4,7 @@ import {
   HttpUrlSchema,
   PositiveIntegerSchema,
   parseEnvironment,
+  WholeNumberSchema,
 } from '#shared/config/parse-environment';
 import { type SecretSource, secretSourceFromEnvironment } from '#shared/config/secret-source';
 import { ConfigurationError } from '#shared/errors';
@@ -25,10 +26,7 @@ const CallbackEnvironmentSchema = v.object({
   ),
   // A day: Front Payment documents no retry policy, so a resend of a day-old change still counts;
   // a captured URL replayed later does not. `0` turns the check off.
-  CALLBACK_MAX_AGE_SECONDS: v.optional(
-    PositiveIntegerSchema,
-    String(DEFAULT_CALLBACK_MAX_AGE_SECONDS),
-  ),
+  CALLBACK_MAX_AGE_SECONDS: v.optional(WholeNumberSchema, String(DEFAULT_CALLBACK_MAX_AGE_SECONDS)),
   CONFIRM_STATUS_WITH_FRONT_PAYMENT: v.optional(BooleanFlagSchema, 'false'),
   FRONT_PAYMENT_BASE_URL: v.optional(HttpUrlSchema),
   // Shorter than create-session's default: Front Payment waits for our answer meanwhile.

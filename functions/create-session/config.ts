@@ -9,7 +9,6 @@ import { type SecretSource, secretSourceFromEnvironment } from '#shared/config/s
 
 const CreateSessionEnvironmentSchema = v.object({
   RESERVATIONS_TABLE_NAME: v.pipe(v.string(), v.nonEmpty()),
-  IDEMPOTENCY_TABLE_NAME: v.pipe(v.string(), v.nonEmpty()),
   FRONT_PAYMENT_BASE_URL: HttpUrlSchema,
   CALLBACK_BASE_URL: HttpUrlSchema,
   ALLOWED_TAX_RATES: v.optional(NumberListSchema, '0,12,15,25'),
@@ -18,7 +17,6 @@ const CreateSessionEnvironmentSchema = v.object({
 
 export interface CreateSessionConfig {
   readonly reservationsTableName: string;
-  readonly idempotencyTableName: string;
   readonly frontPaymentBaseUrl: string;
   readonly frontPaymentToken: SecretSource;
   readonly callbackUrl: string;
@@ -33,7 +31,6 @@ export function loadCreateSessionConfig(
   const parsed = parseEnvironment(CreateSessionEnvironmentSchema, environment);
   return {
     reservationsTableName: parsed.RESERVATIONS_TABLE_NAME,
-    idempotencyTableName: parsed.IDEMPOTENCY_TABLE_NAME,
     frontPaymentBaseUrl: parsed.FRONT_PAYMENT_BASE_URL,
     frontPaymentToken: secretSourceFromEnvironment('FRONT_PAYMENT_TOKEN', environment),
     callbackUrl: `${parsed.CALLBACK_BASE_URL}/callbacks/front-payment`,

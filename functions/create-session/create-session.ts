@@ -1,9 +1,17 @@
-import { IntegrationError, SessionOutcomeUnknownError } from '#shared/errors';
+import {
+  IdempotencyKeyReusedError,
+  IntegrationError,
+  RequestInProgressError,
+  SessionOutcomeUnknownError,
+} from '#shared/errors';
 import type { CreatedSession } from '#shared/front-payment/envelope';
 import type { FrontPaymentClient } from '#shared/front-payment/front-payment-client';
 import { logger } from '#shared/logger';
 import { toFrontPaymentPayload } from '#shared/reservations/front-payment-payload';
-import type { ReservationRecord } from '#shared/reservations/reservation-record';
+import type {
+  ReservationFailure,
+  ReservationRecord,
+} from '#shared/reservations/reservation-record';
 import type { ReservationRepository } from '#shared/reservations/reservation-repository';
 import type { CreateReservationRequest } from '#shared/reservations/reservation-schema';
 import { SESSION_STATUSES } from '#shared/reservations/reservation-status';
@@ -11,7 +19,7 @@ import { sessionFailureOf } from '#shared/reservations/session-failure';
 
 export interface CreateSessionDependencies {
   readonly reservations: ReservationRepository;
-  readonly frontPayment: Pick<FrontPaymentClient, 'createReservationSession'>;
+  readonly frontPayment: Pick<FrontPaymentClient, 'readToken' | 'createReservationSession'>;
   /** Our callback endpoint; Front Payment calls it on every status change. */
   readonly callbackUrl: string;
   readonly now: () => Date;
@@ -26,43 +34,59 @@ export interface CreatedReservation {
   readonly status: string;
 }
 
+/** One attempt: our id, the request's fingerprint, and how long this Lambda may still run. */
+export interface CreationAttempt {
+  readonly reservationId: string;
+  readonly requestHash: string;
+  /** Epoch milliseconds; a duplicate arriving before it is told to retry. */
+  readonly deadline: number;
+}
+
+/** What the merchant gets: the reservation, and whether it is the answer to an earlier attempt. */
+export interface CreationOutcome {
+  readonly reservation: CreatedReservation;
+  readonly replayed: boolean;
+}
+
 /** Tries of the write that records a created session; the SDK retries each one too. */
 const RECORD_ATTEMPTS = 3;
+/** How long a duplicate of a running request is asked to wait before it retries. */
+const IN_PROGRESS_RETRY_AFTER_SECONDS = 1;
 
 /**
  * Records the reservation, creates its checkout session at Front Payment and records the outcome.
- * The record is written first so that a failed or unfinished call is never invisible, and a
- * retry of the same request never creates a second session (see `startCreating`).
+ * The record is written first, with a condition, so that a failed or unfinished call is never
+ * invisible and a retry of the same request never creates a second session: the record is the
+ * request's idempotency record too (see `startCreating`).
  */
 export async function createSession(
-  reservationId: string,
+  attempt: CreationAttempt,
   request: CreateReservationRequest,
   dependencies: CreateSessionDependencies,
-): Promise<CreatedReservation> {
+): Promise<CreationOutcome> {
   const { reservations, frontPayment, now } = dependencies;
+  const { reservationId } = attempt;
+  // Before the record: a token that cannot be read must not leave a CREATING record behind.
+  const token = await frontPayment.readToken();
   const start = await reservations.startCreating({
     reservationId,
     amounts: request.orderSummary,
     preferredPaymentMethod: request.submitPayment.via,
     ...(request.referenceNo ? { referenceNo: request.referenceNo } : {}),
+    requestHash: attempt.requestHash,
+    inProgressUntil: attempt.deadline,
     at: now(),
   });
-  if (start.kind === 'already-created') {
-    logger.info('session already created for this reservation', { reservationId });
-    return answerFor(start.record);
+  if (start.kind === 'outcome-unknown' && start.record.status === SESSION_STATUSES.creating) {
+    await recordAbandoned(reservations, reservationId, now());
   }
-  if (start.kind === 'outcome-unknown') {
-    throw new SessionOutcomeUnknownError(
-      'An earlier attempt of this request may have created a session at Front Payment; it is not created again',
-      reservationId,
-      'earlier-attempt',
-    );
-  }
+  if (start.kind !== 'started') return answerEarlierAttempt(start.kind, start.record);
 
   let session: CreatedSession;
   try {
     session = await frontPayment.createReservationSession(
-      toFrontPaymentPayload(request, dependencies.callbackUrl),
+      toFrontPaymentPayload(request, dependencies.callbackUrl, reservationId),
+      token,
     );
   } catch (error) {
     throw await recordFailedCall(reservations, reservationId, error, now());
@@ -72,7 +96,65 @@ export async function createSession(
     reservationId,
     reservationUuid: session.reservationUuid,
   });
-  return answerFor(await recordCreatedSession(reservations, reservationId, session, now));
+  return {
+    reservation: answerFor(await recordCreatedSession(reservations, reservationId, session, now)),
+    replayed: false,
+  };
+}
+
+function answerEarlierAttempt(
+  kind: 'already-created' | 'outcome-unknown' | 'in-progress' | 'other-request',
+  record: ReservationRecord,
+): CreationOutcome {
+  const { reservationId } = record;
+  switch (kind) {
+    case 'already-created':
+      logger.info('session already created for this reservation', { reservationId });
+      return { reservation: answerFor(record), replayed: true };
+    case 'other-request':
+      throw new IdempotencyKeyReusedError(
+        'This Idempotency-Key was already used for a request with other content',
+      );
+    case 'in-progress':
+      throw new RequestInProgressError(
+        'A request with this Idempotency-Key is still in progress',
+        IN_PROGRESS_RETRY_AFTER_SECONDS,
+      );
+    case 'outcome-unknown':
+      throw new SessionOutcomeUnknownError(
+        'An earlier attempt of this request may have created a session at Front Payment; it is not created again',
+        reservationId,
+        'earlier-attempt',
+      );
+  }
+}
+
+/**
+ * An earlier attempt stopped while CREATING (its Lambda ran out of time, maybe after Front Payment
+ * acted): the record says so, for whoever reconciles it.
+ */
+async function recordAbandoned(
+  reservations: ReservationRepository,
+  reservationId: string,
+  at: Date,
+): Promise<void> {
+  const failure = {
+    reason: 'interrupted',
+    retryable: false,
+    message: 'The attempt stopped before it recorded what Front Payment answered',
+    at: at.toISOString(),
+  } as const;
+  try {
+    if (await reservations.recordAbandoned(reservationId, failure)) {
+      logger.warn('abandoned attempt marked as unknown outcome', { reservationId });
+    }
+  } catch (error) {
+    // The answer is the same either way; the record stays CREATING, which reads as unknown too.
+    logger.error('could not mark the abandoned attempt', {
+      reservationId,
+      errorName: error instanceof Error ? error.name : typeof error,
+    });
+  }
 }
 
 async function recordCreatedSession(
@@ -135,11 +217,7 @@ async function recordFailedCall(
   return new SessionOutcomeUnknownError(
     `${failure.message}; Front Payment may have created the session, so it is not created again`,
     reservationId,
-    failure.reason === 'timeout'
-      ? 'timeout'
-      : failure.reason === 'interrupted'
-        ? 'interrupted'
-        : 'unreadable',
+    unknownOutcomeKind(failure.reason),
     { cause: error },
   );
 }
@@ -150,4 +228,11 @@ function answerFor(record: ReservationRecord): CreatedReservation {
     throw new IntegrationError(`Reservation ${reservationId} has no checkout session yet`);
   }
   return { reservationId, reservationUuid: frontPaymentUuid, customerUuid, paymentUrl, status };
+}
+
+function unknownOutcomeKind(
+  reason: ReservationFailure['reason'],
+): SessionOutcomeUnknownError['kind'] {
+  if (reason === 'timeout' || reason === 'interrupted' || reason === 'server-error') return reason;
+  return 'unreadable';
 }

@@ -1,16 +1,17 @@
-import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { documentClient, dynamoDbClient } from '#shared/aws/dynamodb';
+import { documentClient } from '#shared/aws/dynamodb';
 import { readSecret } from '#shared/config/secret-source';
+import { LambdaDeadlineError } from '#shared/errors';
 import { createFrontPaymentClient } from '#shared/front-payment/front-payment-client';
+import { callerIdentityOf } from '#shared/http/caller-identity';
 import { httpErrorResponses } from '#shared/http/error-response';
+import { idempotencyKeyOf } from '#shared/http/idempotency-key';
 import { jsonBody } from '#shared/http/json-body';
 import { jsonResponse } from '#shared/http/json-response';
 import { logger } from '#shared/logger';
+import { requestFingerprint } from '#shared/reservations/request-fingerprint';
 import { reservationIdFor } from '#shared/reservations/reservation-id';
 import { createReservationRepository } from '#shared/reservations/reservation-repository';
 import { loadCreateSessionConfig } from './config.ts';
@@ -19,8 +20,6 @@ import { parseReservationRequest } from './parse-reservation-request.ts';
 
 /** A reservation is a few KB; anything near API Gateway's 10 MB limit is a mistake or an attack. */
 const MAX_BODY_BYTES = 64 * 1024;
-/** How long a retried `Idempotency-Key` returns the first answer. */
-const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
 
 // Everything below runs once per container (cold start) and is reused by every invocation.
 const config = loadCreateSessionConfig();
@@ -36,40 +35,27 @@ const dependencies = {
   now: () => new Date(),
 };
 
-const idempotency = {
-  persistenceStore: new DynamoDBPersistenceLayer({
-    tableName: config.idempotencyTableName,
-    awsSdkV3Client: dynamoDbClient,
-  }),
-  // A fixed prefix keeps keys stable whatever the deployed function's name is.
-  keyPrefix: 'create-session',
-  config: new IdempotencyConfig({
-    eventKeyJmesPath: 'headers."idempotency-key"',
-    payloadValidationJmesPath: 'body',
-    expiresAfterSeconds: IDEMPOTENCY_WINDOW_SECONDS,
-    hashFunction: 'sha256',
-    responseHook: (response) => markReplayed(response),
-  }),
-};
-
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>({
+  // Instead of middy's plain TimeoutError (a 500 that reads as retryable).
+  timeoutEarlyResponse: () => {
+    throw new LambdaDeadlineError(
+      'The request ran out of time; Front Payment may have created the session',
+    );
+  },
+})
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(jsonBody(MAX_BODY_BYTES))
-  .use(makeHandlerIdempotent(idempotency))
-  // After makeHandlerIdempotent on purpose: see httpErrorResponses.
   .use(httpErrorResponses())
-  .handler(async (event) => {
+  .use(jsonBody(MAX_BODY_BYTES))
+  .handler(async (event, context) => {
+    // Validation first: nothing else touches the body before it has its known, bounded shape.
     const request = parseRequest(event.body);
-    const reservationId = reservationIdFor(event.headers['idempotency-key'], event.body);
-    const created = await createSession(reservationId, request, dependencies);
-    return jsonResponse(201, created);
+    const idempotencyKey = idempotencyKeyOf(event);
+    const attempt = {
+      reservationId: reservationIdFor(callerIdentityOf(event), idempotencyKey),
+      requestHash: requestFingerprint(request),
+      deadline: Date.now() + context.getRemainingTimeInMillis(),
+    };
+    const { reservation, replayed } = await createSession(attempt, request, dependencies);
+    // A replayed answer says so, the way Stripe's `Idempotent-Replayed` header does.
+    return jsonResponse(201, reservation, replayed ? { 'idempotent-replayed': 'true' } : {});
   });
-
-/** A replayed answer says so, the way Stripe's `Idempotent-Replayed` header does. */
-function markReplayed<T>(response: T): T {
-  if (response && typeof response === 'object' && 'statusCode' in response) {
-    const { headers } = response as { headers?: Record<string, string> };
-    return { ...response, headers: { ...headers, 'idempotent-replayed': 'true' } };
-  }
-  return response;
-}

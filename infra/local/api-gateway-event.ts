@@ -5,6 +5,27 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 /** The account id API Gateway puts in local events; never a real account. */
 export const LOCAL_ACCOUNT_ID = '000000000000';
 
+/**
+ * The caller every authorized local request comes from: `npm start` has no SigV4 or JWT, so the
+ * local API Gateway stands in for the IAM authorizer with this one principal.
+ */
+export const LOCAL_CALLER_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/local-merchant`;
+
+/** The request context's `authorizer` for an IAM-authorized route, as API Gateway fills it in. */
+export function iamAuthorizerContext(userArn: string) {
+  const accountId = userArn.split(':')[4] ?? LOCAL_ACCOUNT_ID;
+  return {
+    iam: {
+      accessKey: 'ASIALOCAL',
+      accountId,
+      callerId: `AIDALOCAL:${userArn.split('/').at(-1) ?? 'local'}`,
+      principalOrgId: null,
+      userArn,
+      userId: 'AIDALOCAL',
+    },
+  };
+}
+
 export interface HttpApiEventOptions {
   /** The matched route, e.g. `POST /reservations`. */
   readonly routeKey: string;
@@ -12,6 +33,8 @@ export interface HttpApiEventOptions {
   readonly requestId?: string;
   /** @default now */
   readonly receivedAt?: Date;
+  /** The IAM principal of an authorized route; absent for a public one. */
+  readonly callerArn?: string;
 }
 
 /**
@@ -52,6 +75,7 @@ export function toHttpApiEvent(
         sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
       },
+      ...(options.callerArn ? { authorizer: iamAuthorizerContext(options.callerArn) } : {}),
       requestId: options.requestId ?? randomUUID(),
       routeKey: options.routeKey,
       stage: '$default',

@@ -5,26 +5,16 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { idempotencyTableDesign, reservationsTableDesign } from '#shared/reservations/table-design';
+import { reservationsTableDesign } from '#shared/reservations/table-design';
 
 export interface LocalTableNames {
   readonly reservations: string;
-  readonly idempotency: string;
 }
 
-/** Creates both tables with the keys and indexes of `table-design.ts`, as CDK does in AWS. */
+/** Creates the table with the keys and indexes of `table-design.ts`, as CDK does in AWS. */
 export async function createTables(client: DynamoDBClient, names: LocalTableNames): Promise<void> {
   await createTableIfMissing(client, reservationsTableInput(names.reservations));
   await enableTimeToLive(client, names.reservations, reservationsTableDesign.timeToLiveAttribute);
-  await createTableIfMissing(client, {
-    TableName: names.idempotency,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: idempotencyTableDesign.partitionKey, AttributeType: 'S' },
-    ],
-    KeySchema: [{ AttributeName: idempotencyTableDesign.partitionKey, KeyType: 'HASH' }],
-  });
-  await enableTimeToLive(client, names.idempotency, idempotencyTableDesign.timeToLiveAttribute);
 }
 
 function reservationsTableInput(tableName: string): CreateTableCommandInput {

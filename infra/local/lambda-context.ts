@@ -17,7 +17,7 @@ export interface LambdaContextOptions {
 }
 
 /**
- * A Lambda context with a real deadline: middy and Powertools idempotency read the remaining
+ * A Lambda context with a real deadline: middy and create-session read the remaining
  * time, and a context that never runs out would hide a handler that is too slow.
  */
 export function createLambdaContext(options: LambdaContextOptions): Context {

@@ -23,6 +23,8 @@ export interface LambdaRoute {
   /** The function's timeout in AWS; the local run is cut off after it too. */
   readonly timeoutMs: number;
   readonly handler: HttpApiHandler;
+  /** For a route behind the IAM authorizer in AWS: the principal every local request comes from. */
+  readonly callerArn?: string;
 }
 
 /** Answers a request outside the API routes (the console); resolves false when it is not its own. */
@@ -136,7 +138,11 @@ async function serve(
     writeHttpApiResponse(response, tooLarge(), requestId);
     return { functionName: route.functionName };
   }
-  const event = toHttpApiEvent(request, body, { routeKey: `${method} ${path}`, requestId });
+  const event = toHttpApiEvent(request, body, {
+    routeKey: `${method} ${path}`,
+    requestId,
+    ...(route.callerArn ? { callerArn: route.callerArn } : {}),
+  });
   const context = createLambdaContext({
     functionName: route.functionName,
     timeoutMs: route.timeoutMs,

@@ -9,7 +9,7 @@ export const LOCAL_DEFAULTS = {
   sandboxPort: 4020,
   frontPaymentToken: 'local-sandbox-token',
   callbackSecret: 'local-callback-secret',
-  tableNames: { reservations: 'reservations', idempotency: 'idempotency' },
+  tableNames: { reservations: 'reservations' },
   eventBusName: 'front-payment-reservations',
   publishPendingIntervalMs: 15_000,
   logLevel: 'INFO',

@@ -4,6 +4,7 @@ import {
   HttpUrlSchema,
   PositiveIntegerSchema,
   parseEnvironment,
+  WholeNumberSchema,
 } from '#shared/config/parse-environment';
 import { ConfigurationError } from '#shared/errors';
 import { CHECKSUM_FORMULAS } from '#shared/front-payment/callback-checksum';
@@ -33,10 +34,7 @@ const FUNCTION_PASS_THROUGH = [
   'EVENT_SOURCE',
 ] as const;
 
-const PortSchema = v.pipe(
-  PositiveIntegerSchema,
-  v.maxValue(65_535, 'must be a port number (0-65535)'),
-);
+const PortSchema = v.pipe(WholeNumberSchema, v.maxValue(65_535, 'must be a port number (0-65535)'));
 
 const LocalEnvironmentSchema = v.object({
   PORT: v.optional(PortSchema),

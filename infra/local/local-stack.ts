@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ChecksumFormula } from '#shared/front-payment/callback-checksum';
+import { LOCAL_CALLER_ARN } from './api-gateway-event.ts';
 import { createConsoleRoutes } from './console/console-routes.ts';
 import { createTables, type LocalTableNames } from './create-tables.ts';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
@@ -234,7 +235,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         AWS_ENDPOINT_URL_DYNAMODB: dynamoDbEndpoint,
         AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.url,
         RESERVATIONS_TABLE_NAME: tableNames.reservations,
-        IDEMPOTENCY_TABLE_NAME: tableNames.idempotency,
         EVENT_BUS_NAME: eventBusName,
         FRONT_PAYMENT_BASE_URL: frontPaymentUrl,
         FRONT_PAYMENT_TOKEN: token,
@@ -279,6 +279,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           functionName: 'create-session',
           timeoutMs: FUNCTION_TIMEOUTS_MS.createSession,
           handler: functions.createSession,
+          // Behind the IAM (or JWT) authorizer in AWS: one fixed local caller here.
+          callerArn: LOCAL_CALLER_ARN,
         },
         {
           method: 'GET',

@@ -111,10 +111,7 @@ function printBanner(stack: RunningLocalStack, settings: LocalSettings, elapsedM
     'DynamoDB Local',
     `${urls.dynamoDb}  (${stack.dataPath ? `data kept in ${shortPath(stack.dataPath)}` : 'in memory'})`,
   );
-  row(
-    'Tables',
-    `${stack.tableNames.reservations}, ${stack.tableNames.idempotency}; bus ${stack.eventBusName}`,
-  );
+  row('Tables', `${stack.tableNames.reservations}; bus ${stack.eventBusName}`);
   row('Callbacks to', `${urls.callbackBase}/callbacks/front-payment`);
   if (urls.sandbox) {
     row(

@@ -32,9 +32,17 @@ export const BooleanFlagSchema = v.pipe(
   v.transform((flag) => flag === 'true' || flag === '1'),
 );
 
-export const PositiveIntegerSchema = v.pipe(
+/** 0 or more, e.g. a port where 0 asks the OS for a free one. */
+export const WholeNumberSchema = v.pipe(
   v.string(),
   v.regex(/^\d+$/, 'must be a whole number'),
+  v.transform(Number),
+);
+
+/** 1 or more: a zero timeout or interval would make every call fail or spin. */
+export const PositiveIntegerSchema = v.pipe(
+  v.string(),
+  v.regex(/^[1-9]\d*$/, 'must be a whole number of at least 1'),
   v.transform(Number),
 );
 

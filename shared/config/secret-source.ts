@@ -1,4 +1,4 @@
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { ConfigurationError } from '../errors.ts';
 
 /** Where a secret comes from: a plain value locally, AWS Secrets Manager in AWS. */
@@ -8,6 +8,18 @@ export type SecretSource =
 
 /** Secrets Manager reads are cached this long, across invocations of a warm function. */
 const SECRET_CACHE_SECONDS = 300;
+
+/**
+ * Per try, as for DynamoDB: a Secrets Manager that hangs must fail the request in seconds, not
+ * hold the Lambda until its own timeout.
+ */
+export const SECRETS_MANAGER_REQUEST_HANDLER = {
+  connectionTimeout: 1_000,
+  requestTimeout: 3_000,
+  throwOnRequestTimeout: true,
+} as const;
+
+let secretsProvider: SecretsProvider | undefined;
 
 /**
  * Picks the source from two variables: `<NAME>_ARN` (a secret in Secrets Manager)
@@ -27,7 +39,11 @@ export function secretSourceFromEnvironment(
 /** Reads the secret; Powertools caches Secrets Manager answers for five minutes. */
 export async function readSecret(source: SecretSource): Promise<string> {
   if (source.kind === 'value') return source.value;
-  const secret = await getSecret(source.secretId, { maxAge: SECRET_CACHE_SECONDS });
+  // Created on first use: local runs with plain values never build a Secrets Manager client.
+  secretsProvider ??= new SecretsProvider({
+    clientConfig: { requestHandler: SECRETS_MANAGER_REQUEST_HANDLER },
+  });
+  const secret = await secretsProvider.get(source.secretId, { maxAge: SECRET_CACHE_SECONDS });
   if (typeof secret !== 'string' || secret.length === 0) {
     throw new ConfigurationError(`Secret ${source.secretId} is empty or not a string`);
   }

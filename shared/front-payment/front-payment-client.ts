@@ -3,8 +3,10 @@ import {
   ConfigurationError,
   FrontPaymentAuthenticationError,
   FrontPaymentInterruptedError,
+  FrontPaymentMisconfiguredError,
   FrontPaymentProtocolError,
   FrontPaymentRejectedError,
+  FrontPaymentServerError,
   FrontPaymentTimeoutError,
   FrontPaymentUnavailableError,
 } from '../errors.ts';
@@ -34,8 +36,16 @@ export const ReservationDetailsSchema = v.looseObject({
 export type ReservationDetails = v.InferOutput<typeof ReservationDetailsSchema>;
 
 export interface FrontPaymentClient {
-  /** POST reservations/create: the checkout session the customer pays in. */
-  createReservationSession(payload: FrontPaymentCreateReservationPayload): Promise<CreatedSession>;
+  /**
+   * The bearer token, read before anything is recorded: a secret that cannot be read fails the
+   * request while nothing is stored (`ConfigurationError`).
+   */
+  readToken(): Promise<string>;
+  /** POST reservations/create with a token from `readToken`: the checkout session to pay in. */
+  createReservationSession(
+    payload: FrontPaymentCreateReservationPayload,
+    token: string,
+  ): Promise<CreatedSession>;
   /** GET reservations/details/{uuid}: Front Payment's own view of a reservation. */
   getReservationDetails(reservationUuid: string): Promise<ReservationDetails>;
 }
@@ -43,30 +53,42 @@ export interface FrontPaymentClient {
 const CONNECT_PATH = '/api/v1/connect';
 
 export function createFrontPaymentClient(options: FrontPaymentClientOptions): FrontPaymentClient {
-  const send = (method: 'GET' | 'POST', path: string, body?: object) =>
-    sendRequest(options, method, `${CONNECT_PATH}${path}`, body);
   return {
-    async createReservationSession(payload) {
-      const data = await send('POST', '/reservations/create', payload);
+    readToken: () => readToken(options),
+    async createReservationSession(payload, token) {
+      const data = await sendRequest(options, token, {
+        method: 'POST',
+        path: `${CONNECT_PATH}/reservations/create`,
+        body: payload,
+        // A 404 on create means our base URL is wrong, not that the reservation is unknown.
+        notFound: 'misconfigured',
+      });
       return parseData(CreatedSessionSchema, data, 'reservations/create');
     },
     async getReservationDetails(reservationUuid) {
-      const data = await send(
-        'GET',
-        `/reservations/details/${encodeURIComponent(reservationUuid)}`,
-      );
+      const data = await sendRequest(options, await readToken(options), {
+        method: 'GET',
+        path: `${CONNECT_PATH}/reservations/details/${encodeURIComponent(reservationUuid)}`,
+        notFound: 'rejected',
+      });
       return parseData(ReservationDetailsSchema, data, 'reservations/details');
     },
   };
 }
 
+interface FrontPaymentRequest {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly body?: object;
+  /** What Front Payment's 404 means for this call. */
+  readonly notFound: 'misconfigured' | 'rejected';
+}
+
 async function sendRequest(
   options: FrontPaymentClientOptions,
-  method: 'GET' | 'POST',
-  path: string,
-  body: object | undefined,
+  token: string,
+  { method, path, body, notFound }: FrontPaymentRequest,
 ): Promise<unknown> {
-  const token = await readToken(options);
   let response: Response;
   let text: string;
   try {
@@ -93,10 +115,19 @@ async function sendRequest(
     }
     return envelope.output.data;
   }
-  throw errorFromResponse(response.status, json);
+  throw errorFromResponse(response.status, json, notFound);
 }
 
-function errorFromResponse(statusCode: number, json: unknown): Error {
+/**
+ * Front Payment's answers, sorted by what they tell about "was anything done?" (the answer table
+ * in docs/create-session.md): 4xx and 503 mean it refused before acting; 500, 502, 504, 510 and
+ * every other 5xx may come after it acted (`FrontPaymentServerError`).
+ */
+function errorFromResponse(
+  statusCode: number,
+  json: unknown,
+  notFound: FrontPaymentRequest['notFound'],
+): Error {
   const envelope = v.safeParse(ErrorEnvelopeSchema, json);
   const message = envelope.success ? envelope.output.message : undefined;
   if (statusCode === 401 || statusCode === 403) {
@@ -105,7 +136,13 @@ function errorFromResponse(statusCode: number, json: unknown): Error {
       `Front Payment refused the integration's credentials (HTTP ${statusCode})`,
     );
   }
-  if (statusCode === 408 || statusCode === 429) {
+  if (statusCode === 404 && notFound === 'misconfigured') {
+    return new FrontPaymentMisconfiguredError(
+      'Front Payment does not know the endpoint we called (HTTP 404): check FRONT_PAYMENT_BASE_URL',
+    );
+  }
+  // 408: it gave up waiting for our request; 429 and 503: it refused to take it on.
+  if (statusCode === 408 || statusCode === 429 || statusCode === 503) {
     return new FrontPaymentUnavailableError(
       `Front Payment asked us to slow down or try again (HTTP ${statusCode})`,
     );
@@ -117,9 +154,14 @@ function errorFromResponse(statusCode: number, json: unknown): Error {
       errors,
     );
   }
-  return new FrontPaymentUnavailableError(
-    `Front Payment failed (HTTP ${statusCode}${message ? `: ${message}` : ''})`,
-  );
+  if (statusCode >= 500) {
+    return new FrontPaymentServerError(
+      `Front Payment failed (HTTP ${statusCode}${message ? `: ${message}` : ''})`,
+      statusCode,
+    );
+  }
+  // 1xx and 3xx (fetch follows redirects): nothing we understand.
+  return new FrontPaymentProtocolError(`Front Payment answered with HTTP ${statusCode}`);
 }
 
 function transportError(error: unknown, timeoutMs: number): Error {

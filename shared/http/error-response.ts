@@ -1,18 +1,17 @@
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyPersistenceLayerError,
-  IdempotencyValidationError,
-} from '@aws-lambda-powertools/idempotency';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
   ConfigurationError,
   FrontPaymentAuthenticationError,
+  FrontPaymentMisconfiguredError,
   FrontPaymentProtocolError,
   FrontPaymentRejectedError,
   FrontPaymentTimeoutError,
   FrontPaymentUnavailableError,
+  IdempotencyKeyReusedError,
   InputValidationError,
+  LambdaDeadlineError,
+  RequestInProgressError,
   SessionOutcomeUnknownError,
   UnreadableRequestError,
 } from '../errors.ts';
@@ -30,16 +29,14 @@ export function errorResponseOf(error: unknown): APIGatewayProxyStructuredResult
   if (error instanceof UnreadableRequestError) {
     return jsonResponse(error.statusCode, { message: error.message });
   }
-  if (error instanceof IdempotencyValidationError) {
-    return jsonResponse(409, {
-      message: 'This Idempotency-Key was already used with a different request body',
-    });
+  if (error instanceof IdempotencyKeyReusedError) {
+    return jsonResponse(409, { message: error.message, retryable: false });
   }
-  if (error instanceof IdempotencyAlreadyInProgressError) {
+  if (error instanceof RequestInProgressError) {
     return jsonResponse(
       409,
-      { message: 'A request with this Idempotency-Key is still in progress', retryable: true },
-      { 'retry-after': '1' },
+      { message: error.message, retryable: true },
+      { 'retry-after': String(error.retryAfterSeconds) },
     );
   }
   if (error instanceof SessionOutcomeUnknownError) {
@@ -49,12 +46,25 @@ export function errorResponseOf(error: unknown): APIGatewayProxyStructuredResult
       retryable: false,
     });
   }
+  if (error instanceof LambdaDeadlineError) {
+    return jsonResponse(504, {
+      message: `${error.message}. Retry with the same Idempotency-Key to learn the outcome.`,
+      retryable: false,
+    });
+  }
   if (error instanceof FrontPaymentRejectedError) {
-    return jsonResponse(422, { message: error.message, errors: error.errors });
+    return jsonResponse(422, { message: error.message, errors: error.errors, retryable: false });
   }
   if (error instanceof FrontPaymentAuthenticationError) {
     return jsonResponse(502, {
       message: 'Front Payment refused our credentials: the integration is misconfigured',
+      retryable: false,
+    });
+  }
+  if (error instanceof FrontPaymentMisconfiguredError) {
+    return jsonResponse(502, {
+      message:
+        'Front Payment does not know the endpoint we called: the integration is misconfigured',
       retryable: false,
     });
   }
@@ -63,9 +73,6 @@ export function errorResponseOf(error: unknown): APIGatewayProxyStructuredResult
   }
   if (error instanceof FrontPaymentUnavailableError || error instanceof FrontPaymentProtocolError) {
     return jsonResponse(502, { message: error.message, retryable: true });
-  }
-  if (error instanceof IdempotencyPersistenceLayerError) {
-    return jsonResponse(503, { message: 'Storage is unavailable, retry later', retryable: true });
   }
   if (error instanceof ConfigurationError) {
     return jsonResponse(500, { message: 'The integration is misconfigured', retryable: false });
@@ -78,32 +85,17 @@ const OUTCOME_UNKNOWN_STATUS: Record<SessionOutcomeUnknownError['kind'], number>
   timeout: 504,
   interrupted: 502,
   unreadable: 502,
+  'server-error': 502,
   unrecorded: 500,
   'earlier-attempt': 409,
 };
 
-/**
- * middy `onError` hook. `.use()` it AFTER Powertools' `makeHandlerIdempotent`: middy runs error
- * hooks in reverse order, so this one runs first. For Powertools' own idempotency errors it
- * RETURNS the answer, which stops the remaining hooks: Powertools 2.35 would otherwise delete the
- * completed record (other body) or the first call's lock (concurrent duplicate), issue #5675.
- * The same for a failing idempotency store: there is no record to delete, and Powertools' attempt
- * to delete it would throw past this answer.
- * For every other error it only sets the answer, so Powertools still deletes the failed attempt's
- * record and a retry with the same key runs again.
- */
+/** middy `onError` hook: the answer for any error, logged without request data. */
 export function httpErrorResponses(): MiddlewareObj {
   return {
     onError: (request: Request) => {
       const response = errorResponseOf(request.error);
       logError(request.error, response.statusCode ?? 500);
-      if (
-        request.error instanceof IdempotencyValidationError ||
-        request.error instanceof IdempotencyAlreadyInProgressError ||
-        request.error instanceof IdempotencyPersistenceLayerError
-      ) {
-        return response;
-      }
       request.response = response;
     },
   };

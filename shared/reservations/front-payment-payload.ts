@@ -1,6 +1,6 @@
 import type { CreateReservationRequest } from './reservation-schema.ts';
 
-/** One product as Front Payment's seed shows it: the tax rate is sent as a string ("0"). */
+/** One product as Front Payment's example shows it: the tax rate is sent as a string ("0"). */
 export interface FrontPaymentProduct {
   readonly name: string;
   readonly productId: string | null;
@@ -10,9 +10,9 @@ export interface FrontPaymentProduct {
 }
 
 /**
- * The body of Front Payment's `POST /api/v1/connect/reservations/create`, in the seed's shape:
- * products keyed by index, `null` where the seed shows null for an absent optional field, and
- * fields the seed never shows as null (chargeValidity, settings, callback redirects) left out.
+ * The body of Front Payment's `POST /api/v1/connect/reservations/create`, in the shape of Front Payment's documented example:
+ * products keyed by index, `null` where Front Payment's example shows null for an absent optional field, and
+ * fields its example never shows as null (chargeValidity, settings, callback redirects) left out.
  */
 export interface FrontPaymentCreateReservationPayload {
   readonly customerDetails: {
@@ -34,7 +34,8 @@ export interface FrontPaymentCreateReservationPayload {
   readonly orderDate: string;
   readonly dueDateForPaymentLink: string;
   readonly referenceNo: string | null;
-  readonly customerReference: string | null;
+  /** Always our `reservationId`. */
+  readonly customerReference: string;
   readonly sendOrderBy: { readonly sms: boolean; readonly email: boolean };
   readonly products: Readonly<Record<string, FrontPaymentProduct>>;
   readonly orderSummary: {
@@ -59,11 +60,14 @@ export interface FrontPaymentCreateReservationPayload {
 
 /**
  * Builds what we send to Front Payment from a validated request. `callbackUrl` is always ours:
- * Front Payment reports every status change of the reservation to it.
+ * Front Payment reports every status change of the reservation to it. `customerReference` carries
+ * our `reservationId` (the schema refuses a merchant's own): Front Payment stores it and shows it
+ * in its details, so a session whose creation had an unknown outcome can be found by our id.
  */
 export function toFrontPaymentPayload(
   request: CreateReservationRequest,
   callbackUrl: string,
+  reservationId: string,
 ): FrontPaymentCreateReservationPayload {
   const { customerDetails: customer, callback, settings } = request;
   return {
@@ -81,7 +85,7 @@ export function toFrontPaymentPayload(
     orderDate: request.orderDate,
     dueDateForPaymentLink: request.dueDateForPaymentLink,
     referenceNo: request.referenceNo,
-    customerReference: request.customerReference,
+    customerReference: reservationId,
     sendOrderBy: { ...request.sendOrderBy },
     products: Object.fromEntries(
       request.products.map((product, index) => [

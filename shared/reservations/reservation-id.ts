@@ -1,16 +1,17 @@
 import { createHash, randomUUID } from 'node:crypto';
 
 /**
- * Our reservation id. With an `Idempotency-Key` it is derived from the key and the request, so a
- * retry that outlives the idempotency record (or follows a crash mid-call) finds the reservation
- * the first attempt made instead of creating a second one. Without a key it is random.
+ * Our reservation id. With an `Idempotency-Key` it is derived from the caller's identity and the
+ * key only, so every retry of one order by one caller lands on the same reservation record, which
+ * is the idempotency record too, and two callers who happen to pick the same key never meet.
+ * Without a key it is random: every request is a new reservation.
  */
-export function reservationIdFor(idempotencyKey: string | undefined, requestBody: unknown): string {
-  if (!idempotencyKey) return randomUUID();
+export function reservationIdFor(caller: string, idempotencyKey: string | undefined): string {
+  if (idempotencyKey === undefined) return randomUUID();
   const digest = createHash('sha256')
-    .update(idempotencyKey)
+    .update(caller)
     .update('\u0000')
-    .update(JSON.stringify(requestBody))
+    .update(idempotencyKey)
     .digest('hex');
   // Shaped like a UUID (version nibble 5, RFC 4122 variant) so every id looks alike.
   return [

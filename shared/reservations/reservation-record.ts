@@ -26,6 +26,16 @@ export interface ReservationRecord {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly failure?: ReservationFailure;
+  /**
+   * With an `Idempotency-Key`: the sha256 of the validated, canonical request (see
+   * `request-fingerprint.ts`). A retry with the same key must carry the same fingerprint.
+   */
+  readonly requestHash?: string;
+  /**
+   * While `CREATING`: until when (epoch milliseconds) the attempt's Lambda may still run. A
+   * duplicate before then is told to retry; after it, the attempt died and its outcome is unknown.
+   */
+  readonly inProgressUntil?: number;
 }
 
 export interface ReservationAmounts {
@@ -43,6 +53,7 @@ export interface ReservationFailure {
     | 'unavailable'
     | 'timeout'
     | 'interrupted'
+    | 'server-error'
     | 'protocol';
   readonly message: string;
   readonly retryable: boolean;

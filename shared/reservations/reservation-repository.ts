@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CreatedSession } from '../front-payment/envelope.ts';
 import type {
   ReservationAmounts,
@@ -14,17 +15,24 @@ export interface NewReservation {
   readonly amounts: ReservationAmounts;
   readonly preferredPaymentMethod: 'visa' | 'mastercard';
   readonly referenceNo?: string;
+  /** See `ReservationRecord.requestHash`. */
+  readonly requestHash: string;
+  /** Epoch milliseconds until which this attempt may run (the Lambda's deadline). */
+  readonly inProgressUntil: number;
   readonly at: Date;
 }
 
 /**
- * What `startCreating` found: a fresh start, a session an earlier attempt already created, or an
- * earlier attempt whose outcome at Front Payment is unknown (it must not be repeated).
+ * What `startCreating` found: a fresh start, or the record of an earlier attempt with the same id:
+ * for other content (`other-request`), still running (`in-progress`), done (`already-created`), or
+ * one whose outcome at Front Payment is unknown and must not be repeated (`outcome-unknown`).
  */
 export type CreationStart =
   | { readonly kind: 'started' }
-  | { readonly kind: 'already-created'; readonly record: ReservationRecord }
-  | { readonly kind: 'outcome-unknown'; readonly record: ReservationRecord };
+  | {
+      readonly kind: 'already-created' | 'outcome-unknown' | 'in-progress' | 'other-request';
+      readonly record: ReservationRecord;
+    };
 
 /** The reservation's life before Front Payment calls back. */
 export interface ReservationRepository {
@@ -40,6 +48,11 @@ export interface ReservationRepository {
     failure: ReservationFailure,
     status?: typeof SESSION_STATUSES.sessionFailed | typeof SESSION_STATUSES.sessionOutcomeUnknown,
   ): Promise<void>;
+  /**
+   * Marks a `CREATING` record whose attempt is past its deadline (its Lambda was stopped) as
+   * `SESSION_OUTCOME_UNKNOWN`; false when the record is no longer such a record.
+   */
+  recordAbandoned(reservationId: string, failure: ReservationFailure): Promise<boolean>;
   get(reservationId: string): Promise<ReservationRecord | undefined>;
 }
 
@@ -64,8 +77,9 @@ export function createReservationRepository(
     async startCreating(reservation) {
       const at = reservation.at.toISOString();
       try {
-        // Creates the item, or restarts one whose earlier attempt surely made no session. A
-        // session that exists, or may exist, is left alone, so one request never makes two.
+        // Creates the item, or restarts one whose earlier attempt of the same request surely made
+        // no session. A session that exists, or may exist, is left alone, so one request never
+        // makes two; the item is the idempotency record of its key too.
         await documents.send(
           new UpdateCommand({
             TableName: tableName,
@@ -73,10 +87,12 @@ export function createReservationRepository(
             UpdateExpression:
               'SET reservationId = :id, #status = :creating, statusRank = :rank, amounts = :amounts, ' +
               'preferredPaymentMethod = :method, createdAt = if_not_exists(createdAt, :at), ' +
-              'updatedAt = :at, version = if_not_exists(version, :zero) + :one' +
+              'updatedAt = :at, version = if_not_exists(version, :zero) + :one, ' +
+              'requestHash = :hash, inProgressUntil = :until' +
               (reservation.referenceNo ? ', referenceNo = :referenceNo' : '') +
               ' REMOVE failure',
-            ConditionExpression: 'attribute_not_exists(pk) OR #status = :failed',
+            ConditionExpression:
+              'attribute_not_exists(pk) OR (#status = :failed AND requestHash = :hash)',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':id': reservation.reservationId,
@@ -88,6 +104,8 @@ export function createReservationRepository(
               ':at': at,
               ':zero': 0,
               ':one': 1,
+              ':hash': reservation.requestHash,
+              ':until': reservation.inProgressUntil,
               ...(reservation.referenceNo ? { ':referenceNo': reservation.referenceNo } : {}),
             },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -95,39 +113,53 @@ export function createReservationRepository(
         );
         return { kind: 'started' };
       } catch (error) {
+        // The item that failed the condition comes with the error (strongly consistent, as the
+        // write saw it), so a replay costs one request.
         if (error instanceof ConditionalCheckFailedException && error.Item) {
-          const record = await get(reservation.reservationId);
-          if (record?.frontPaymentUuid) return { kind: 'already-created', record };
-          if (record) return { kind: 'outcome-unknown', record };
+          return earlierAttempt(unmarshall(error.Item) as ReservationRecord, reservation);
         }
         throw error;
       }
     },
 
     async recordSessionCreated(reservationId, session, at) {
-      const { Attributes } = await documents.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: reservationKeys.reservation(reservationId),
-          UpdateExpression:
-            'SET #status = :created, frontPaymentUuid = :uuid, customerUuid = :customer, ' +
-            'paymentUrl = :url, updatedAt = :at, version = version + :one',
-          // Only the attempt that started it may finish it.
-          ConditionExpression: '#status = :creating',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':created': SESSION_STATUSES.sessionCreated,
-            ':creating': SESSION_STATUSES.creating,
-            ':uuid': session.reservationUuid,
-            ':customer': session.customerUuid,
-            ':url': session.paymentUrl,
-            ':at': at.toISOString(),
-            ':one': 1,
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return Attributes as ReservationRecord;
+      try {
+        return await markSessionCreated(reservationId, session, at);
+      } catch (error) {
+        // The SDK retries a write whose answer was lost: the retry then finds its own write done.
+        if (error instanceof ConditionalCheckFailedException) {
+          const record = await get(reservationId);
+          if (record?.frontPaymentUuid === session.reservationUuid) return record;
+        }
+        throw error;
+      }
+    },
+
+    async recordAbandoned(reservationId, failure) {
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: reservationKeys.reservation(reservationId),
+            UpdateExpression:
+              'SET #status = :unknown, failure = :failure, updatedAt = :at, version = version + :one',
+            ConditionExpression: '#status = :creating AND inProgressUntil < :now',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':unknown': SESSION_STATUSES.sessionOutcomeUnknown,
+              ':creating': SESSION_STATUSES.creating,
+              ':failure': failure,
+              ':at': failure.at,
+              ':now': Date.parse(failure.at),
+              ':one': 1,
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
     },
 
     async recordSessionFailed(reservationId, failure, status = SESSION_STATUSES.sessionFailed) {
@@ -136,7 +168,8 @@ export function createReservationRepository(
           TableName: tableName,
           Key: reservationKeys.reservation(reservationId),
           UpdateExpression:
-            'SET #status = :failed, failure = :failure, updatedAt = :at, version = version + :one',
+            'SET #status = :failed, failure = :failure, updatedAt = :at, version = version + :one ' +
+            'REMOVE inProgressUntil',
           ConditionExpression: '#status = :creating',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -150,4 +183,48 @@ export function createReservationRepository(
       );
     },
   };
+
+  async function markSessionCreated(
+    reservationId: string,
+    session: CreatedSession,
+    at: Date,
+  ): Promise<ReservationRecord> {
+    const { Attributes } = await documents.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: reservationKeys.reservation(reservationId),
+        UpdateExpression:
+          'SET #status = :created, frontPaymentUuid = :uuid, customerUuid = :customer, ' +
+          'paymentUrl = :url, updatedAt = :at, version = version + :one ' +
+          'REMOVE inProgressUntil, failure',
+        // Only the attempt that started it may finish it; a late answer also settles a record
+        // that a retry marked abandoned (unknown) meanwhile.
+        ConditionExpression: '#status IN (:creating, :unknown)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':created': SESSION_STATUSES.sessionCreated,
+          ':creating': SESSION_STATUSES.creating,
+          ':unknown': SESSION_STATUSES.sessionOutcomeUnknown,
+          ':uuid': session.reservationUuid,
+          ':customer': session.customerUuid,
+          ':url': session.paymentUrl,
+          ':at': at.toISOString(),
+          ':one': 1,
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return Attributes as ReservationRecord;
+  }
+}
+
+/** Sorts the record an earlier attempt with the same reservation id left. */
+function earlierAttempt(record: ReservationRecord, attempt: NewReservation): CreationStart {
+  if (record.requestHash !== attempt.requestHash) return { kind: 'other-request', record };
+  if (record.frontPaymentUuid) return { kind: 'already-created', record };
+  const running =
+    record.status === SESSION_STATUSES.creating &&
+    (record.inProgressUntil ?? 0) > attempt.at.getTime();
+  // A CREATING record past its deadline: the attempt died, maybe after Front Payment acted.
+  return { kind: running ? 'in-progress' : 'outcome-unknown', record };
 }

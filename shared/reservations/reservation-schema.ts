@@ -4,7 +4,7 @@ import { isIsoAlpha2CountryCode } from './iso-country-codes.ts';
 
 /**
  * The body of `POST /reservations`, validated as Front Payment documents "Create Session for
- * Reservation" (every row of the seed's validation table). Messages name the rule and never echo
+ * Reservation" (every row of Front Payment's validation table). Messages name the rule and never echo
  * the value, since most of these fields are personal data. Every object is strict so that a typo
  * in a field name is reported instead of silently dropped.
  *
@@ -16,6 +16,11 @@ export const CUSTOMER_TYPES = ['private', 'corporate'] as const;
 export const PREFERRED_LANGUAGES = ['en', 'no', 'sv', 'da', 'de'] as const;
 export const DEFAULT_PREFERRED_LANGUAGE = 'no';
 export const PAYMENT_METHODS = ['visa', 'mastercard'] as const;
+/**
+ * The largest amount accepted, in kroner: with at most two decimals every amount up to it is held
+ * exactly by a JavaScript number and by DynamoDB, and no real reservation comes near it.
+ */
+export const MAX_AMOUNT = 99_999_999.99;
 /** Front Payment's documented rates; a merchant with another configuration passes its own. */
 export const DEFAULT_ALLOWED_TAX_RATES: readonly number[] = [0, 12, 15, 25];
 
@@ -29,8 +34,10 @@ export interface ReservationSchemaOptions {
 const REQUIRED = 'is required';
 const DIGITS = /^\d+$/;
 // Seconds, not milliseconds: ten digits reach the year 2286, a millisecond value has thirteen.
-const UNIX_SECONDS = /^\d{1,10}$/;
+// No leading zeros: Front Payment's `date_format:U` refuses them.
+const UNIX_SECONDS = /^(0|[1-9]\d{0,9})$/;
 const DECIMAL = /^-?\d+(\.\d+)?$/;
+const AT_MOST_TWO_DECIMALS = /^-?\d+(\.\d{1,2})?$/;
 const PHONE_COUNTRY_CODE = /^\+\d{1,4}$/;
 
 /** The message for a value of the wrong type: null or absent reads as missing. */
@@ -75,17 +82,53 @@ function optionalText<TSchema extends v.GenericSchema<string, string>>(schema: T
 
 const bool = () => v.boolean(typeMessage('must be true or false'));
 
-/** A number, or a string holding a decimal number (the seed sends `"tax": "0"`); out: a number. */
+/** A number, or a string holding a decimal number (Front Payment's example sends `"tax": "0"`); out: a number. */
 function numeric() {
   return v.pipe(
     v.custom<number | string>(
-      (input) =>
-        (typeof input === 'number' && Number.isFinite(input)) ||
-        (typeof input === 'string' && DECIMAL.test(input)),
+      isDecimal,
       typeMessage('must be a number (or a string holding a decimal number)'),
     ),
     v.transform((input) => Number(input)),
   );
+}
+
+/**
+ * An amount of money: a number or a decimal string, not negative, at most two decimals, at most
+ * `MAX_AMOUNT`. Anything else (1e21, 2^53 + 1, 5e-324, a 400-digit string) is refused here, so
+ * every stored and sent amount is exact.
+ */
+function money() {
+  return v.pipe(
+    v.custom<number | string>(
+      isDecimal,
+      typeMessage('must be a number (or a string holding a decimal number)'),
+    ),
+    // valibot runs the checks of a pipe even after its type check failed: each guards itself.
+    v.check((input) => !isDecimal(input) || Number(input) >= 0, 'must not be negative'),
+    v.check(
+      // Out of range is reported once, as such.
+      (input) => !isDecimal(input) || Number(input) > MAX_AMOUNT || hasAtMostTwoDecimals(input),
+      'must have at most two decimals',
+    ),
+    v.check(
+      (input) => !isDecimal(input) || Number(input) <= MAX_AMOUNT,
+      `must be at most ${MAX_AMOUNT}`,
+    ),
+    v.transform((input) => Number(input)),
+  );
+}
+
+function isDecimal(input: unknown): input is number | string {
+  return (
+    (typeof input === 'number' && Number.isFinite(input)) ||
+    (typeof input === 'string' && DECIMAL.test(input))
+  );
+}
+
+function hasAtMostTwoDecimals(input: number | string): boolean {
+  if (typeof input === 'string') return AT_MOST_TWO_DECIMALS.test(input);
+  return Math.round(input * 100) / 100 === input;
 }
 
 function httpUrl() {
@@ -168,7 +211,7 @@ function productListOf(allowedTaxRates: readonly number[]) {
   const ProductSchema = strict({
     name: nonBlankText(),
     productId: optionalText(text()),
-    rate: numeric(),
+    rate: money(),
     tax: v.pipe(
       numeric(),
       v.check(
@@ -176,7 +219,7 @@ function productListOf(allowedTaxRates: readonly number[]) {
         `must be one of the allowed tax rates: ${allowedTaxRates.join(', ')}`,
       ),
     ),
-    amount: numeric(),
+    amount: money(),
   });
   return v.pipe(
     v.custom<unknown[] | Record<string, unknown>>(
@@ -228,10 +271,16 @@ export function createReservationRequestSchema(options: ReservationSchemaOptions
     ),
     dueDateForPaymentLink: dueDateOf(options.now),
     referenceNo: optionalText(text()),
-    customerReference: optionalText(text()),
+    // Ours: it carries our reservationId to Front Payment, so a session can be found by it.
+    customerReference: optionalText(
+      v.pipe(
+        text(),
+        v.check(() => false, 'is set by this service (to our reservationId) and must not be sent'),
+      ),
+    ),
     sendOrderBy: strict({ sms: bool(), email: bool() }),
     products: productListOf(allowedTaxRates),
-    orderSummary: strict({ subTotal: numeric(), totalTax: numeric(), grandTotal: numeric() }),
+    orderSummary: strict({ subTotal: money(), totalTax: money(), grandTotal: money() }),
     customerNotes: optionalText(text()),
     tnc: optionalText(text()),
     chargeValidity: v.nullish(

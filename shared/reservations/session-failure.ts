@@ -2,8 +2,10 @@ import {
   ConfigurationError,
   FrontPaymentAuthenticationError,
   FrontPaymentInterruptedError,
+  FrontPaymentMisconfiguredError,
   FrontPaymentProtocolError,
   FrontPaymentRejectedError,
+  FrontPaymentServerError,
   FrontPaymentTimeoutError,
   FrontPaymentUnavailableError,
 } from '../errors.ts';
@@ -32,13 +34,18 @@ export function sessionFailureOf(error: unknown, at: Date): SessionFailure | und
       retryable,
       message: error instanceof Error ? error.message : String(error),
       at: at.toISOString(),
+      ...(error instanceof FrontPaymentServerError
+        ? { frontPaymentStatusCode: error.statusCode }
+        : {}),
     },
   });
   if (error instanceof FrontPaymentRejectedError) return describe('rejected', false);
   if (error instanceof FrontPaymentAuthenticationError) return describe('unauthorized', false);
   if (error instanceof ConfigurationError) return describe('misconfigured', false);
-  // Checked before its parent class: the request left, so Front Payment may have acted on it.
+  if (error instanceof FrontPaymentMisconfiguredError) return describe('misconfigured', false);
+  // Checked before their parent class: the request left, so Front Payment may have acted on it.
   if (error instanceof FrontPaymentInterruptedError) return describe('interrupted', false, false);
+  if (error instanceof FrontPaymentServerError) return describe('server-error', false, false);
   if (error instanceof FrontPaymentTimeoutError) return describe('timeout', false, false);
   if (error instanceof FrontPaymentProtocolError) return describe('protocol', false, false);
   if (error instanceof FrontPaymentUnavailableError) return describe('unavailable', true);

@@ -3,7 +3,10 @@
  * their tables from it, so keys and indexes are written once.
  */
 
-/** Reservations, their status history and the outbox of status events share one table. */
+/**
+ * Reservations, their status history and the outbox of status events share one table. The
+ * reservation item is also the record of its `Idempotency-Key` (no table of its own).
+ */
 export const reservationsTableDesign = {
   partitionKey: 'pk',
   sortKey: 'sk',
@@ -14,12 +17,6 @@ export const reservationsTableDesign = {
     /** Sparse: only status changes whose event is not yet on EventBridge carry `outbox`. */
     pendingEvents: { name: 'pending-events', partitionKey: 'outbox', sortKey: 'receivedAt' },
   },
-} as const;
-
-/** Powertools idempotency records for `Idempotency-Key`; expire through TTL. */
-export const idempotencyTableDesign = {
-  partitionKey: 'id',
-  timeToLiveAttribute: 'expiration',
 } as const;
 
 /** Item keys, built in one place so no module spells them by hand. */

@@ -5,7 +5,6 @@ import { report } from './report.ts';
 /** Values the handlers' configuration schemas need at import; nothing is called. */
 const importEnvironment = {
   RESERVATIONS_TABLE_NAME: 'reservations',
-  IDEMPOTENCY_TABLE_NAME: 'idempotency',
   FRONT_PAYMENT_BASE_URL: 'http://127.0.0.1:9',
   FRONT_PAYMENT_TOKEN: 'bench-token',
   FRONT_PAYMENT_CALLBACK_SECRET: 'bench-secret',

@@ -19,7 +19,7 @@ const SECRET = 'bench-secret';
 /**
  * Warm per-request latency of both HTTP functions, in process, against DynamoDB Local, the local
  * EventBridge and the sandbox. The baseline is the least I/O each request needs, made with the
- * same SDK clients: what our validation, idempotency, locking and outbox add is the ratio.
+ * same SDK clients: what our validation, idempotency record, locking and outbox add is the ratio.
  */
 export async function benchRequests(times: number): Promise<void> {
   const dynamoDb = await startDynamoDbLocal({ port: await findFreePort() });
@@ -30,7 +30,7 @@ export async function benchRequests(times: number): Promise<void> {
     endpoint: dynamoDb.endpoint,
   });
   try {
-    const names = { reservations: 'bench-reservations', idempotency: 'bench-idempotency' };
+    const names = { reservations: 'bench-reservations' };
     await createTables(dynamoDbClient, names);
     Object.assign(process.env, {
       AWS_REGION: 'eu-north-1',
@@ -39,7 +39,6 @@ export async function benchRequests(times: number): Promise<void> {
       AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.url,
       RESERVATIONS_TABLE_NAME: names.reservations,
-      IDEMPOTENCY_TABLE_NAME: names.idempotency,
       FRONT_PAYMENT_BASE_URL: sandbox.url,
       FRONT_PAYMENT_TOKEN: TOKEN,
       FRONT_PAYMENT_CALLBACK_SECRET: SECRET,
@@ -85,6 +84,7 @@ export async function benchRequests(times: number): Promise<void> {
               ...(key ? { 'idempotency-key': key } : {}),
             },
             body,
+            callerArn: 'arn:aws:iam::123456789012:role/bench',
           }),
           lambdaContext(),
         ),

@@ -15,7 +15,6 @@ const run = promisify(execFile);
 const COLD_START_ENVIRONMENT: Record<string, Record<string, string>> = {
   'create-session': {
     RESERVATIONS_TABLE_NAME: 'reservations',
-    IDEMPOTENCY_TABLE_NAME: 'idempotency',
     FRONT_PAYMENT_BASE_URL: 'https://demo-api.frontpayment.no',
     FRONT_PAYMENT_TOKEN_ARN: 'arn:aws:secretsmanager:eu-north-1:111111111111:secret:t-AbCdEf',
     CALLBACK_BASE_URL: 'https://abc123.execute-api.eu-north-1.amazonaws.com',

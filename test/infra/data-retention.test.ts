@@ -87,12 +87,6 @@ describe('what survives a deletion of the stack', () => {
         updateReplacePolicy: 'Retain',
         protection: true,
       },
-      {
-        type: 'AWS::DynamoDB::Table',
-        deletionPolicy: 'Retain',
-        updateReplacePolicy: 'Retain',
-        protection: true,
-      },
     ]);
   });
 

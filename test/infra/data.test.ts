@@ -1,8 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  idempotencyTableDesign,
-  reservationsTableDesign,
-} from '../../shared/reservations/table-design.ts';
+import { reservationsTableDesign } from '../../shared/reservations/table-design.ts';
 import { type Synthesised, synthReservations } from './support/synth.ts';
 
 function tableProperties(s: Synthesised, logicalId: string) {
@@ -49,20 +46,14 @@ describe('DynamoDB tables', () => {
     expect(indexes.pendingEvents.name).toBe('pending-events');
   });
 
-  it('builds the idempotency table from table-design: key id, TTL on expiration', () => {
-    const { Properties } = tableProperties(s, s.logicalId(s.reservations.idempotencyTable));
-    expect(Properties.KeySchema).toEqual([
-      { AttributeName: idempotencyTableDesign.partitionKey, KeyType: 'HASH' },
+  it('builds one table only: the reservation item is the Idempotency-Key record too', () => {
+    expect(Object.keys(s.template.findResources('AWS::DynamoDB::Table'))).toEqual([
+      s.logicalId(s.reservations.table),
     ]);
-    expect(Properties.TimeToLiveSpecification).toEqual({
-      AttributeName: 'expiration',
-      Enabled: true,
-    });
-    expect(Properties.GlobalSecondaryIndexes).toBeUndefined();
   });
 
-  it('makes both tables on-demand, encrypted with the AWS managed key, with PITR', () => {
-    for (const table of [s.reservations.table, s.reservations.idempotencyTable]) {
+  it('makes the table on-demand, encrypted with the AWS managed key, with PITR', () => {
+    for (const table of [s.reservations.table]) {
       expect(tableProperties(s, s.logicalId(table)).Properties).toMatchObject({
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },

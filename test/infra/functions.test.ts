@@ -74,11 +74,13 @@ describe('Lambda functions', () => {
     ).toEqual(
       expect.objectContaining({
         RESERVATIONS_TABLE_NAME: table,
-        IDEMPOTENCY_TABLE_NAME: { Ref: s.logicalId(s.reservations.idempotencyTable) },
         FRONT_PAYMENT_BASE_URL: 'https://demo-api.frontpayment.no',
         FRONT_PAYMENT_TOKEN_ARN: { Ref: s.logicalId(s.reservations.secrets.frontPaymentToken) },
       }),
     );
+    expect(
+      functionProperties(s, s.reservations.createSessionFunction).Environment.Variables,
+    ).not.toHaveProperty('IDEMPOTENCY_TABLE_NAME');
     const callback = functionProperties(s, s.reservations.callbackFunction).Environment.Variables;
     expect(callback).toEqual(
       expect.objectContaining({

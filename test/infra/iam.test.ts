@@ -76,21 +76,20 @@ function indexArn(tableLogicalId: string, index: string) {
 
 describe('IAM: each function may do exactly what it needs', () => {
   let s: Synthesised;
-  let ids: Record<'table' | 'idempotency' | 'bus' | 'token' | 'callbackSecret', string>;
+  let ids: Record<'table' | 'bus' | 'token' | 'callbackSecret', string>;
   const logGroupOf = (id: string) => s.logicalId(houseFunction(s, id).logGroup);
 
   beforeAll(() => {
     s = synthReservations();
     ids = {
       table: s.logicalId(s.reservations.table),
-      idempotency: s.logicalId(s.reservations.idempotencyTable),
       bus: s.logicalId(s.reservations.eventBus),
       token: s.logicalId(s.reservations.secrets.frontPaymentToken),
       callbackSecret: s.logicalId(s.reservations.secrets.callbackSecret),
     };
   });
 
-  it('create-session: Get/Update on reservations, what Powertools uses on idempotency, the token', () => {
+  it('create-session: Get/Update on reservations (also its idempotency record), the token', () => {
     expect(statementsOf(s, 'create-session')).toEqual([
       {
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -98,16 +97,6 @@ describe('IAM: each function may do exactly what it needs', () => {
       },
       // No PutItem: the reservation is written with conditional UpdateItem only.
       { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [arnOf(ids.table)] },
-      // DynamoDBPersistenceLayer: PutItem (lock), GetItem, UpdateItem (result), DeleteItem (failure).
-      {
-        actions: [
-          'dynamodb:DeleteItem',
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-        ],
-        resources: [arnOf(ids.idempotency)],
-      },
       { actions: secretRead, resources: [{ Ref: ids.token }] },
     ]);
   });

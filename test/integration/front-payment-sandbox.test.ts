@@ -64,6 +64,19 @@ async function createdUuid(): Promise<string> {
 }
 
 describe('POST reservations/create', () => {
+  it('stores customerReference and referenceNo and shows both in the details', async () => {
+    const payload = {
+      ...exampleCreatePayload(),
+      referenceNo: 'ORDER-9',
+      customerReference: 'rsv-123',
+    };
+    const { body } = await createReservation(payload);
+
+    const details = await answerOf(await api(`reservations/details/${body.data.reservationUuid}`));
+
+    expect(details.data).toMatchObject({ referenceNo: 'ORDER-9', customerReference: 'rsv-123' });
+  });
+
   it('answers 201 in the envelope with Front Payment style ids and a checkout link', async () => {
     const payload = exampleCreatePayload();
     const { status, body } = await createReservation(payload);
@@ -287,6 +300,64 @@ describe('injected faults', () => {
     expect(sandbox.reservations()).toHaveLength(before);
   });
 
+  it.each([
+    [422, 'Unprocessable Content', 'invalidRequest'],
+    [429, 'Too Many Requests', 'tooManyAttempts'],
+    [503, 'Service Unavailable', 'serviceUnavailable'],
+  ] as const)(
+    'answers %i in the envelope and creates nothing',
+    async (statusCode, statusMessage, message) => {
+      const before = sandbox.reservations().length;
+      sandbox.injectFault({ kind: 'status', statusCode });
+
+      const { status, body } = await createReservation();
+
+      expect(status).toBe(statusCode);
+      expect(body).toMatchObject({
+        status_code: statusCode,
+        status_message: statusMessage,
+        message,
+      });
+      expect(sandbox.reservations()).toHaveLength(before);
+    },
+  );
+
+  it.each([502, 504] as const)(
+    'answers %i as a proxy in front of Front Payment would: HTML',
+    async (statusCode) => {
+      sandbox.injectFault({ kind: 'status', statusCode });
+
+      const response = await api('reservations/create', { body: exampleCreatePayload() });
+
+      expect(response.status).toBe(statusCode);
+      expect(response.headers.get('content-type')).toMatch(/text\/html/);
+      expect(await response.text()).toContain(String(statusCode));
+    },
+  );
+
+  it('with afterCommit, creates the reservation and then answers with the status', async () => {
+    const before = sandbox.reservations().length;
+    sandbox.injectFault({ kind: 'status', statusCode: 500, afterCommit: true });
+
+    const { status, body } = await createReservation();
+
+    expect(status).toBe(500);
+    expect(body).toMatchObject({ message: 'internalErrorOccurredPleaseTryAgainLater' });
+    expect(sandbox.reservations()).toHaveLength(before + 1);
+  });
+
+  it('with a broken answer, creates the reservation and cuts its JSON off', async () => {
+    const before = sandbox.reservations().length;
+    sandbox.injectFault({ kind: 'broken-answer' });
+
+    const response = await api('reservations/create', { body: exampleCreatePayload() });
+    const text = await response.text();
+
+    expect(response.status).toBe(201);
+    expect(() => JSON.parse(text)).toThrow(SyntaxError);
+    expect(sandbox.reservations()).toHaveLength(before + 1);
+  });
+
   it('gives 500 and 510 the errors the seed documents', async () => {
     sandbox.injectFault({ kind: 'status', statusCode: 500 });
     sandbox.injectFault({ kind: 'status', statusCode: 510 });
@@ -468,7 +539,7 @@ describe('control API', () => {
   });
 
   it('rejects a fault it does not know', async () => {
-    const { status, body } = await control('faults', 'POST', { kind: 'status', statusCode: 503 });
+    const { status, body } = await control('faults', 'POST', { kind: 'status', statusCode: 418 });
 
     expect(status).toBe(400);
     expect(body).toMatchObject({ issues: [expect.stringContaining('statusCode')] });

@@ -22,7 +22,7 @@ const stackOptions = {
   sandboxPort: 0,
   logLevel: 'SILENT',
   // The suite's DynamoDB Local, with tables of this file's own.
-  tableNames: { reservations: `reservations-${suffix}`, idempotency: `idempotency-${suffix}` },
+  tableNames: { reservations: `reservations-${suffix}` },
   publishPendingIntervalMs: 500,
 } as const;
 
@@ -221,7 +221,7 @@ describe('startLocalStack', () => {
       startLocalStack({
         ...stackOptions,
         eventBridgePort,
-        tableNames: { reservations: `other-${suffix}`, idempotency: `other-idem-${suffix}` },
+        tableNames: { reservations: `other-${suffix}` },
         dynamoDbEndpoint: stack.urls.dynamoDb,
       }),
     ).rejects.toBeInstanceOf(LocalStackStartupError);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { queryParametersOf } from '../../infra/local/api-gateway-event.ts';
+import { iamAuthorizerContext, queryParametersOf } from '../../infra/local/api-gateway-event.ts';
 import { createLambdaContext } from '../../infra/local/lambda-context.ts';
 
 export interface HttpApiRequest {
@@ -12,6 +12,8 @@ export interface HttpApiRequest {
   /** Any case; API Gateway hands them to Lambda in lower case. */
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;
+  /** The IAM principal an authorized route's authorizer found; absent for a public route. */
+  readonly callerArn?: string;
 }
 
 /**
@@ -47,6 +49,7 @@ export function httpApiEvent(request: HttpApiRequest): APIGatewayProxyEventV2 {
         sourceIp: '127.0.0.1',
         userAgent: headers['user-agent'] ?? 'test',
       },
+      ...(request.callerArn ? { authorizer: iamAuthorizerContext(request.callerArn) } : {}),
       requestId: randomUUID(),
       routeKey,
       stage: '$default',

@@ -16,7 +16,7 @@ export interface LocalTables {
 export async function createLocalTables(): Promise<LocalTables> {
   const endpoint = inject('dynamoDbEndpoint');
   const suffix = randomUUID().slice(0, 8);
-  const names = { reservations: `reservations-${suffix}`, idempotency: `idempotency-${suffix}` };
+  const names = { reservations: `reservations-${suffix}` };
   const client = new DynamoDBClient({ ...localAwsClientConfig, endpoint });
   await createTables(client, names);
   return { endpoint, names, client, documents: DynamoDBDocumentClient.from(client) };

@@ -1,4 +1,4 @@
-/** A valid create-session request in the seed's shape, with a due date one day after `now`. */
+/** A valid create-session request in the shape of Front Payment's documented example, with a due date one day after `now`. */
 export function validReservationRequest(now: Date = new Date()) {
   const inOneDay = Math.floor(now.getTime() / 1000) + 24 * 60 * 60;
   return {
@@ -42,3 +42,39 @@ export const PERSONAL_VALUES = [
   '46567468',
   'Storgata 1',
 ] as const;
+
+/**
+ * The same reservation written differently: every object's keys in reverse order, amounts as
+ * fixed-point strings (`"1370.00"`), tax rates as strings (`"12"`), products in the keyed form.
+ * It means the same order.
+ */
+export function respelled(request: object): unknown {
+  const body = request as Record<string, unknown>;
+  const lines = (
+    Array.isArray(body.products) ? body.products : Object.values(body.products as object)
+  ) as Record<string, unknown>[];
+  const asText = (value: unknown) => (typeof value === 'number' ? value.toFixed(2) : value);
+  const summary = body.orderSummary as Record<string, unknown>;
+  return reverseKeys({
+    ...body,
+    products: Object.fromEntries(
+      lines.map((line, index) => [
+        String(index),
+        { ...line, rate: asText(line.rate), tax: String(line.tax), amount: asText(line.amount) },
+      ]),
+    ),
+    orderSummary: Object.fromEntries(
+      Object.entries(summary).map(([key, value]) => [key, asText(value)]),
+    ),
+  });
+}
+
+function reverseKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(reverseKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .reverse()
+      .map(([key, item]) => [key, reverseKeys(item)]),
+  );
+}

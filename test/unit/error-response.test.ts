@@ -1,16 +1,16 @@
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyValidationError,
-} from '@aws-lambda-powertools/idempotency';
 import { describe, expect, it } from 'vitest';
 import {
   ConfigurationError,
   FrontPaymentAuthenticationError,
+  FrontPaymentMisconfiguredError,
   FrontPaymentProtocolError,
   FrontPaymentRejectedError,
   FrontPaymentTimeoutError,
   FrontPaymentUnavailableError,
+  IdempotencyKeyReusedError,
   InputValidationError,
+  LambdaDeadlineError,
+  RequestInProgressError,
   SessionOutcomeUnknownError,
   UnreadableRequestError,
 } from '#shared/errors';
@@ -63,11 +63,26 @@ describe('errorResponseOf', () => {
     expect(bodyOf(error).retryable).toBe(true);
   });
 
-  it('answers idempotency conflicts with 409', () => {
-    expect(statusOf(new IdempotencyValidationError('other body'))).toBe(409);
-    const inProgress = errorResponseOf(new IdempotencyAlreadyInProgressError('in progress'));
+  it('answers idempotency conflicts with 409: other content final, in progress retryable', () => {
+    const reused = new IdempotencyKeyReusedError('other content');
+    expect(statusOf(reused)).toBe(409);
+    expect(bodyOf(reused).retryable).toBe(false);
+    const inProgress = errorResponseOf(new RequestInProgressError('in progress', 2));
     expect(inProgress.statusCode).toBe(409);
-    expect(inProgress.headers).toMatchObject({ 'retry-after': '1' });
+    expect(inProgress.headers).toMatchObject({ 'retry-after': '2' });
+    expect(JSON.parse(inProgress.body ?? '{}').retryable).toBe(true);
+  });
+
+  it('answers a Lambda about to time out with 504, not retryable: the outcome is unknown', () => {
+    const error = new LambdaDeadlineError('ran out of time');
+    expect(statusOf(error)).toBe(504);
+    expect(bodyOf(error).retryable).toBe(false);
+  });
+
+  it('answers a 404 from Front Payment on create as a misconfiguration, not as bad input', () => {
+    const error = new FrontPaymentMisconfiguredError('404');
+    expect(statusOf(error)).toBe(502);
+    expect(bodyOf(error).retryable).toBe(false);
   });
 
   it('names a misconfiguration without details and hides everything else', () => {
@@ -83,6 +98,7 @@ describe('errorResponseOf', () => {
     ['timeout', 504],
     ['interrupted', 502],
     ['unreadable', 502],
+    ['server-error', 502],
     ['unrecorded', 500],
     ['earlier-attempt', 409],
   ] as const)('answers an unknown session outcome (%s) with %i, not retryable', (kind, status) => {

@@ -9,14 +9,15 @@ import {
 
 const NOW = new Date('2024-08-22T02:40:30Z');
 const CALLBACK_URL = 'https://api.example.com/callbacks/front-payment';
+const RESERVATION_ID = '3f2c1a9e-5d4b-5c3a-9b2e-1f0e9d8c7b6a';
 
 const schema = createReservationRequestSchema({
   allowedTaxRates: DEFAULT_ALLOWED_TAX_RATES,
   now: () => NOW,
 });
 
-/** The seed's example payload (its two blocks joined), as Front Payment documents it. */
-function seedPayload() {
+/** Front Payment's documented example payload (its two blocks joined), as Front Payment documents it. */
+function documentedPayload() {
   return {
     customerDetails: {
       type: 'private',
@@ -49,10 +50,10 @@ function seedPayload() {
   };
 }
 
-/** What a merchant sends us: the seed's payload without the callbackUrl, which is ours. */
+/** What a merchant sends us: the documented payload without the callbackUrl, which is ours. */
 function merchantRequest(): Record<string, unknown> {
-  const { callbackUrl: _ours, ...callback } = seedPayload().callback;
-  return { ...seedPayload(), callback };
+  const { callbackUrl: _ours, ...callback } = documentedPayload().callback;
+  return { ...documentedPayload(), callback };
 }
 
 function parse(input: unknown): CreateReservationRequest {
@@ -60,10 +61,10 @@ function parse(input: unknown): CreateReservationRequest {
 }
 
 describe('toFrontPaymentPayload', () => {
-  it('rebuilds the seed payload exactly, with our callbackUrl', () => {
-    const payload = toFrontPaymentPayload(parse(merchantRequest()), CALLBACK_URL);
+  it('rebuilds the documented example payload exactly, with our callbackUrl and our id as customerReference', () => {
+    const payload = toFrontPaymentPayload(parse(merchantRequest()), CALLBACK_URL, RESERVATION_ID);
 
-    expect(payload).toStrictEqual(seedPayload());
+    expect(payload).toStrictEqual({ ...documentedPayload(), customerReference: RESERVATION_ID });
   });
 
   it('sends an array of products in the keyed form, in order, with the tax as a string', () => {
@@ -75,7 +76,7 @@ describe('toFrontPaymentPayload', () => {
       ],
     });
 
-    const payload = toFrontPaymentPayload(request, CALLBACK_URL);
+    const payload = toFrontPaymentPayload(request, CALLBACK_URL, RESERVATION_ID);
 
     expect(payload.products).toStrictEqual({
       '0': { name: 'Cabin night', productId: 'CABIN-1', rate: 1000, tax: '12', amount: 1120 },
@@ -89,15 +90,15 @@ describe('toFrontPaymentPayload', () => {
     const fromArray = parse({ ...merchantRequest(), products: [product, product] });
     const fromKeyed = parse({ ...merchantRequest(), products: { '0': product, '1': product } });
 
-    expect(toFrontPaymentPayload(fromArray, CALLBACK_URL)).toStrictEqual(
-      toFrontPaymentPayload(fromKeyed, CALLBACK_URL),
+    expect(toFrontPaymentPayload(fromArray, CALLBACK_URL, RESERVATION_ID)).toStrictEqual(
+      toFrontPaymentPayload(fromKeyed, CALLBACK_URL, RESERVATION_ID),
     );
   });
 
   it('sets our callbackUrl even when the merchant sends no callback', () => {
     const { callback: _none, ...request } = merchantRequest();
 
-    const payload = toFrontPaymentPayload(parse(request), CALLBACK_URL);
+    const payload = toFrontPaymentPayload(parse(request), CALLBACK_URL, RESERVATION_ID);
 
     expect(payload.callback).toStrictEqual({ callbackUrl: CALLBACK_URL });
   });
@@ -108,13 +109,13 @@ describe('toFrontPaymentPayload', () => {
       callback: { failure: 'https://shop.example/failed' },
     });
 
-    expect(toFrontPaymentPayload(request, CALLBACK_URL).callback).toStrictEqual({
+    expect(toFrontPaymentPayload(request, CALLBACK_URL, RESERVATION_ID).callback).toStrictEqual({
       callbackUrl: CALLBACK_URL,
       failure: 'https://shop.example/failed',
     });
   });
 
-  it('fills defaults: language no, null where the seed shows null, and leaves out the rest', () => {
+  it('fills defaults: language no, null where the documented example shows null, and leaves out the rest', () => {
     const minimal = {
       customerDetails: {
         type: 'corporate',
@@ -133,7 +134,7 @@ describe('toFrontPaymentPayload', () => {
       submitPayment: { via: 'mastercard' },
     };
 
-    const payload = toFrontPaymentPayload(parse(minimal), CALLBACK_URL);
+    const payload = toFrontPaymentPayload(parse(minimal), CALLBACK_URL, RESERVATION_ID);
 
     expect(payload).toStrictEqual({
       customerDetails: {
@@ -144,7 +145,7 @@ describe('toFrontPaymentPayload', () => {
       orderDate: '1724294400',
       dueDateForPaymentLink: '1724380800',
       referenceNo: null,
-      customerReference: null,
+      customerReference: RESERVATION_ID,
       sendOrderBy: { sms: true, email: true },
       products: {
         '0': { name: 'Cabin night', productId: null, rate: 1000, tax: '0', amount: 1000 },
@@ -164,7 +165,7 @@ describe('toFrontPaymentPayload', () => {
       settings: { isChargePartiallyRefundable: false },
     });
 
-    const payload = toFrontPaymentPayload(request, CALLBACK_URL);
+    const payload = toFrontPaymentPayload(request, CALLBACK_URL, RESERVATION_ID);
 
     expect(payload.chargeValidity).toBe('90');
     expect(payload.settings).toStrictEqual({ isChargePartiallyRefundable: false });

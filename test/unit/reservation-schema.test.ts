@@ -7,6 +7,7 @@ import {
   type CreateReservationRequest,
   createReservationRequestSchema,
   DEFAULT_ALLOWED_TAX_RATES,
+  MAX_AMOUNT,
 } from '#shared/reservations/reservation-schema';
 import { ROOT_PATH, toFieldErrors } from '#shared/validation-issues';
 
@@ -405,7 +406,7 @@ describe('orderDate (required unix timestamp string)', () => {
     expect(parse(requestWith((r) => (r.orderDate = '1700000000'))).orderDate).toBe('1700000000');
   });
 
-  it.each([['2024-08-22'], ['1724294524000'], ['-1'], [''], [1724294524], [null]])(
+  it.each([['2024-08-22'], ['1724294524000'], ['-1'], [''], [1724294524], [null], ['01724294']])(
     'rejects %j',
     (orderDate) => {
       expect(pathsOf(requestWith((r) => (r.orderDate = orderDate)))).toEqual(['orderDate']);
@@ -458,7 +459,26 @@ describe('dueDateForPaymentLink (required unix timestamp, now or later)', () => 
   });
 });
 
-describe.each([['referenceNo'], ['customerReference'], ['customerNotes'], ['tnc']] as const)(
+describe('customerReference (ours: carries our reservationId)', () => {
+  it.each([
+    ['absent', (r: Json) => delete r.customerReference],
+    ['null', (r: Json) => (r.customerReference = null)],
+    ['empty', (r: Json) => (r.customerReference = '')],
+  ])('is accepted when %s', (_, edit) => {
+    expect(parse(requestWith(edit)).customerReference).toBeNull();
+  });
+
+  it('refuses a merchant value by name', () => {
+    expect(errorsOf(requestWith((r) => (r.customerReference = 'CUST-7')))).toEqual([
+      {
+        path: 'customerReference',
+        message: 'is set by this service (to our reservationId) and must not be sent',
+      },
+    ]);
+  });
+});
+
+describe.each([['referenceNo'], ['customerNotes'], ['tnc']] as const)(
   '%s (optional string)',
   (field) => {
     it('keeps a string', () => {
@@ -596,7 +616,21 @@ describe('products.*.productId (optional string)', () => {
   });
 });
 
-describe.each([['rate'], ['amount']] as const)('products.*.%s (required numeric)', (field) => {
+/** Amounts the money rule refuses, with the message naming the rule. */
+const MONEY_REFUSALS: readonly (readonly [unknown, string])[] = [
+  [-1, 'must not be negative'],
+  ['-0.01', 'must not be negative'],
+  [2 ** 53 + 1, `must be at most ${MAX_AMOUNT}`],
+  [1e21, `must be at most ${MAX_AMOUNT}`],
+  ['9'.repeat(401), `must be at most ${MAX_AMOUNT}`],
+  [100_000_000, `must be at most ${MAX_AMOUNT}`],
+  [5e-324, 'must have at most two decimals'],
+  [0.001, 'must have at most two decimals'],
+  ['1.005', 'must have at most two decimals'],
+  ['0.1000000000000000000001', 'must have at most two decimals'],
+];
+
+describe.each([['rate'], ['amount']] as const)('products.*.%s (required money)', (field) => {
   it.each([
     [1000, 1000],
     ['1000', 1000],
@@ -610,6 +644,11 @@ describe.each([['rate'], ['amount']] as const)('products.*.%s (required numeric)
   it.each([['abc'], ['1,5'], [''], [' 10'], [true], [null]])('rejects %j', (value) => {
     const request = requestWith((r) => (firstProduct(r)[field] = value));
     expect(pathsOf(request)).toEqual([`products.0.${field}`]);
+  });
+
+  it.each(MONEY_REFUSALS)('refuses %j: %s', (value, message) => {
+    const request = requestWith((r) => (firstProduct(r)[field] = value));
+    expect(errorsOf(request)).toEqual([{ path: `products.0.${field}`, message }]);
   });
 
   it('is required', () => {
@@ -677,6 +716,23 @@ describe.each([['subTotal'], ['totalTax'], ['grandTotal']] as const)(
     it.each([['1 370'], ['NOK 10'], [null]])('rejects %j', (value) => {
       const request = requestWith((r) => (summary(r)[field] = value));
       expect(pathsOf(request)).toEqual([`orderSummary.${field}`]);
+    });
+
+    it.each(MONEY_REFUSALS)('refuses %j: %s', (value, message) => {
+      const request = requestWith((r) => (summary(r)[field] = value));
+      expect(errorsOf(request)).toEqual([{ path: `orderSummary.${field}`, message }]);
+    });
+
+    it.each([
+      [0, 0],
+      ['0.00', 0],
+      [MAX_AMOUNT, MAX_AMOUNT],
+      ['99999999.99', MAX_AMOUNT],
+      [0.29, 0.29],
+    ])('accepts %j', (value, expected) => {
+      expect(parse(requestWith((r) => (summary(r)[field] = value))).orderSummary[field]).toBe(
+        expected,
+      );
     });
 
     it('is required', () => {

@@ -3,18 +3,23 @@ import { summariseCreatePayload } from './create-payload-summary.ts';
 import {
   badRequest,
   type Envelope,
+  forbidden,
   internalError,
+  invalidRequest,
   malformedJson,
   methodNotAllowed,
   payloadTooLarge,
   paymentGatewayError,
+  requestTimeout,
   reservationNotFound,
   routeNotFound,
+  serviceUnavailable,
   success,
+  tooManyRequests,
   unauthorized,
   validationFailed,
 } from './envelope.ts';
-import { isJsonContentType, parseJson, sendJson } from './http-io.ts';
+import { isJsonContentType, parseJson, sendHtml, sendJson } from './http-io.ts';
 import { dataGet, type FieldErrors, isRecord, type RuleSet, validate } from './laravel-rules.ts';
 import { CANCEL_RULES, CAPTURE_RULES, chargeRules } from './operation-payload-rules.ts';
 import { statusWord } from './quirks.ts';
@@ -22,7 +27,13 @@ import type { StatusChange } from './reservation-store.ts';
 import { matchRoute, type Route } from './router.ts';
 import { bodyText, type SandboxContext, type SandboxRequest } from './sandbox-context.ts';
 import { SandboxRefusalError, SandboxReservationNotFoundError } from './sandbox-errors.ts';
-import type { SandboxFault, SandboxReservation } from './types.ts';
+import type { SandboxFault, SandboxFaultStatus, SandboxReservation } from './types.ts';
+
+/** Faults that let the request be served and then spoil its answer. */
+const spoiledAnswers = new WeakMap<
+  SandboxRequest,
+  { readonly fault: SandboxFault; readonly context: SandboxContext }
+>();
 
 /** One request to `/api/v1/connect/*`, its JSON input read the way Laravel reads it. */
 interface ConnectCall {
@@ -98,26 +109,61 @@ async function applyFault(
       request.incoming.socket.destroy();
       return false;
     case 'status':
-      respond(request, faultEnvelope(fault.statusCode, context));
+      if (fault.afterCommit) {
+        spoiledAnswers.set(request, { fault, context });
+        return true;
+      }
+      sendFaultStatus(request, fault.statusCode, context);
       return false;
+    case 'broken-answer':
+      spoiledAnswers.set(request, { fault, context });
+      return true;
   }
 }
 
-function faultEnvelope(statusCode: 400 | 401 | 404 | 417 | 500 | 510, context: SandboxContext) {
+/** 502 and 504 come from a proxy in front of Front Payment: an HTML page, not its envelope. */
+function sendFaultStatus(
+  request: SandboxRequest,
+  statusCode: SandboxFaultStatus,
+  context: SandboxContext,
+): void {
+  if (statusCode === 502 || statusCode === 504) {
+    const title = statusCode === 502 ? '502 Bad Gateway' : '504 Gateway Time-out';
+    sendHtml(request.response, statusCode, `<html><body><h1>${title}</h1></body></html>`);
+    return;
+  }
+  const envelope = faultEnvelope(statusCode, context);
+  sendJson(request.response, envelope.statusCode, envelope.body);
+}
+
+function faultEnvelope(
+  statusCode: Exclude<SandboxFaultStatus, 502 | 504>,
+  context: SandboxContext,
+): Envelope {
   switch (statusCode) {
     case 400:
       return badRequest('badRequest', ['The request was refused (sandbox fault).']);
     case 401:
       return unauthorized();
+    case 403:
+      return forbidden();
     case 404:
       return reservationNotFound();
+    case 408:
+      return requestTimeout();
     case 417:
       return validationFailed(
         { 'customerDetails.email': ['The customer details.email must be a valid email address.'] },
         context.quirks().validationErrorStyle,
       );
+    case 422:
+      return invalidRequest(['The request was refused (sandbox fault).']);
+    case 429:
+      return tooManyRequests();
     case 500:
       return internalError(['Injected sandbox fault.'], new Date());
+    case 503:
+      return serviceUnavailable();
     case 510:
       return paymentGatewayError();
   }
@@ -215,6 +261,9 @@ function detailsOf(reservation: SandboxReservation, context: SandboxContext) {
   return {
     reservationUuid: reservation.reservationUuid,
     status: statusWord(reservation.status, quirks, 'details'),
+    // Both references are kept and shown, so an integration can find its reservation by them.
+    referenceNo: reservation.referenceNo,
+    customerReference: reservation.customerReference,
     isPaid: reservation.isPaid,
     productList: reservation.products,
     grandTotal: reservation.grandTotal,
@@ -270,5 +319,16 @@ function envelopeOf(error: unknown): Envelope {
 }
 
 function respond(request: SandboxRequest, envelope: Envelope): void {
+  const spoiled = spoiledAnswers.get(request);
+  if (spoiled?.fault.kind === 'status') {
+    sendFaultStatus(request, spoiled.fault.statusCode, spoiled.context);
+    return;
+  }
+  if (spoiled?.fault.kind === 'broken-answer') {
+    const text = JSON.stringify(envelope.body);
+    request.response.writeHead(envelope.statusCode, { 'content-type': 'application/json' });
+    request.response.end(text.slice(0, Math.floor(text.length / 2)));
+    return;
+  }
   sendJson(request.response, envelope.statusCode, envelope.body);
 }

@@ -16,6 +16,7 @@ export interface CreatePayloadSummary {
   readonly preselectedMethod: CardMethod;
   readonly chargeValidity: string | null;
   readonly referenceNo: string | null;
+  readonly customerReference: string | null;
   readonly callbackUrl: string | undefined;
   readonly successUrl: string | undefined;
   readonly failureUrl: string | undefined;
@@ -43,6 +44,7 @@ export function summariseCreatePayload(payload: unknown): CreatePayloadSummary {
     preselectedMethod: String(dataGet(payload, 'submitPayment.via')).trim() as CardMethod,
     chargeValidity: optionalText(dataGet(payload, 'chargeValidity')) ?? null,
     referenceNo: optionalText(dataGet(payload, 'referenceNo')) ?? null,
+    customerReference: optionalText(dataGet(payload, 'customerReference')) ?? null,
     callbackUrl: optionalText(dataGet(payload, 'callback.callbackUrl')),
     successUrl: optionalText(dataGet(payload, 'callback.success')),
     failureUrl: optionalText(dataGet(payload, 'callback.failure')),

@@ -4,7 +4,7 @@ import type { SandboxQuirks } from './types.ts';
 /**
  * Front Payment's answers: `{status_code, status_message, message, is_data, data}` on success and
  * `{status_code, status_message, message, is_error, errors}` on failure, `status_code` equal to the
- * HTTP status. Texts follow the seed page and front-payment-api.md.
+ * HTTP status. Texts follow Front Payment's documentation (docs/front-payment.md).
  */
 export interface Envelope {
   readonly statusCode: number;
@@ -56,6 +56,22 @@ export const methodNotAllowed = (): Envelope =>
 /** A business conflict, e.g. `reservationStatusAlreadyCancelled`. */
 export const badRequest = (message: string, errors: readonly string[]): Envelope =>
   failure(400, 'Bad Request', message, errors);
+
+/** A refusal with a 422, as some Laravel APIs answer validation failures. */
+export const invalidRequest = (errors: readonly string[]): Envelope =>
+  failure(422, 'Unprocessable Content', 'invalidRequest', errors);
+
+export const forbidden = (): Envelope =>
+  failure(403, 'Forbidden', 'forbidden', ['This token may not use this endpoint.']);
+
+export const requestTimeout = (): Envelope =>
+  failure(408, 'Request Timeout', 'requestTimeout', ['The request was not received in time.']);
+
+export const tooManyRequests = (): Envelope =>
+  failure(429, 'Too Many Requests', 'tooManyAttempts', ['Too many requests, retry later.']);
+
+export const serviceUnavailable = (): Envelope =>
+  failure(503, 'Service Unavailable', 'serviceUnavailable', ['Down for maintenance.']);
 
 export const malformedJson = (): Envelope =>
   failure(400, 'Bad Request', 'malformedJsonPayload', ['The request body is not valid JSON.']);

@@ -7,7 +7,8 @@ const TimesSchema = v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)));
 export const SandboxFaultSchema = v.variant('kind', [
   v.strictObject({
     kind: v.literal('status'),
-    statusCode: v.picklist([400, 401, 404, 417, 500, 510]),
+    statusCode: v.picklist([400, 401, 403, 404, 408, 417, 422, 429, 500, 502, 503, 504, 510]),
+    afterCommit: v.optional(v.boolean()),
     times: TimesSchema,
   }),
   v.strictObject({
@@ -16,6 +17,7 @@ export const SandboxFaultSchema = v.variant('kind', [
     times: TimesSchema,
   }),
   v.strictObject({ kind: v.literal('drop-connection'), times: TimesSchema }),
+  v.strictObject({ kind: v.literal('broken-answer'), times: TimesSchema }),
 ]);
 
 interface PendingFault {

@@ -1,11 +1,11 @@
 /**
  * A local stand-in for Front Payment's FrontGo Connect API, for tests, `npm start` and the demo.
- * See `/work/shared/front-payment-api.md` for the protocol it follows.
+ * See `docs/front-payment.md` for the protocol it follows.
  *
  * Front Payment's API (Bearer token required, answers in Front Payment's envelope):
  * - POST /api/v1/connect/reservations/create          validates like Front Payment (417 + field
  *   messages), 201 with `paymentUrl` = `<url>/checkout/RES…`
- * - GET  /api/v1/connect/reservations/details/{uuid}
+ * - GET  /api/v1/connect/reservations/details/{uuid}  with `referenceNo` and `customerReference`
  * - POST /api/v1/connect/reservations/capture/{uuid}  partial captures up to the reserved amount
  * - POST /api/v1/connect/reservations/charge/{uuid}   repeatable
  * - GET|POST /api/v1/connect/reservations/cancel/{uuid}
@@ -17,7 +17,9 @@
  * Control API (JSON, no auth, for other processes):
  * - GET    /_sandbox/reservations, /_sandbox/reservations/{uuid}, /_sandbox/calls,
  *          /_sandbox/callbacks, /_sandbox/faults, /_sandbox/quirks
- * - POST   /_sandbox/faults        body: a SandboxFault, e.g. {"kind":"status","statusCode":500}
+ * - POST   /_sandbox/faults        body: a SandboxFault, e.g. {"kind":"status","statusCode":500}:
+ *          a status (400, 401, 403, 404, 408, 417, 422, 429, 500, 502, 503, 504, 510; `afterCommit` serves
+ *          the request first), a delay, a dropped connection, or a `broken-answer` (cut-off JSON)
  * - DELETE /_sandbox/faults
  * - POST   /_sandbox/quirks        body: partial SandboxQuirks, e.g. {"misspellReserved":true}
  * - POST   /_sandbox/reservations/{uuid}/flush-callbacks  sends callbacks held by

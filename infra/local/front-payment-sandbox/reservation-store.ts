@@ -239,6 +239,7 @@ function snapshot(state: ReservationState): SandboxReservation {
     failureUrl: summary.failureUrl,
     chargeValidity: summary.chargeValidity,
     referenceNo: summary.referenceNo,
+    customerReference: summary.customerReference,
     payload: structuredClone(state.payload),
     history: [...state.history],
     createdAt: state.createdAt.toISOString(),

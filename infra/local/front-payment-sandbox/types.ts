@@ -40,14 +40,37 @@ export interface SandboxQuirks {
   readonly validationErrorStyle: 'keyed' | 'list';
 }
 
+/** Statuses the fault injector can answer with; 502 and 504 come as a proxy's HTML page. */
+export type SandboxFaultStatus =
+  | 400
+  | 401
+  | 403
+  | 404
+  | 408
+  | 417
+  | 422
+  | 429
+  | 500
+  | 502
+  | 503
+  | 504
+  | 510;
+
 export type SandboxFault =
   | {
       readonly kind: 'status';
-      readonly statusCode: 400 | 401 | 404 | 417 | 500 | 510;
+      readonly statusCode: SandboxFaultStatus;
+      /**
+       * Serve the request first (a create stores the reservation), then answer with the status:
+       * a failure after the work was done, the case that makes 5xx answers ambiguous.
+       */
+      readonly afterCommit?: boolean;
       readonly times?: number;
     }
   | { readonly kind: 'delay'; readonly delayMs: number; readonly times?: number }
-  | { readonly kind: 'drop-connection'; readonly times?: number };
+  | { readonly kind: 'drop-connection'; readonly times?: number }
+  /** Serve the request, then send its status with a body cut off mid-JSON. */
+  | { readonly kind: 'broken-answer'; readonly times?: number };
 
 export interface SandboxCall {
   readonly method: string;
@@ -126,6 +149,8 @@ export interface SandboxReservation {
   readonly chargeValidity: string | null;
   /** `referenceNo` of the create payload: the merchant's reference shown on the checkout page. */
   readonly referenceNo: string | null;
+  /** `customerReference` of the create payload; the details answer shows it too. */
+  readonly customerReference: string | null;
   /** The create payload exactly as received. */
   readonly payload: unknown;
   readonly history: readonly SandboxHistoryEntry[];
