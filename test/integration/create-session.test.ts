@@ -72,6 +72,19 @@ async function recordOf(reservationId: string | undefined) {
   return items.find((item) => item.reservationId === reservationId);
 }
 
+/** The first `count` answers, in the order they arrive. */
+function firstSettled<T>(promises: Promise<T>[], count: number): Promise<T[]> {
+  return new Promise((resolve, reject) => {
+    const arrived: T[] = [];
+    for (const promise of promises) {
+      promise.then((value) => {
+        arrived.push(value);
+        if (arrived.length === count) resolve([...arrived]);
+      }, reject);
+    }
+  });
+}
+
 const createCalls = () =>
   sandbox.calls.filter((call) => call.path === '/api/v1/connect/reservations/create');
 
@@ -425,23 +438,26 @@ describe('Idempotency-Key', () => {
     const callsBefore = createCalls().length;
     sandbox.injectFault({ kind: 'delay', delayMs: 1_500 });
 
-    const first = post(request, { 'idempotency-key': 'concurrent-1' });
-    const duplicates = await Promise.all(
-      Array.from({ length: 4 }, () => post(request, { 'idempotency-key': 'concurrent-1' })),
+    // Whichever request takes the lock first wins; which one that is, is up to the scheduler.
+    const attempts = Array.from({ length: 5 }, () =>
+      post(request, { 'idempotency-key': 'concurrent-1' }),
     );
-    // Regression for Powertools #5675: after the duplicates' 409s, the first call must still hold
-    // its lock, so a late duplicate is told "in progress" rather than running again.
+    const refused = await firstSettled(attempts, 4);
+    // Regression for Powertools #5675: after the refusals, the winner (still waiting for Front
+    // Payment) must still hold its lock, so a late duplicate is told "in progress", not run again.
     const late = await post(request, { 'idempotency-key': 'concurrent-1' });
-    const winner = await first;
+    const answers = await Promise.all(attempts);
 
-    expect(winner.statusCode).toBe(201);
-    expect(duplicates.map((response) => response.statusCode)).toEqual([409, 409, 409, 409]);
+    expect(refused.map((response) => response.statusCode)).toEqual([409, 409, 409, 409]);
+    const winners = answers.filter((response) => response.statusCode === 201);
+    expect(winners).toHaveLength(1);
+    expect(answers.filter((response) => response.statusCode === 409)).toHaveLength(4);
     expect(late.statusCode).toBe(409);
     expect(bodyOf(late)).toMatchObject({ retryable: true });
     expect(late.headers).toMatchObject({ 'retry-after': '1' });
     const retry = await post(request, { 'idempotency-key': 'concurrent-1' });
     expect(retry.statusCode).toBe(201);
-    expect(bodyOf(retry)).toEqual(bodyOf(winner));
+    expect(bodyOf(retry)).toEqual(bodyOf(winners[0] as APIGatewayProxyStructuredResultV2));
     expect(createCalls().length).toBe(callsBefore + 1);
   });
 });
