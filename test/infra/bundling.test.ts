@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { App, Stack } from 'aws-cdk-lib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { FrontPaymentReservations } from '../../infra/front-payment-reservations.ts';
 import { HANDLER_EXPORT } from '../../infra/house-function.ts';
+import { testOutdir } from './support/synth.ts';
 
 const run = promisify(execFile);
 
@@ -38,7 +38,7 @@ describe('bundles (esbuild, bundling on)', () => {
   const bundles: Record<string, string> = {};
 
   beforeAll(() => {
-    outdir = mkdtempSync(join(tmpdir(), 'reservations-bundle-'));
+    outdir = testOutdir();
     const app = new App({ outdir });
     const stack = new Stack(app, 'bundle-stack');
     const reservations = new FrontPaymentReservations(stack, 'reservations');
@@ -54,10 +54,6 @@ describe('bundles (esbuild, bundling on)', () => {
       bundles[name] = join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
     }
   }, 120_000);
-
-  afterAll(() => {
-    rmSync(outdir, { recursive: true, force: true });
-  });
 
   it('writes a minified ESM index.mjs with an external source map and no sources inside', () => {
     for (const directory of Object.values(bundles)) {
