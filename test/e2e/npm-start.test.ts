@@ -120,7 +120,6 @@ function isAlive(pid: number): boolean {
 describe('npm start, as a person runs it', () => {
   it('prints every URL, a curl that creates a reservation and Ready.; Ctrl-C stops the whole tree', async () => {
     const [port, dynamoDbPort, eventBridgePort, sandboxPort] = await distinctFreePorts(4);
-    const startedAt = Date.now();
     const npm = startProcess('npm', ['start'], {
       ...process.env,
       PORT: String(port),
@@ -130,7 +129,6 @@ describe('npm start, as a person runs it', () => {
     });
 
     await waitFor('Ready.', () => /^Ready\.$/m.test(npm.output()), 60_000);
-    const readyAfterMs = Date.now() - startedAt;
     const output = npm.output();
     const api = `http://127.0.0.1:${port}`;
     expect(output).toContain(`API             ${api}`);
@@ -139,7 +137,6 @@ describe('npm start, as a person runs it', () => {
     expect(output).toContain(`EventBridge     http://127.0.0.1:${eventBridgePort}`);
     expect(output).toContain(`DynamoDB Local  http://127.0.0.1:${dynamoDbPort}  (in memory)`);
     expect(output.trimEnd().endsWith('Ready.')).toBe(true);
-    console.info(`npm start was ready after ${readyAfterMs} ms`);
 
     const { stdout } = await run('bash', ['-c', printedCurl(output)], { timeout: 30_000 });
     const created = JSON.parse(stdout) as { paymentUrl: string; status: string };

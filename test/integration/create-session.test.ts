@@ -85,6 +85,13 @@ function firstSettled<T>(promises: Promise<T>[], count: number): Promise<T[]> {
   });
 }
 
+/** The WARN and ERROR lines the test logged, as [level, message, reason or error name]. */
+const problemsLogged = () =>
+  output
+    .logs()
+    .filter((line) => line.level !== 'INFO')
+    .map((line) => [line.level, line.message, line.reason ?? line.errorName]);
+
 const createCalls = () =>
   sandbox.calls.filter((call) => call.path === '/api/v1/connect/reservations/create');
 
@@ -253,6 +260,7 @@ describe('when Front Payment fails', () => {
       (item) => item.failure?.reason === 'rejected',
     );
     expect(record).toMatchObject({ status: 'SESSION_FAILED', failure: { retryable: false } });
+    expect(problemsLogged()).toEqual([['WARN', 'checkout session not created', 'rejected']]);
   });
 
   it('turns a refused token into a 502 that does not leak the token', async () => {
@@ -266,6 +274,10 @@ describe('when Front Payment fails', () => {
         retryable: false,
       });
       expect(output.text()).not.toContain('wrong-token-1234');
+      expect(problemsLogged()).toEqual([
+        ['WARN', 'checkout session not created', 'unauthorized'],
+        ['ERROR', 'request failed', 'FrontPaymentAuthenticationError'],
+      ]);
     } finally {
       handler = await coldStart();
     }
@@ -278,6 +290,10 @@ describe('when Front Payment fails', () => {
 
     expect(response.statusCode).toBe(502);
     expect(bodyOf(response).retryable).toBe(true);
+    expect(problemsLogged()).toEqual([
+      ['WARN', 'checkout session not created', 'unavailable'],
+      ['ERROR', 'request failed', 'FrontPaymentUnavailableError'],
+    ]);
   });
 
   it('gives up on a slow answer with 504, and never creates again what may exist', async () => {
@@ -303,6 +319,10 @@ describe('when Front Payment fails', () => {
       expect(retry.statusCode).toBe(409);
       expect(bodyOf(retry).reservationId).toBe(bodyOf(response).reservationId);
       expect(createCalls().length).toBe(callsAfterFirst);
+      expect(problemsLogged()).toEqual([
+        ['WARN', 'checkout session not created', 'timeout'],
+        ['ERROR', 'request failed', 'SessionOutcomeUnknownError'],
+      ]);
     } finally {
       handler = await coldStart();
     }
@@ -319,6 +339,10 @@ describe('when Front Payment fails', () => {
       status: 'SESSION_OUTCOME_UNKNOWN',
       failure: { reason: 'interrupted' },
     });
+    expect(problemsLogged()).toEqual([
+      ['WARN', 'checkout session not created', 'interrupted'],
+      ['ERROR', 'request failed', 'SessionOutcomeUnknownError'],
+    ]);
   });
 
   it('records an unreachable Front Payment as failed, and a retry creates the session', async () => {
@@ -339,6 +363,10 @@ describe('when Front Payment fails', () => {
     expect(first.statusCode).toBe(502);
     expect(bodyOf(first).retryable).toBe(true);
     expect(retry.statusCode).toBe(201);
+    expect(problemsLogged()).toEqual([
+      ['WARN', 'checkout session not created', 'unavailable'],
+      ['ERROR', 'request failed', 'FrontPaymentUnavailableError'],
+    ]);
   });
 
   it('creates the session on a retry with the same key after a retryable failure', async () => {
@@ -356,6 +384,10 @@ describe('when Front Payment fails', () => {
       status: 'SESSION_CREATED',
     });
     expect((await recordOf(bodyOf(second).reservationId))?.failure).toBeUndefined();
+    expect(problemsLogged()).toEqual([
+      ['WARN', 'checkout session not created', 'unavailable'],
+      ['ERROR', 'request failed', 'FrontPaymentUnavailableError'],
+    ]);
   });
 });
 
@@ -377,6 +409,9 @@ describe('when DynamoDB fails', () => {
         expect(response.statusCode).toBe(statusCode);
         expect(bodyOf(response).retryable).toBe(true);
         expect(sandbox.calls.length).toBe(callsBefore);
+        expect(output.logs()).toContainEqual(
+          expect.objectContaining({ level: 'ERROR', message: 'request failed', statusCode }),
+        );
       } finally {
         handler = await coldStart();
       }

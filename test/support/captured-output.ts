@@ -52,6 +52,29 @@ export function captureOutput(): CapturedOutput {
   return { text, logs: () => parseLogLines(text()) };
 }
 
+/**
+ * What `action` (synchronous, e.g. a CDK synth) writes to stdout and stderr, kept off the
+ * console, for set-up code that runs outside a test.
+ */
+export function outputOf<T>(action: () => T): { readonly result: T; readonly text: string } {
+  const chunks: string[] = [];
+  const streams = [process.stdout, process.stderr] as const;
+  const originals = streams.map((stream) => stream.write);
+  for (const stream of streams) {
+    stream.write = ((chunk: unknown) => {
+      chunks.push(String(chunk));
+      return true;
+    }) as Write;
+  }
+  try {
+    return { result: action(), text: chunks.join('') };
+  } finally {
+    streams.forEach((stream, index) => {
+      stream.write = originals[index] as Write;
+    });
+  }
+}
+
 function parseLogLines(text: string): LogRecord[] {
   return text
     .split('\n')
