@@ -7,6 +7,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 export default defineConfig({
   test: {
+    setupFiles: ['test/support/exit-with-vitest.ts'],
     // In CI a JSON report too, from which .ci/run prints the plain "N passed, N failed" line.
     reporters: process.env.CI
       ? ['default', ['json', { outputFile: '.artifacts/vitest-report.json' }]]
