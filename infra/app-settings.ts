@@ -15,6 +15,7 @@ import { CHECKSUM_FORMULAS } from '#shared/front-payment/callback-checksum';
 export const APP_SETTING_NAMES = {
   stackName: 'RESERVATIONS_STACK_NAME',
   stage: 'RESERVATIONS_STAGE',
+  throwAway: 'RESERVATIONS_THROW_AWAY',
   frontPaymentBaseUrl: 'RESERVATIONS_FRONT_PAYMENT_BASE_URL',
   eventBusArn: 'RESERVATIONS_EVENT_BUS_ARN',
   eventSource: 'RESERVATIONS_EVENT_SOURCE',
@@ -38,6 +39,10 @@ const WholeSecondsSchema = v.pipe(
   v.regex(/^\d+$/, 'must be a whole number of seconds'),
   v.transform(Number),
 );
+const TrueOrFalseSchema = v.pipe(
+  v.picklist(['true', 'false'], 'must be true or false'),
+  v.transform((flag) => flag === 'true'),
+);
 const ArnSchema = v.pipe(v.string(), v.regex(/^arn:aws[a-z-]*:/, 'must be an ARN'));
 const CommaListSchema = v.pipe(
   v.string(),
@@ -58,6 +63,7 @@ export const AppSettingsSchema = v.pipe(
     stage: v.optional(
       v.pipe(v.string(), v.regex(/^[a-z0-9-]+$/, 'must be lowercase letters, digits, -')),
     ),
+    throwAway: v.optional(TrueOrFalseSchema),
     frontPaymentBaseUrl: v.optional(HttpUrlSchema),
     eventBusArn: v.optional(ArnSchema),
     eventSource: v.optional(v.pipe(v.string(), v.nonEmpty())),
@@ -66,12 +72,7 @@ export const AppSettingsSchema = v.pipe(
     jwtIssuer: v.optional(HttpUrlSchema),
     jwtAudience: v.optional(CommaListSchema),
     alarmEmail: v.optional(v.pipe(v.string(), v.email())),
-    confirmStatusWithFrontPayment: v.optional(
-      v.pipe(
-        v.picklist(['true', 'false'], 'must be true or false'),
-        v.transform((flag) => flag === 'true'),
-      ),
-    ),
+    confirmStatusWithFrontPayment: v.optional(TrueOrFalseSchema),
     callbackChecksumFormula: v.optional(v.picklist(CHECKSUM_FORMULAS)),
     callbackMaxAgeSeconds: v.optional(WholeSecondsSchema),
     allowedTaxRates: v.optional(NumberListSchema),

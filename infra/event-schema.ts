@@ -11,7 +11,8 @@ type JsonObject = Record<string, unknown>;
 /**
  * The whole EventBridge event as a JSON Schema: the envelope fields EventBridge adds, our fixed
  * `source` and `detail-type`, and `detail` exactly as `statusChangedDetailJsonSchema` (the same
- * schema the README shows). Only the nested document's own `$schema` marker is dropped.
+ * schema as the committed docs/schemas/reservation-status-changed.schema.json, which
+ * `npm run schema` writes). Only the nested document's own `$schema` marker is dropped.
  */
 export function statusChangedEventJsonSchema(eventSource: string): JsonObject {
   const { $schema: _marker, ...detail } = statusChangedDetailJsonSchema as JsonObject;

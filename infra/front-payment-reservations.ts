@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -13,6 +13,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { ConfigurationError } from '#shared/errors';
 import {
   DEFAULT_EVENT_SOURCE,
   STATUS_CHANGED_DETAIL_TYPE,
@@ -24,10 +25,10 @@ import { TIMEOUT_SECONDS } from './function-timeouts.ts';
 import { HouseFunction } from './house-function.ts';
 import { ReservationsOperations } from './operations.ts';
 
-/** Front Payment's demo environment; production is `https://apigo.frontpayment.no`. */
+/** Front Payment's demo environment. */
 export const FRONT_PAYMENT_DEMO_URL = 'https://demo-api.frontpayment.no';
-/** Stages treated as production unless `production` says otherwise. */
-export const PRODUCTION_STAGES: readonly string[] = ['prod', 'production'];
+/** Front Payment's production environment: real payments, never in a throw-away stack. */
+export const FRONT_PAYMENT_PRODUCTION_URL = 'https://apigo.frontpayment.no';
 export const CREATE_RESERVATION_ROUTE = '/reservations';
 export const CALLBACK_ROUTE = '/callbacks/front-payment';
 /** Route keys (`METHOD /path`), as the stage's route settings and the access log name them. */
@@ -87,17 +88,20 @@ export type ReservationsAuthorization =
 
 export interface FrontPaymentReservationsProps {
   /**
-   * Deployment stage, e.g. `dev`, `test`, `prod`. Decides removal policies and default log
-   * retention through `production`.
+   * Deployment stage, e.g. `dev`, `test`, `prod`, shown in descriptions. It does not decide what
+   * survives a deletion of the stack: `throwAway` does.
    * @default 'dev'
    */
   readonly stage?: string;
   /**
-   * Whether this is a production deployment: tables, secrets and logs are RETAINed and the tables
-   * get deletion protection.
-   * @default - true when `stage` is `prod` or `production`
+   * A stack meant to be deleted with everything in it (a test, a demo). Then tables, secrets, the
+   * event archive and log groups are DESTROYed with the stack, nothing has deletion protection
+   * and logs are kept two weeks. Otherwise (the default, whatever the stage) all of them are
+   * RETAINed when the stack deletes or replaces them, and the tables and log groups have deletion
+   * protection. Refused together with Front Payment's production URL.
+   * @default false
    */
-  readonly production?: boolean;
+  readonly throwAway?: boolean;
   /**
    * Front Payment API base URL.
    * @default 'https://demo-api.frontpayment.no' (demo; production is 'https://apigo.frontpayment.no')
@@ -171,7 +175,7 @@ export interface FrontPaymentReservationsProps {
   readonly callbackThrottle?: apigwv2.ThrottleSettings;
   /**
    * Retention of every log group (functions and API access logs).
-   * @default - three months in production, two weeks otherwise
+   * @default - three months; two weeks in a throw-away stack
    */
   readonly logRetention?: logs.RetentionDays;
   /**
@@ -237,8 +241,8 @@ export interface FrontPaymentSecrets {
 export class FrontPaymentReservations extends Construct {
   /** The deployment stage. */
   readonly stage: string;
-  /** Whether stateful resources are retained and protected. */
-  readonly production: boolean;
+  /** Whether tables, secrets, the archive and logs are deleted with the stack (see the prop). */
+  readonly throwAway: boolean;
   /** The HTTP API with `POST /reservations` and `GET /callbacks/front-payment`. */
   readonly httpApi: apigwv2.HttpApi;
   /** Its `$default` stage (throttling, access logs). */
@@ -274,18 +278,30 @@ export class FrontPaymentReservations extends Construct {
   constructor(scope: Construct, id: string, props: FrontPaymentReservationsProps = {}) {
     super(scope, id);
     this.stage = props.stage ?? 'dev';
-    this.production = props.production ?? PRODUCTION_STAGES.includes(this.stage);
+    this.throwAway = props.throwAway ?? false;
     this.eventSource = props.eventSource ?? DEFAULT_EVENT_SOURCE;
-    const removalPolicy = this.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const frontPaymentBaseUrl = props.frontPaymentBaseUrl ?? FRONT_PAYMENT_DEMO_URL;
+    if (this.throwAway && isFrontPaymentProductionUrl(frontPaymentBaseUrl)) {
+      throw new ConfigurationError(
+        `throwAway is true but frontPaymentBaseUrl is Front Payment's production API ` +
+          `(${FRONT_PAYMENT_PRODUCTION_URL}): a throw-away stack deletes its tables and secrets ` +
+          'with the stack, so it must not take real payments. Drop throwAway (context ' +
+          '`-c throwAway=true` / RESERVATIONS_THROW_AWAY) or use the demo URL ' +
+          `${FRONT_PAYMENT_DEMO_URL}.`,
+      );
+    }
+    // Payment data survives by default: only a stack declared throw-away may delete it.
+    const removalPolicy = this.throwAway ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const deletionProtection = !this.throwAway;
     const logRetention =
       props.logRetention ??
-      (this.production ? logs.RetentionDays.THREE_MONTHS : logs.RetentionDays.TWO_WEEKS);
-    const frontPaymentBaseUrl = props.frontPaymentBaseUrl ?? FRONT_PAYMENT_DEMO_URL;
+      (this.throwAway ? logs.RetentionDays.TWO_WEEKS : logs.RetentionDays.THREE_MONTHS);
     const confirmStatus = props.confirmStatusWithFrontPayment ?? false;
 
     // Stateful resources first: tables, bus, secrets.
-    this.table = this.createReservationsTable();
-    this.idempotencyTable = this.createIdempotencyTable();
+    const tableSettings = statefulTableSettings(removalPolicy, deletionProtection);
+    this.table = this.createReservationsTable(tableSettings);
+    this.idempotencyTable = this.createIdempotencyTable(tableSettings);
     this.eventBus = props.eventBus ?? (new events.EventBus(this, 'event-bus') as events.IEventBus);
     this.archive = new events.Archive(this, 'event-archive', {
       sourceEventBus: this.eventBus,
@@ -293,6 +309,8 @@ export class FrontPaymentReservations extends Construct {
       eventPattern: { source: [this.eventSource] },
       retention: props.archiveRetention ?? DEFAULT_ARCHIVE_RETENTION,
     });
+    // The archive is what consumers replay missed events from: kept like the tables.
+    this.archive.applyRemovalPolicy(removalPolicy);
     this.eventSchema = new StatusEventSchema(this, 'event-schema', {
       eventSource: this.eventSource,
     });
@@ -318,6 +336,7 @@ export class FrontPaymentReservations extends Construct {
     this.accessLogGroup = new logs.LogGroup(this, 'api-access-logs', {
       retention: logRetention,
       removalPolicy,
+      deletionProtectionEnabled: deletionProtection,
     });
     this.httpApi = new apigwv2.HttpApi(this, 'http-api', {
       description: `Front Payment reservations (${this.stage})`,
@@ -340,6 +359,7 @@ export class FrontPaymentReservations extends Construct {
       memorySize: props.memorySize ?? DEFAULT_MEMORY_SIZE,
       logRetention,
       removalPolicy,
+      logDeletionProtection: deletionProtection,
       ...(props.logLevel ? { logLevel: props.logLevel } : {}),
     };
 
@@ -550,13 +570,13 @@ export class FrontPaymentReservations extends Construct {
     }
   }
 
-  private createReservationsTable(): dynamodb.Table {
+  private createReservationsTable(settings: StatefulTableSettings): dynamodb.Table {
     const design = reservationsTableDesign;
     const table = new dynamodb.Table(this, 'reservations-table', {
       partitionKey: { name: design.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: design.sortKey, type: dynamodb.AttributeType.STRING },
       timeToLiveAttribute: design.timeToLiveAttribute,
-      ...statefulTableSettings(this.production),
+      ...settings,
     });
     // KEYS_ONLY as in the local tables: the callback reads the item itself by its key afterwards.
     table.addGlobalSecondaryIndex({
@@ -579,14 +599,14 @@ export class FrontPaymentReservations extends Construct {
     return table;
   }
 
-  private createIdempotencyTable(): dynamodb.Table {
+  private createIdempotencyTable(settings: StatefulTableSettings): dynamodb.Table {
     return new dynamodb.Table(this, 'idempotency-table', {
       partitionKey: {
         name: idempotencyTableDesign.partitionKey,
         type: dynamodb.AttributeType.STRING,
       },
       timeToLiveAttribute: idempotencyTableDesign.timeToLiveAttribute,
-      ...statefulTableSettings(this.production),
+      ...settings,
     });
   }
 
@@ -639,15 +659,30 @@ export const ACCESS_LOG_FIELDS = {
 } as const;
 const ACCESS_LOG_FORMAT = AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS));
 
-function statefulTableSettings(production: boolean) {
+type StatefulTableSettings = ReturnType<typeof statefulTableSettings>;
+
+function statefulTableSettings(removalPolicy: RemovalPolicy, deletionProtection: boolean) {
   return {
     billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     // The key lives in the account's KMS (aws/dynamodb) and shows in CloudTrail; no key to manage.
     encryption: dynamodb.TableEncryption.AWS_MANAGED,
-    deletionProtection: production,
-    removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    deletionProtection,
+    removalPolicy,
   };
+}
+
+/**
+ * Whether `url` points at Front Payment's production API. A token (a URL only known at deploy
+ * time, such as a stub's function URL) is not production.
+ */
+export function isFrontPaymentProductionUrl(url: string): boolean {
+  if (Token.isUnresolved(url)) return false;
+  try {
+    return new URL(url).host === new URL(FRONT_PAYMENT_PRODUCTION_URL).host;
+  } catch {
+    return false;
+  }
 }
 
 function reservationsAuthorizer(

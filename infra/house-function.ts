@@ -27,8 +27,10 @@ export interface HouseFunctionProps {
   readonly memorySize: number;
   /** How long the function's log group keeps its logs. */
   readonly logRetention: logs.RetentionDays;
-  /** What happens to the log group when the stack deletes it. */
+  /** What happens to the log group when the stack deletes or replaces it. */
   readonly removalPolicy: RemovalPolicy;
+  /** Whether the log group refuses deletion until the protection is turned off. */
+  readonly logDeletionProtection: boolean;
   /**
    * `POWERTOOLS_LOG_LEVEL`.
    * @default 'INFO'
@@ -55,7 +57,7 @@ type EventBusRef = Pick<IEventBus, 'eventBusName' | 'grantPutEventsTo'>;
 
 /**
  * The one way this product builds a Lambda function: Node 22 on ARM64, ESM bundle with the AWS SDK
- * inside, source maps, X-Ray, its own log group with retention and its own role. The `bind…`
+ * inside, source maps, no X-Ray, its own log group with retention and its own role. The `bind…`
  * methods set an environment variable and the matching least-privilege grant together, so one is
  * never added without the other.
  */
@@ -70,6 +72,7 @@ export class HouseFunction extends Construct {
     this.logGroup = new logs.LogGroup(this, 'log-group', {
       retention: props.logRetention,
       removalPolicy: props.removalPolicy,
+      deletionProtectionEnabled: props.logDeletionProtection,
     });
 
     // Our own role instead of the default one: the managed AWSLambdaBasicExecutionRole would let
@@ -91,7 +94,10 @@ export class HouseFunction extends Construct {
       timeout: props.timeout,
       role: this.role,
       logGroup: this.logGroup,
-      tracing: lambda.Tracing.ACTIVE,
+      // Off: no code here sends trace segments (an Active function would record only Lambda's
+      // own init and invoke spans, at X-Ray prices and with a wildcard IAM grant), and the
+      // Powertools Tracer would add to every cold start. docs/deploy.md says how to turn it on.
+      tracing: lambda.Tracing.DISABLED,
       environment: {
         // Stack traces point at the TypeScript sources instead of the minified bundle.
         NODE_OPTIONS: '--enable-source-maps',
@@ -124,15 +130,6 @@ export class HouseFunction extends Construct {
         'Node.js 22 on purpose: the bundle targets node22 and the code is tested on it; Node 22 is ' +
         'within its Lambda support window. Runtime and bundle target move together, after the ' +
         'suite passes on the newer Node.',
-    });
-
-    // The policy exists by now (the log grant and the X-Ray statement created it).
-    const policy = this.role.node.tryFindChild('DefaultPolicy') ?? this.role;
-    Validations.of(policy).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support ' +
-        'no resource-level permissions; every other statement of this role names its resource.',
     });
   }
 

@@ -28,6 +28,7 @@ export class ReservationsStack extends Stack {
     const r = this.reservations;
     const outputs: Record<string, [value: string, description: string]> = {
       ApiUrl: [r.apiUrl, 'Base URL of the HTTP API'],
+      HttpApiId: [r.httpApi.apiId, 'Id of the HTTP API, for execute-api:Invoke policies'],
       CreateReservationUrl: [
         `${r.httpApi.apiEndpoint}${CREATE_RESERVATION_ROUTE}`,
         'POST here to create a reservation (SigV4 or JWT)',
@@ -38,6 +39,7 @@ export class ReservationsStack extends Stack {
       ],
       EventBusName: [r.eventBus.eventBusName, 'Bus that carries Reservation Status Changed events'],
       EventBusArn: [r.eventBus.eventBusArn, 'ARN of the event bus'],
+      EventArchiveArn: [r.archive.archiveArn, 'Archive of the status events: replay from here'],
       EventSource: [r.eventSource, 'source of the status events'],
       ReservationsTableName: [r.table.tableName, 'Reservations, status changes and outbox'],
       TokenSecretArn: [
@@ -65,6 +67,7 @@ export function reservationsProps(
 ): FrontPaymentReservationsProps {
   return {
     ...(settings.stage ? { stage: settings.stage } : {}),
+    ...(settings.throwAway !== undefined ? { throwAway: settings.throwAway } : {}),
     ...(settings.frontPaymentBaseUrl ? { frontPaymentBaseUrl: settings.frontPaymentBaseUrl } : {}),
     ...(settings.eventBusArn
       ? {

@@ -44,6 +44,7 @@ export function defineReservationsInteg(app: App): ReservationsInteg {
     memorySize: 256,
     logRetention: logs.RetentionDays.ONE_DAY,
     removalPolicy: RemovalPolicy.DESTROY,
+    logDeletionProtection: false,
     timeout: Duration.seconds(15),
   };
 
@@ -68,6 +69,8 @@ export function defineReservationsInteg(app: App): ReservationsInteg {
 
   const reservations = new FrontPaymentReservations(stack, 'reservations', {
     stage: 'integ',
+    // integ-runner deletes the stack after the test: nothing of it is kept.
+    throwAway: true,
     // The function URL ends with `/`; the functions' configuration strips trailing slashes.
     frontPaymentBaseUrl: stubUrl.url,
     frontPaymentTokenSecret: tokenSecret as secretsmanager.ISecret,

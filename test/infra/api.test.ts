@@ -63,9 +63,8 @@ describe('HTTP API', () => {
       'Fn::Join': [
         '',
         [
-          'arn:',
-          { Ref: 'AWS::Partition' },
-          ':execute-api:eu-north-1:111111111111:',
+          // A literal partition: the stack's region is known (feature flag enablePartitionLiterals).
+          'arn:aws:execute-api:eu-north-1:111111111111:',
           { Ref: api },
           path,
         ],
@@ -100,7 +99,8 @@ describe('HTTP API', () => {
     // The callback's query holds the checksum and amounts: no variable may carry a query string.
     expect(variables).not.toMatch(/querystring|requestUri|\$context\.body/i);
     s.template.hasResourceProperties('AWS::Logs::LogGroup', {
-      RetentionInDays: 14,
+      RetentionInDays: 90,
+      DeletionProtectionEnabled: true,
     });
   });
 

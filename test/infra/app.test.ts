@@ -1,4 +1,6 @@
+import type { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { readAppSettings } from '../../infra/app-settings.ts';
 import { addReservationsStack } from '../../infra/reservations-app.ts';
@@ -51,6 +53,15 @@ describe('app settings', () => {
     });
   });
 
+  it('reads throwAway as true or false, from context or RESERVATIONS_THROW_AWAY', () => {
+    expect(fromContext({ throwAway: 'true' }).throwAway).toBe(true);
+    expect(fromContext({}, { RESERVATIONS_THROW_AWAY: 'false' }).throwAway).toBe(false);
+    expect(fromContext({}).throwAway).toBeUndefined();
+    expect(() => fromContext({ throwAway: 'yes' })).toThrow(
+      /throwAway \(context\) \/ RESERVATIONS_THROW_AWAY: must be true or false/,
+    );
+  });
+
   it('fails naming the setting and its variable, not echoing the value', () => {
     expect(() => fromContext({ eventBusArn: 'my-bus' })).toThrow(
       /eventBusArn \(context\) \/ RESERVATIONS_EVENT_BUS_ARN: must be an ARN/,
@@ -75,14 +86,30 @@ describe('app stack', () => {
         'CallbackUrl',
         'CreateReservationUrl',
         'DashboardName',
+        'EventArchiveArn',
         'EventBusArn',
         'EventBusName',
         'EventSource',
+        'HttpApiId',
         'ReservationsTableName',
         'SchemaRegistryName',
         'TokenSecretArn',
       ].sort(),
     );
+  });
+
+  it('outputs the event archive ARN (for replays) and the HTTP API id (for IAM policies)', () => {
+    const stack = addReservationsStack(appWithoutBundling(), {});
+    const template = Template.fromStack(stack);
+    const { archive, httpApi } = stack.reservations;
+    const logicalId = (construct: IConstruct) =>
+      stack.getLogicalId(construct.node.defaultChild as CfnElement);
+
+    template.hasOutput('EventArchiveArn', {
+      Value: { 'Fn::GetAtt': [logicalId(archive), 'Arn'] },
+    });
+    template.hasOutput('HttpApiId', { Value: { Ref: logicalId(httpApi) } });
+    template.resourceCountIs('AWS::Events::Archive', 1);
   });
 
   it('uses an existing bus and imported secrets from context, and a JWT authorizer', () => {

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FrontPaymentReservations } from '../../infra/front-payment-reservations.ts';
 import { HANDLER_EXPORT } from '../../infra/house-function.ts';
 import { outputOf } from '../support/captured-output.ts';
+import { CDK_JSON_CONTEXT } from './support/cdk-json.ts';
 import { testOutdir } from './support/synth.ts';
 
 const run = promisify(execFile);
@@ -41,7 +42,7 @@ describe('bundles (esbuild, bundling on)', () => {
 
   beforeAll(() => {
     outdir = testOutdir();
-    const app = new App({ outdir });
+    const app = new App({ outdir, context: { ...CDK_JSON_CONTEXT } });
     const stack = new Stack(app, 'bundle-stack');
     // NodejsFunction bundles while it is constructed; CDK reports each bundle on stderr.
     const built = outputOf(() => {

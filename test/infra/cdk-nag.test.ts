@@ -52,6 +52,11 @@ describe('cdk-nag AwsSolutions', () => {
     expect(findings(addReservationsStack(app, noEnvironment))).toEqual([]);
   });
 
+  it('finds nothing in a throw-away stack (tables deleted with it, no deletion protection)', () => {
+    const app = appWithoutBundling({ throwAway: 'true' });
+    expect(findings(addReservationsStack(app, noEnvironment))).toEqual([]);
+  });
+
   it('does report a finding that is not acknowledged (the check is live)', () => {
     const app = appWithoutBundling();
     const stack = addReservationsStack(app, noEnvironment);
@@ -73,9 +78,6 @@ describe('cdk-nag AwsSolutions', () => {
     expect(acknowledged.map(({ id, path }) => `${id} @ ${path}`).sort()).toEqual(
       [
         `AwsSolutions-APIG4 @ ${root}/http-api/GET--callbacks--front-payment`,
-        `AwsSolutions-IAM5[Resource::*] @ ${root}/callback/role/DefaultPolicy`,
-        `AwsSolutions-IAM5[Resource::*] @ ${root}/create-session/role/DefaultPolicy`,
-        `AwsSolutions-IAM5[Resource::*] @ ${root}/publish-pending/role/DefaultPolicy`,
         `AwsSolutions-L1 @ ${root}/callback/function`,
         `AwsSolutions-L1 @ ${root}/create-session/function`,
         `AwsSolutions-L1 @ ${root}/publish-pending/function`,

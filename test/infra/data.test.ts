@@ -1,4 +1,3 @@
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   idempotencyTableDesign,
@@ -14,7 +13,7 @@ function tableProperties(s: Synthesised, logicalId: string) {
   };
 }
 
-describe('DynamoDB tables (dev stage)', () => {
+describe('DynamoDB tables', () => {
   let s: Synthesised;
   beforeAll(() => {
     s = synthReservations();
@@ -76,72 +75,12 @@ describe('DynamoDB tables (dev stage)', () => {
     }
   });
 
-  it('lets dev stacks delete their tables, secrets and logs', () => {
-    for (const table of [s.reservations.table, s.reservations.idempotencyTable]) {
-      const resource = tableProperties(s, s.logicalId(table));
-      expect(resource.DeletionPolicy).toBe('Delete');
-      expect(resource.Properties.DeletionProtectionEnabled).toBe(false);
-    }
-    for (const type of ['AWS::SecretsManager::Secret', 'AWS::Logs::LogGroup']) {
-      for (const resource of Object.values(s.template.findResources(type))) {
-        expect(resource.DeletionPolicy).toBe('Delete');
-      }
-    }
-  });
-
   it('creates both secrets empty: no generated value, no placeholder', () => {
     const secrets = Object.values(s.template.findResources('AWS::SecretsManager::Secret'));
     expect(secrets).toHaveLength(2);
     for (const secret of secrets) {
       expect(secret.Properties.GenerateSecretString).toBeUndefined();
       expect(secret.Properties.SecretString).toBeUndefined();
-    }
-  });
-
-  it('keeps function logs two weeks outside production', () => {
-    const retentions = Object.values(s.template.findResources('AWS::Logs::LogGroup')).map(
-      (group) => group.Properties.RetentionInDays,
-    );
-    expect(retentions).toEqual([14, 14, 14, 14]);
-  });
-});
-
-describe('production stage', () => {
-  let s: Synthesised;
-  beforeAll(() => {
-    s = synthReservations({ stage: 'prod' });
-  });
-
-  it('retains the tables and turns deletion protection on', () => {
-    for (const table of [s.reservations.table, s.reservations.idempotencyTable]) {
-      const resource = tableProperties(s, s.logicalId(table));
-      expect(resource.DeletionPolicy).toBe('Retain');
-      expect(resource.UpdateReplacePolicy).toBe('Retain');
-      expect(resource.Properties.DeletionProtectionEnabled).toBe(true);
-    }
-  });
-
-  it('retains secrets and log groups, and keeps logs three months', () => {
-    for (const type of ['AWS::SecretsManager::Secret', 'AWS::Logs::LogGroup']) {
-      for (const resource of Object.values(s.template.findResources(type))) {
-        expect(resource.DeletionPolicy).toBe('Retain');
-      }
-    }
-    for (const group of Object.values(s.template.findResources('AWS::Logs::LogGroup'))) {
-      expect(group.Properties.RetentionInDays).toBe(90);
-    }
-  });
-
-  it('can be forced either way with `production` and takes an explicit log retention', () => {
-    const staging = synthReservations({
-      stage: 'staging',
-      production: true,
-      logRetention: logs.RetentionDays.ONE_YEAR,
-    });
-    const table = tableProperties(staging, staging.logicalId(staging.reservations.table));
-    expect(table.DeletionPolicy).toBe('Retain');
-    for (const group of Object.values(staging.template.findResources('AWS::Logs::LogGroup'))) {
-      expect(group.Properties.RetentionInDays).toBe(365);
     }
   });
 });

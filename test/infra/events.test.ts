@@ -1,13 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { Duration } from 'aws-cdk-lib';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_TYPE } from '../../infra/event-schema.ts';
+import { EVENT_SCHEMA_FILE } from '../../infra/event-schema-file.ts';
 import {
   DEFAULT_EVENT_SOURCE,
   STATUS_CHANGED_DETAIL_TYPE,
 } from '../../shared/events/status-changed-event.ts';
-import { statusChangedDetailJsonSchema } from '../../shared/events/status-changed-json-schema.ts';
 import { arnOf, type Synthesised, synthReservations } from './support/synth.ts';
 
 describe('EventBridge', () => {
@@ -66,7 +67,7 @@ describe('EventBridge', () => {
     });
   });
 
-  it('publishes the event schema; its detail is statusChangedDetailJsonSchema', () => {
+  it('publishes the event schema; its detail is the committed JSON Schema file', () => {
     const registry = Object.keys(s.template.findResources('AWS::EventSchemas::Registry'));
     expect(registry).toHaveLength(1);
     const schemas = Object.values(s.template.findResources('AWS::EventSchemas::Schema'));
@@ -78,10 +79,8 @@ describe('EventBridge', () => {
       SchemaName: 'frontpayment.reservations@ReservationStatusChanged',
     });
     const content = JSON.parse(properties.Content);
-    const { $schema: _marker, ...detail } = statusChangedDetailJsonSchema as Record<
-      string,
-      unknown
-    >;
+    // The same schema as the committed file consumers use, without the nested `$schema` marker.
+    const { $schema: _marker, ...detail } = JSON.parse(readFileSync(EVENT_SCHEMA_FILE, 'utf8'));
     expect(content.properties.detail).toEqual(detail);
     expect(content.properties['detail-type']).toEqual({
       type: 'string',

@@ -23,7 +23,7 @@ describe('Lambda functions', () => {
     s = synthReservations();
   });
 
-  it('run Node 22 on ARM64 with X-Ray, source maps and their own log group', () => {
+  it('run Node 22 on ARM64 without X-Ray, with source maps and their own log group', () => {
     const { createSessionFunction, callbackFunction, publishPendingFunction } = s.reservations;
     for (const [name, fn] of [
       ['create-session', createSessionFunction],
@@ -36,9 +36,10 @@ describe('Lambda functions', () => {
         Architectures: ['arm64'],
         Handler: `index.${HANDLER_EXPORT}`,
         MemorySize: 512,
-        TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogGroup: { Ref: expect.stringMatching(/loggroup/) } },
       });
+      // No TracingConfig: Tracing.DISABLED leaves it out (no code sends trace segments).
+      expect(properties.TracingConfig).toBeUndefined();
       expect(properties.Environment.Variables).toMatchObject({
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: name,

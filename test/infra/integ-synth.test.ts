@@ -72,6 +72,18 @@ describe('integ-tests-alpha definition', () => {
     });
   });
 
+  it('is a throw-away stack: integ-runner deletes its tables and logs with it', () => {
+    expect(integ.reservations.throwAway).toBe(true);
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::Logs::LogGroup', 'AWS::Events::Archive']) {
+      for (const resource of Object.values(testStack.findResources(type))) {
+        expect({ type, deletionPolicy: resource.DeletionPolicy }).toEqual({
+          type,
+          deletionPolicy: 'Delete',
+        });
+      }
+    }
+  });
+
   it('points create-session at the stub and gives both sides the same test secrets', () => {
     const secrets = Object.values(testStack.findResources('AWS::SecretsManager::Secret')).map(
       (secret) => secret.Properties.SecretString,

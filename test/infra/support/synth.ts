@@ -9,6 +9,7 @@ import {
   FrontPaymentReservations,
   type FrontPaymentReservationsProps,
 } from '../../../infra/front-payment-reservations.ts';
+import { CDK_JSON_CONTEXT } from './cdk-json.ts';
 
 /**
  * Every synth writes a cloud assembly; an App without `outdir` puts each one in a new `cdk.out*`
@@ -26,9 +27,15 @@ export function testOutdir(): string {
   return mkdtempSync(join(assemblies, 'app-'));
 }
 
-/** An app that skips esbuild bundling: every test here except the bundling test uses it. */
+/**
+ * An app with cdk.json's context (feature flags) that skips esbuild bundling: every test here
+ * except the bundling test uses it.
+ */
 export function appWithoutBundling(context: Record<string, unknown> = {}): App {
-  return new App({ outdir: testOutdir(), context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  return new App({
+    outdir: testOutdir(),
+    context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context },
+  });
 }
 
 export interface Synthesised {
