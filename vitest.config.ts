@@ -1,7 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
+// The AWS SDK's own switch for its NodeVersionSupportWarning (ten lines on Node 20, printed by
+// every worker). Set here, in vitest's main process, so the global set-up, the workers and the
+// `npm start` the end-to-end tests spawn all inherit it; product code is untouched.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export default defineConfig({
   test: {
+    setupFiles: ['test/support/exit-with-vitest.ts'],
     // In CI a JSON report too, from which .ci/run prints the plain "N passed, N failed" line.
     reporters: process.env.CI
       ? ['default', ['json', { outputFile: '.artifacts/vitest-report.json' }]]

@@ -3,7 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -119,6 +119,8 @@ export class HouseFunction extends Construct {
         // that run, and tree-shaken v3 clients load faster at cold start than the runtime's full
         // copy.
         externalModules: [],
+        // esbuild's size summary of each bundle adds nothing to a synth; warnings still show.
+        logLevel: LogLevel.WARNING,
       },
     });
 

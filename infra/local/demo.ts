@@ -1,11 +1,13 @@
 /**
  * `npm run demo`: the typical flow against a running `npm start` (API_URL, default
- * http://127.0.0.1:3000): create a reservation, pay at the sandbox's checkout page, capture part,
- * capture the rest, charge. After each step it waits until the callback is processed and prints
- * the status history and the events on the bus. Exits non-zero when a step fails.
+ * http://127.0.0.1:3000; `npm start` prints the command for its port): create a reservation, pay
+ * at the sandbox's checkout page, capture part, capture the rest, charge. After each step it
+ * waits until the callback is processed and prints the status history and the events on the bus.
+ * Exits non-zero when a step fails.
  */
 import { randomUUID } from 'node:crypto';
 import type { ReservationView } from './console/reservation-history.ts';
+import { DEFAULT_API_URL, demoCommand } from './demo-command.ts';
 import type { ReceivedEvent } from './event-bridge-stand-in.ts';
 import { LOCAL_DEFAULTS } from './local-defaults.ts';
 import { createLocalStackClient, LocalStackClientError } from './local-stack-client.ts';
@@ -17,16 +19,15 @@ const money = (amount: number) =>
 const time = (iso: string) => iso.slice(11, 19);
 
 async function main(): Promise<void> {
-  const apiUrl = (process.env.API_URL ?? `http://127.0.0.1:${LOCAL_DEFAULTS.port}`).replace(
-    /\/+$/,
-    '',
-  );
+  const apiUrl = (process.env.API_URL ?? DEFAULT_API_URL).replace(/\/+$/, '');
   const client = createLocalStackClient({
     apiUrl,
     frontPaymentToken: process.env.FRONT_PAYMENT_TOKEN ?? LOCAL_DEFAULTS.frontPaymentToken,
   });
   out(`Front Payment reservations demo against ${apiUrl}`);
-  const links = await client.stack();
+  const links = await client.stack().catch((error: unknown) => {
+    throw error instanceof LocalStackClientError ? withApiUrlAdvice(error) : error;
+  });
   if (!links.sandbox) {
     throw new LocalStackClientError(
       `The stack talks to a real Front Payment environment (${links.frontPayment}); the demo pays and captures through the sandbox. Start it without FRONT_PAYMENT_BASE_URL.`,
@@ -124,6 +125,15 @@ function printEvents(events: readonly ReceivedEvent[]): void {
 
 function detailOf(event: ReceivedEvent): Record<string, unknown> {
   return (event.detail ?? {}) as Record<string, unknown>;
+}
+
+/** The usual reason the first request fails: the stack runs on another port than API_URL's. */
+function withApiUrlAdvice(error: LocalStackClientError): LocalStackClientError {
+  const example = demoCommand(`http://${LOCAL_DEFAULTS.host}:3400`);
+  return new LocalStackClientError(
+    `${error.message} The demo calls the API at API_URL (${DEFAULT_API_URL} when not set). For a stack on another port, run the demo command \`npm start\` printed, e.g. \`${example}\`.`,
+    { cause: error },
+  );
 }
 
 try {

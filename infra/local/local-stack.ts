@@ -23,7 +23,6 @@ import {
 import { localAwsClientConfig } from './local-aws.ts';
 import { LOCAL_DEFAULTS, PORT_VARIABLES } from './local-defaults.ts';
 import { FUNCTION_TIMEOUTS_MS, loadLocalFunctions, scheduledEvent } from './local-functions.ts';
-import { guardAgainstOrphans, type OrphanGuard } from './orphan-guard.ts';
 import { type Schedule, startSchedule } from './schedule.ts';
 import {
   assertPortFree,
@@ -128,7 +127,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const startsDynamoDb = options.dynamoDbEndpoint === undefined;
   const stoppers: (() => Promise<void>)[] = [];
   let dynamoDbStarting: Promise<unknown> = Promise.resolve();
-  let guard: OrphanGuard | undefined;
   // One after the other, newest first: the schedule and the API stop before what they use.
   const stopAll = async () => {
     const errors: unknown[] = [];
@@ -139,8 +137,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         errors.push(error);
       }
     }
-    // Last: should stopping Java hang, the guard still ends it once this process is gone.
-    guard?.release();
     if (errors.length > 0) throw errors[0];
   };
 
@@ -248,14 +244,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       REMOVED_VARIABLES,
     );
 
-    const dynamoDb = await dynamoDbStarted;
+    await dynamoDbStarted;
     const dynamoDbClient = new DynamoDBClient({
       ...localAwsClientConfig,
       endpoint: dynamoDbEndpoint,
     });
     stoppers.push(async () => dynamoDbClient.destroy());
     await createTables(dynamoDbClient, tableNames);
-    if (dynamoDb) guard = await guardAgainstOrphans(dynamoDb.port);
 
     const documents = DynamoDBDocumentClient.from(dynamoDbClient, {
       marshallOptions: { removeUndefinedValues: true },
@@ -349,14 +344,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
 }
 
-async function startDynamoDb(
-  port: number,
-  dataPath: string | null,
-): Promise<RunningDynamoDbLocal & { readonly port: number }> {
+async function startDynamoDb(port: number, dataPath: string | null): Promise<RunningDynamoDbLocal> {
   if (dataPath) await mkdir(dataPath, { recursive: true });
   try {
-    const started = await startDynamoDbLocal({ port, ...(dataPath ? { dataPath } : {}) });
-    return { ...started, port };
+    return await startDynamoDbLocal({ port, ...(dataPath ? { dataPath } : {}) });
   } catch (error) {
     throw error instanceof LocalStackStartupError
       ? error

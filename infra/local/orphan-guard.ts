@@ -37,21 +37,19 @@ export interface OrphanGuard {
 
 /**
  * Stops DynamoDB Local if this Node process dies without cleaning up (SIGKILL, a crash of the
- * runtime): a tiny detached shell waits for our pid to vanish, then terminates the Java process.
- * It re-checks the command line first, so a recycled pid is never killed.
+ * runtime, a test runner killed mid-run): a tiny detached shell waits for our pid to vanish, then
+ * terminates the Java process. It re-checks the command line first, so a recycled pid is never
+ * killed. Taken at once after spawning, so not even a start that is still waiting is left behind.
  */
-export async function guardAgainstOrphans(port: number): Promise<OrphanGuard> {
-  // Best effort: without `ps` (a minimal container) the stack still runs, just unguarded.
-  const processes = await findDynamoDbLocalProcesses(port).catch(() => []);
-  const java = processes.find((info) => info.ppid === process.pid);
-  if (!java) return { release: () => {} };
+export function guardAgainstOrphans(javaPid: number): OrphanGuard {
   const script = [
     `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done`,
-    `ps -p ${java.pid} -o args= | grep -q DynamoDBLocal.jar || exit 0`,
-    `kill -TERM ${java.pid} 2>/dev/null; sleep 5`,
-    `ps -p ${java.pid} -o args= | grep -q DynamoDBLocal.jar && kill -KILL ${java.pid} 2>/dev/null`,
+    `ps -p ${javaPid} -o args= | grep -q DynamoDBLocal.jar || exit 0`,
+    `kill -TERM ${javaPid} 2>/dev/null; sleep 5`,
+    `ps -p ${javaPid} -o args= | grep -q DynamoDBLocal.jar && kill -KILL ${javaPid} 2>/dev/null`,
     'exit 0',
   ].join('\n');
+  // Best effort: without `sh` (a minimal container) DynamoDB Local still runs, just unguarded.
   const watcher = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
   watcher.on('error', () => {});
   watcher.unref();

@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { isAbsolute, relative } from 'node:path';
 import { IntegrationError } from '#shared/errors';
+import { demoCommand } from './demo-command.ts';
 import type { AccessLogEntry } from './lambda-http-server.ts';
 import { LOCAL_DEFAULTS } from './local-defaults.ts';
 import { DEFAULT_DATA_DIR, type LocalSettings, readLocalSettings } from './local-settings.ts';
@@ -142,7 +143,7 @@ function printBanner(stack: RunningLocalStack, settings: LocalSettings, elapsedM
   out(sampleCurl(urls.api, `local-${randomUUID().slice(0, 8)}`, body));
   out();
   out(
-    `Open its paymentUrl to pay, watch ${urls.console}, or run \`npm run demo\` for the whole flow.`,
+    `Open its paymentUrl to pay, watch ${urls.console}, or run \`${demoCommand(urls.api)}\` for the whole flow.`,
   );
   if (!stack.dataPath)
     out(`Data is in memory; \`npm start -- --persist\` keeps it in ${DEFAULT_DATA_DIR}.`);

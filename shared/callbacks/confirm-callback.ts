@@ -27,9 +27,11 @@ export async function confirmCallback(
     });
     return 'not-yet';
   } catch (error) {
+    // The Error itself too: Powertools writes its message and cause, which say why.
     log.error('Could not confirm a callback with Front Payment', {
       orderUuid,
       errorName: error instanceof Error ? error.name : 'UnknownError',
+      ...(error instanceof Error ? { error } : {}),
     });
     return 'unavailable';
   }

@@ -102,9 +102,15 @@ export function httpErrorResponses(): MiddlewareObj {
 }
 
 function logError(error: unknown, statusCode: number): void {
-  const name = error instanceof Error ? error.name : typeof error;
-  // Only the message: causes may hold request data.
-  const message = error instanceof Error ? error.message : undefined;
-  if (statusCode >= 500) logger.error('request failed', { statusCode, errorName: name, message });
-  else logger.info('request refused', { statusCode, errorName: name });
+  const errorName = error instanceof Error ? error.name : typeof error;
+  if (statusCode >= 500) {
+    // Under `error`, not `message` (Powertools reserves that key and drops it): Powertools writes
+    // the Error's name, message, stack and cause, so the operator sees why. Our errors' messages
+    // carry ids and statuses, never request bodies or personal data.
+    logger.error('request failed', {
+      statusCode,
+      errorName,
+      ...(error instanceof Error ? { error } : {}),
+    });
+  } else logger.info('request refused', { statusCode, errorName });
 }

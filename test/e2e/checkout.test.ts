@@ -1,28 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningLocalStack, startLocalStack } from '../../infra/local/local-stack.ts';
 import { createLocalStackClient } from '../../infra/local/local-stack-client.ts';
 import { sampleReservationRequest } from '../../infra/local/sample-reservation.ts';
+import { CHROMIUM_FIRST_LAUNCH_TIMEOUT_MS, launchChromium } from '../support/chromium.ts';
 
 /** Screenshots are test artefacts: `.artifacts/` is gitignored. */
 const ARTIFACTS = fileURLToPath(new URL('../../.artifacts/', import.meta.url));
-
-/** Debian's Chromium with the flags that work on this machine (see /work/shared/toolchain.md). */
-const CHROMIUM = {
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-    '--disable-sync',
-  ],
-};
 
 let stack: RunningLocalStack;
 let browser: Browser;
@@ -30,7 +17,8 @@ let client: ReturnType<typeof createLocalStackClient>;
 
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
-  [stack, browser] = await Promise.all([
+  // Both start at once; whichever started is kept, so afterAll stops it even if the other failed.
+  const [stackStart, browserStart] = await Promise.allSettled([
     // Free ports everywhere: other test runs may share the machine.
     startLocalStack({
       port: 0,
@@ -40,13 +28,17 @@ beforeAll(async () => {
       logLevel: 'ERROR',
       publishPendingIntervalMs: 0,
     }),
-    chromium.launch(CHROMIUM),
+    launchChromium(),
   ]);
+  if (stackStart.status === 'fulfilled') stack = stackStart.value;
+  if (browserStart.status === 'fulfilled') browser = browserStart.value;
+  if (stackStart.status === 'rejected') throw stackStart.reason;
+  if (browserStart.status === 'rejected') throw browserStart.reason;
   client = createLocalStackClient({
     apiUrl: stack.urls.api,
     frontPaymentToken: 'local-sandbox-token',
   });
-});
+}, CHROMIUM_FIRST_LAUNCH_TIMEOUT_MS);
 
 afterAll(async () => {
   await browser?.close();

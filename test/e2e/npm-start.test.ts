@@ -120,7 +120,6 @@ function isAlive(pid: number): boolean {
 describe('npm start, as a person runs it', () => {
   it('prints every URL, a curl that creates a reservation and Ready.; Ctrl-C stops the whole tree', async () => {
     const [port, dynamoDbPort, eventBridgePort, sandboxPort] = await distinctFreePorts(4);
-    const startedAt = Date.now();
     const npm = startProcess('npm', ['start'], {
       ...process.env,
       PORT: String(port),
@@ -130,7 +129,6 @@ describe('npm start, as a person runs it', () => {
     });
 
     await waitFor('Ready.', () => /^Ready\.$/m.test(npm.output()), 60_000);
-    const readyAfterMs = Date.now() - startedAt;
     const output = npm.output();
     const api = `http://127.0.0.1:${port}`;
     expect(output).toContain(`API             ${api}`);
@@ -139,7 +137,8 @@ describe('npm start, as a person runs it', () => {
     expect(output).toContain(`EventBridge     http://127.0.0.1:${eventBridgePort}`);
     expect(output).toContain(`DynamoDB Local  http://127.0.0.1:${dynamoDbPort}  (in memory)`);
     expect(output.trimEnd().endsWith('Ready.')).toBe(true);
-    console.info(`npm start was ready after ${readyAfterMs} ms`);
+    // Not the default port: the printed demo command says where the API is.
+    expect(output).toContain(`run \`API_URL=${api} npm run demo\` for the whole flow`);
 
     const { stdout } = await run('bash', ['-c', printedCurl(output)], { timeout: 30_000 });
     const created = JSON.parse(stdout) as { paymentUrl: string; status: string };
@@ -152,6 +151,14 @@ describe('npm start, as a person runs it', () => {
       () => npm.output().includes('→ POST /reservations 201'),
       5_000,
     );
+
+    // The demo command as printed runs the whole flow against this stack.
+    const demo = await run('bash', ['-c', `API_URL=${api} npm run demo`], {
+      cwd: REPO,
+      timeout: 60_000,
+    });
+    expect(demo.stdout).toContain(`Front Payment reservations demo against ${api}`);
+    expect(demo.stdout).toMatch(/^Done: .*CHARGED; \d+ events published\.$/m);
 
     const java = await findDynamoDbLocalProcesses(dynamoDbPort);
     expect(java).toHaveLength(1);
@@ -265,6 +272,17 @@ describe('npm start, as a person runs it', () => {
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
+  });
+
+  it('npm run demo names API_URL when no stack answers there', async () => {
+    const api = `http://127.0.0.1:${await findFreePort()}`;
+    const demo = startProcess('npm', ['run', 'demo'], { ...process.env, API_URL: api });
+    const exit = await demo.exited;
+
+    expect(exit.code).toBe(1);
+    expect(demo.errors()).toContain(`Could not reach ${api}`);
+    expect(demo.errors()).toContain('API_URL');
+    expect(demo.errors()).toContain('`API_URL=http://127.0.0.1:3400 npm run demo`');
   });
 
   it('without Java it says how to install it', async () => {

@@ -1,13 +1,14 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { App, Stack } from 'aws-cdk-lib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { FrontPaymentReservations } from '../../infra/front-payment-reservations.ts';
 import { HANDLER_EXPORT } from '../../infra/house-function.ts';
+import { outputOf } from '../support/captured-output.ts';
 import { CDK_JSON_CONTEXT } from './support/cdk-json.ts';
+import { testOutdir } from './support/synth.ts';
 
 const run = promisify(execFile);
 
@@ -35,14 +36,20 @@ const COLD_START_ENVIRONMENT: Record<string, Record<string, string>> = {
 // The one test with esbuild bundling on (about a second per function).
 describe('bundles (esbuild, bundling on)', () => {
   let outdir: string;
+  let bundlingOutput: string;
   const bundles: Record<string, string> = {};
 
   beforeAll(() => {
-    outdir = mkdtempSync(join(tmpdir(), 'reservations-bundle-'));
+    outdir = testOutdir();
     const app = new App({ outdir, context: { ...CDK_JSON_CONTEXT } });
     const stack = new Stack(app, 'bundle-stack');
-    const reservations = new FrontPaymentReservations(stack, 'reservations');
-    const assembly = app.synth();
+    // NodejsFunction bundles while it is constructed; CDK reports each bundle on stderr.
+    const built = outputOf(() => {
+      const reservations = new FrontPaymentReservations(stack, 'reservations');
+      return { reservations, assembly: app.synth() };
+    });
+    const { reservations, assembly } = built.result;
+    bundlingOutput = built.text;
     const template = assembly.getStackByName(stack.stackName).template;
     for (const [name, fn] of [
       ['create-session', reservations.createSessionFunction],
@@ -55,8 +62,11 @@ describe('bundles (esbuild, bundling on)', () => {
     }
   }, 120_000);
 
-  afterAll(() => {
-    rmSync(outdir, { recursive: true, force: true });
+  it('bundles each function with esbuild, which reports no warning', () => {
+    for (const name of ['create-session', 'callback', 'publish-pending']) {
+      expect(bundlingOutput).toContain(`Bundling asset bundle-stack/reservations/${name}/`);
+    }
+    expect(bundlingOutput).not.toMatch(/warning/i);
   });
 
   it('writes a minified ESM index.mjs with an external source map and no sources inside', () => {

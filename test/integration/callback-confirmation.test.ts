@@ -10,6 +10,7 @@ import {
   signedQuery,
   useCallbackStack,
 } from '../support/callback-fixtures.ts';
+import { captureOutput } from '../support/captured-output.ts';
 
 const TOKEN = 'local-front-payment-token';
 
@@ -64,6 +65,7 @@ beforeAll(async () => {
 afterAll(() => frontPayment.stop());
 
 const stack = useCallbackStack({ extra: () => confirmingWith(frontPayment.url) });
+const output = captureOutput();
 const { send } = stack;
 
 describe('callback handler with CONFIRM_STATUS_WITH_FRONT_PAYMENT=true', () => {
@@ -137,6 +139,15 @@ describe('callback handler with CONFIRM_STATUS_WITH_FRONT_PAYMENT=true', () => {
     expect(response.headers).toMatchObject({ 'retry-after': '30' });
     expect(await readStatusChanges(stack.tables, reservationId)).toEqual([]);
     expect(stack.bridge.events).toEqual([]);
+    expect(output.logs()).toEqual([
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'Could not confirm a callback with Front Payment',
+        orderUuid: frontPaymentUuid,
+        errorName: 'FrontPaymentUnavailableError',
+        error: expect.objectContaining({ message: 'Front Payment could not be reached' }),
+      }),
+    ]);
   });
 
   it('refuses to start without FRONT_PAYMENT_BASE_URL, naming it', async () => {

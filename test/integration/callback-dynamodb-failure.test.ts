@@ -9,9 +9,24 @@ import {
   signedQuery,
   useCallbackStack,
 } from '../support/callback-fixtures.ts';
+import { captureOutput } from '../support/captured-output.ts';
 
 // Each test loads the handlers it needs, some on a broken DynamoDB.
 const stack = useCallbackStack({ handler: false });
+const output = captureOutput();
+
+/** The ERROR line a 500 leaves for the operator: the error, under its name, with its message. */
+const failureLogged = (errorName: string, errorMessage: RegExp) =>
+  expect.objectContaining({
+    level: 'ERROR',
+    message: 'request failed',
+    statusCode: 500,
+    errorName,
+    error: expect.objectContaining({
+      name: errorName,
+      message: expect.stringMatching(errorMessage),
+    }),
+  });
 
 const couldNotRecord = {
   statusCode: 500,
@@ -39,6 +54,7 @@ describe('callback handler when DynamoDB fails', () => {
       couldNotRecord,
     );
     expect(stack.bridge.events).toEqual([]);
+    expect(output.logs()).toEqual([failureLogged('Error', /ECONNREFUSED/)]);
   });
 
   it('answers 5xx and publishes nothing when the table is missing', async () => {
@@ -53,6 +69,9 @@ describe('callback handler when DynamoDB fails', () => {
     expect(stack.bridge.events).toEqual([]);
     expect(await readStatusChanges(stack.tables, reservationId)).toEqual([]);
     expect((await readReservation(stack.tables, reservationId)).version).toBe(2);
+    expect(output.logs()).toEqual([
+      failureLogged('ResourceNotFoundException', /non-existent table|not found/i),
+    ]);
   });
 
   it('records the same callback once DynamoDB is back, as a retry would', async () => {
@@ -68,5 +87,8 @@ describe('callback handler when DynamoDB fails', () => {
     expect(JSON.parse(retried.body ?? '')).toEqual({ received: true, duplicate: false });
     expect(await readStatusChanges(stack.tables, reservationId)).toHaveLength(1);
     expect(stack.bridge.events).toHaveLength(1);
+    expect(output.logs()).toContainEqual(
+      failureLogged('ResourceNotFoundException', /non-existent table|not found/i),
+    );
   });
 });

@@ -9,6 +9,7 @@ import {
   signedQuery,
   useCallbackStack,
 } from '../support/callback-fixtures.ts';
+import { captureOutput } from '../support/captured-output.ts';
 
 /** Accepts connections, reads what is sent and never answers: a hung AWS endpoint. */
 async function startSilentEndpoint() {
@@ -39,6 +40,7 @@ afterAll(() => silent.stop());
 
 // Each test loads the callback Lambda it needs, pointed at the silent endpoint.
 const stack = useCallbackStack({ handler: false });
+const output = captureOutput();
 
 async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
   const started = performance.now();
@@ -80,5 +82,13 @@ describe('the callback answers in time when an AWS service hangs', () => {
     expect(ms).toBeGreaterThan(2_500);
     expect(ms).toBeLessThan(9_000);
     expect(stack.bridge.events).toEqual([]);
+    expect(output.logs()).toEqual([
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'request failed',
+        statusCode: 500,
+        errorName: 'TimeoutError',
+      }),
+    ]);
   });
 });

@@ -11,6 +11,12 @@ declare module 'vitest' {
 /** One Amazon DynamoDB Local for the whole integration run; each test file makes its own tables. */
 export default async function setup(project: TestProject) {
   const dynamoDb = await startDynamoDbLocal({ port: await findFreePort() });
-  project.provide('dynamoDbEndpoint', dynamoDb.endpoint);
+  try {
+    project.provide('dynamoDbEndpoint', dynamoDb.endpoint);
+  } catch (error) {
+    // vitest runs no teardown for a set-up that threw: stop what was started here.
+    await dynamoDb.stop();
+    throw error;
+  }
   return () => dynamoDb.stop();
 }

@@ -1,3 +1,4 @@
+import type { Request } from '@middy/core';
 import { describe, expect, it } from 'vitest';
 import {
   ConfigurationError,
@@ -14,7 +15,10 @@ import {
   SessionOutcomeUnknownError,
   UnreadableRequestError,
 } from '#shared/errors';
-import { errorResponseOf } from '#shared/http/error-response';
+import { errorResponseOf, httpErrorResponses } from '#shared/http/error-response';
+import { captureOutput } from '../support/captured-output.ts';
+
+const output = captureOutput();
 
 const bodyOf = (error: unknown) => JSON.parse(errorResponseOf(error).body ?? '');
 const statusOf = (error: unknown) => errorResponseOf(error).statusCode;
@@ -106,5 +110,48 @@ describe('errorResponseOf', () => {
 
     expect(statusOf(error)).toBe(status);
     expect(bodyOf(error)).toMatchObject({ reservationId: 'rsv-1', retryable: false });
+  });
+});
+
+describe('httpErrorResponses', () => {
+  const answer = (error: unknown) =>
+    httpErrorResponses().onError?.({ error, response: undefined } as unknown as Request);
+
+  it('logs why a request failed with 5xx: the error with its message and cause', async () => {
+    const cause = new Error('connect ECONNREFUSED 127.0.0.1:4020');
+    await answer(new FrontPaymentUnavailableError('Front Payment could not be reached', { cause }));
+
+    const [line, ...others] = output.logs();
+    expect(others).toEqual([]);
+    expect(line).toMatchObject({
+      level: 'ERROR',
+      message: 'request failed',
+      statusCode: 502,
+      errorName: 'FrontPaymentUnavailableError',
+      error: {
+        name: 'FrontPaymentUnavailableError',
+        message: 'Front Payment could not be reached',
+        cause: { name: 'Error', message: 'connect ECONNREFUSED 127.0.0.1:4020' },
+      },
+    });
+    expect(JSON.stringify(line?.error)).toContain('error-response.test.ts');
+  });
+
+  it('logs a refusal (4xx) at INFO with its name only: the input stays out of the logs', async () => {
+    await answer(
+      new InputValidationError('The reservation is invalid', [
+        { path: 'customerDetails.email', message: 'must be a valid email address' },
+      ]),
+    );
+
+    expect(output.logs()).toEqual([
+      expect.objectContaining({
+        level: 'INFO',
+        message: 'request refused',
+        statusCode: 400,
+        errorName: 'InputValidationError',
+      }),
+    ]);
+    expect(output.text()).not.toContain('customerDetails');
   });
 });

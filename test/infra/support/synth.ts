@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
+import { afterAll } from 'vitest';
 import {
   FrontPaymentReservations,
   type FrontPaymentReservationsProps,
@@ -8,11 +12,30 @@ import {
 import { CDK_JSON_CONTEXT } from './cdk-json.ts';
 
 /**
+ * Every synth writes a cloud assembly; an App without `outdir` puts each one in a new `cdk.out*`
+ * folder in the temp dir and never removes it. So a test file's apps write below one folder of
+ * its own, removed when the file is done.
+ */
+let assemblies: string | undefined;
+afterAll(() => {
+  if (assemblies) rmSync(assemblies, { recursive: true, force: true });
+});
+
+/** A fresh folder for one app's cloud assembly, removed after the test file. */
+export function testOutdir(): string {
+  assemblies ??= mkdtempSync(join(tmpdir(), 'cdk-test-'));
+  return mkdtempSync(join(assemblies, 'app-'));
+}
+
+/**
  * An app with cdk.json's context (feature flags) that skips esbuild bundling: every test here
  * except the bundling test uses it.
  */
 export function appWithoutBundling(context: Record<string, unknown> = {}): App {
-  return new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context } });
+  return new App({
+    outdir: testOutdir(),
+    context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context },
+  });
 }
 
 export interface Synthesised {
