@@ -23,7 +23,6 @@ export const APP_SETTING_NAMES = {
   jwtIssuer: 'RESERVATIONS_JWT_ISSUER',
   jwtAudience: 'RESERVATIONS_JWT_AUDIENCE',
   alarmEmail: 'RESERVATIONS_ALARM_EMAIL',
-  confirmStatusWithFrontPayment: 'RESERVATIONS_CONFIRM_STATUS_WITH_FRONT_PAYMENT',
   callbackChecksumFormula: 'RESERVATIONS_CALLBACK_CHECKSUM_FORMULA',
   callbackMaxAgeSeconds: 'RESERVATIONS_CALLBACK_MAX_AGE_SECONDS',
   allowedTaxRates: 'RESERVATIONS_ALLOWED_TAX_RATES',
@@ -66,12 +65,6 @@ export const AppSettingsSchema = v.pipe(
     jwtIssuer: v.optional(HttpUrlSchema),
     jwtAudience: v.optional(CommaListSchema),
     alarmEmail: v.optional(v.pipe(v.string(), v.email())),
-    confirmStatusWithFrontPayment: v.optional(
-      v.pipe(
-        v.picklist(['true', 'false'], 'must be true or false'),
-        v.transform((flag) => flag === 'true'),
-      ),
-    ),
     callbackChecksumFormula: v.optional(v.picklist(CHECKSUM_FORMULAS)),
     callbackMaxAgeSeconds: v.optional(WholeSecondsSchema),
     allowedTaxRates: v.optional(NumberListSchema),

@@ -12,7 +12,10 @@ import { sessionFailureOf } from '#shared/reservations/session-failure';
 export interface CreateSessionDependencies {
   readonly reservations: ReservationRepository;
   readonly frontPayment: Pick<FrontPaymentClient, 'createReservationSession'>;
-  /** Our callback endpoint; Front Payment calls it on every status change. */
+  /**
+   * Our callback endpoint; Front Payment calls it on every status change, with our reservation id
+   * appended as a path segment (not signed, but it saves the callback an index lookup).
+   */
   readonly callbackUrl: string;
   readonly now: () => Date;
 }
@@ -62,7 +65,10 @@ export async function createSession(
   let session: CreatedSession;
   try {
     session = await frontPayment.createReservationSession(
-      toFrontPaymentPayload(request, dependencies.callbackUrl),
+      toFrontPaymentPayload(
+        request,
+        `${dependencies.callbackUrl}/${encodeURIComponent(reservationId)}`,
+      ),
     );
   } catch (error) {
     throw await recordFailedCall(reservations, reservationId, error, now());

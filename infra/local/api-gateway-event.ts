@@ -12,6 +12,8 @@ export interface HttpApiEventOptions {
   readonly requestId?: string;
   /** @default now */
   readonly receivedAt?: Date;
+  /** The route's `{name}` segments, as API Gateway passes them. */
+  readonly pathParameters?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -40,6 +42,7 @@ export function toHttpApiEvent(
     ...(cookies.length > 0 ? { cookies } : {}),
     headers,
     ...(queryStringParameters ? { queryStringParameters } : {}),
+    ...(options.pathParameters ? { pathParameters: { ...options.pathParameters } } : {}),
     requestContext: {
       accountId: LOCAL_ACCOUNT_ID,
       apiId: 'local',

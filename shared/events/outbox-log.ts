@@ -1,5 +1,5 @@
+import type { StructuredLog } from '../structured-log.ts';
 import type { StatusChangedDetail } from './status-changed-event.ts';
-import type { StructuredLog } from './structured-log.ts';
 
 /**
  * The log line an operator is alarmed on (`infra/operations.ts` counts it with a metric filter):

@@ -16,6 +16,7 @@ import {
   fieldErrorsOf,
   SuccessEnvelopeSchema,
 } from './envelope.ts';
+import { type ReservationDetails, ReservationDetailsSchema } from './reservation-details.ts';
 
 export interface FrontPaymentClientOptions {
   /** e.g. `https://demo-api.frontpayment.no`, without a trailing slash. */
@@ -26,34 +27,42 @@ export interface FrontPaymentClientOptions {
   readonly timeoutMs: number;
 }
 
-/** The part of Front Payment's reservation details the product reads. */
-export const ReservationDetailsSchema = v.looseObject({
-  reservationUuid: v.string(),
-  status: v.string(),
-});
-export type ReservationDetails = v.InferOutput<typeof ReservationDetailsSchema>;
-
 export interface FrontPaymentClient {
   /** POST reservations/create: the checkout session the customer pays in. */
   createReservationSession(payload: FrontPaymentCreateReservationPayload): Promise<CreatedSession>;
-  /** GET reservations/details/{uuid}: Front Payment's own view of a reservation. */
-  getReservationDetails(reservationUuid: string): Promise<ReservationDetails>;
+  /**
+   * GET reservations/details/{uuid}: Front Payment's own view of a reservation, without the
+   * customer's personal data. `timeoutMs` shortens the client's timeout for this call.
+   */
+  getReservationDetails(
+    reservationUuid: string,
+    options?: { readonly timeoutMs?: number },
+  ): Promise<ReservationDetails>;
 }
 
 const CONNECT_PATH = '/api/v1/connect';
 
 export function createFrontPaymentClient(options: FrontPaymentClientOptions): FrontPaymentClient {
-  const send = (method: 'GET' | 'POST', path: string, body?: object) =>
-    sendRequest(options, method, `${CONNECT_PATH}${path}`, body);
+  const send = (method: 'GET' | 'POST', path: string, body?: object, timeoutMs?: number) =>
+    sendRequest(
+      timeoutMs === undefined
+        ? options
+        : { ...options, timeoutMs: Math.min(timeoutMs, options.timeoutMs) },
+      method,
+      `${CONNECT_PATH}${path}`,
+      body,
+    );
   return {
     async createReservationSession(payload) {
       const data = await send('POST', '/reservations/create', payload);
       return parseData(CreatedSessionSchema, data, 'reservations/create');
     },
-    async getReservationDetails(reservationUuid) {
+    async getReservationDetails(reservationUuid, { timeoutMs } = {}) {
       const data = await send(
         'GET',
         `/reservations/details/${encodeURIComponent(reservationUuid)}`,
+        undefined,
+        timeoutMs,
       );
       return parseData(ReservationDetailsSchema, data, 'reservations/details');
     },

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   ANSWER_MARGIN_MS,
   CALLBACK_PUBLISH_BUDGET_MS,
+  detailsTimeoutMs,
   publishDeadline,
-} from '../../functions/callback/publish-deadline.ts';
+  RECORD_RESERVE_MS,
+} from '../../functions/callback/time-budget.ts';
 
 const NOW = 1_755_764_131_000;
 
@@ -18,5 +20,19 @@ describe('publishDeadline (how long the callback publishes while Front Payment w
 
   it('leaves publishing to the sweeper when less than the margin is left', () => {
     expect(publishDeadline(1_500, NOW)).toBe(NOW);
+  });
+});
+
+describe('detailsTimeoutMs (how long the callback waits for Front Payment)', () => {
+  it('is the configured timeout when the Lambda has plenty of time', () => {
+    expect(detailsTimeoutMs(5_000, 15_000)).toBe(5_000);
+  });
+
+  it('shrinks so recording and answering still fit', () => {
+    expect(detailsTimeoutMs(5_000, 7_000)).toBe(7_000 - ANSWER_MARGIN_MS - RECORD_RESERVE_MS);
+  });
+
+  it('is 0 when nothing fits: the sweeper confirms later', () => {
+    expect(detailsTimeoutMs(5_000, 4_000)).toBe(0);
   });
 });
