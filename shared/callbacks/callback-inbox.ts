@@ -81,7 +81,10 @@ export interface ConfirmationUpdate {
   };
 }
 
-/** One item per distinct delivery: the same request again finds it; a resend is a new one. */
+/**
+ * One item per distinct query: the same request again finds it (and is still confirmed through
+ * details, see `record-callback.ts`); a resend with a new `timestamp` is a new one.
+ */
 export function inboxKeyOf(reservationId: string | null, rawQueryString: string): InboxKey {
   const hash = createHash('sha256')
     .update(JSON.stringify([reservationId, rawQueryString]), 'utf8')

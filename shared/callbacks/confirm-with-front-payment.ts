@@ -52,7 +52,11 @@ export type ConfirmationOutcome =
 export async function confirmWithFrontPayment(
   callback: KeptCallback,
   dependencies: ConfirmationDependencies,
-  options: { readonly detailsTimeoutMs?: number } = {},
+  options: {
+    readonly detailsTimeoutMs?: number;
+    /** The kept callback is confirmed already (a repeated delivery): nothing to mark. */
+    readonly alreadyConfirmed?: boolean;
+  } = {},
 ): Promise<ConfirmationOutcome> {
   const { log, repository } = dependencies;
   const now = dependencies.now ?? (() => new Date());
@@ -92,7 +96,7 @@ export async function confirmWithFrontPayment(
     reservation,
     details,
     callback.receivedAt,
-    dependencies.inbox.confirmation(callback.key, now()),
+    options.alreadyConfirmed ? undefined : dependencies.inbox.confirmation(callback.key, now()),
   );
   for (const record of recorded.records) {
     log.info('Recorded change', {

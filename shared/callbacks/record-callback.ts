@@ -55,13 +55,16 @@ export async function recordCallback(
     reservationUuid: verified.reservationUuid,
     receivedAt: receivedAt.toISOString(),
   });
-  // The identical delivery was confirmed before: one DynamoDB call and done.
-  if (kept.kind === 'seen' && kept.confirmed) return { kind: 'recorded', duplicate: true };
+  // The identical query again is still read through: documented callbacks carry the order's time
+  // and total, so two captures in one second send identical queries. Only its confirmation is
+  // not written again, so a repeat costs two DynamoDB calls (this Put and the reservation read).
+  const alreadyConfirmed = kept.kind === 'seen' && kept.confirmed;
 
   const timeoutMs = request.detailsTimeoutMs?.();
   if (timeoutMs !== undefined && timeoutMs <= 0) return { kind: 'kept' };
   const confirmation = await confirmWithFrontPayment(kept.callback, dependencies, {
     ...(timeoutMs === undefined ? {} : { detailsTimeoutMs: timeoutMs }),
+    alreadyConfirmed,
   });
   if (confirmation.kind === 'unavailable') return { kind: 'kept' };
   if (confirmation.kind === 'unmatched') {

@@ -5,6 +5,7 @@ import {
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as v from 'valibot';
 import { backoffMs, sleep } from '../backoff.ts';
@@ -61,13 +62,14 @@ export interface StatusChangeRepository {
   findReservationByUuid(reservationUuid: string): Promise<ReservationState | undefined>;
   /**
    * Records every change `details` show that is not recorded yet, moves the status forward and
-   * applies `confirmation` (the kept callback's), all in one transaction.
+   * applies `confirmation` (the kept callback's, when it is not confirmed yet), all in one
+   * transaction. Nothing new and nothing to confirm: no write at all.
    */
   recordChanges(
     reservation: ReservationState,
     details: ReservationDetails,
     receivedAt: string,
-    confirmation: ConfirmationUpdate,
+    confirmation: ConfirmationUpdate | undefined,
   ): Promise<RecordedChanges>;
 }
 
@@ -138,7 +140,7 @@ export function createStatusChangeRepository(
           MAX_CHANGES_PER_TRANSACTION,
         );
         if (movements.length === 0) {
-          await documents.send(new TransactWriteCommand({ TransactItems: [confirmation] }));
+          if (confirmation) await documents.send(new UpdateCommand(confirmation.Update));
           return { records: [], leaseOwner };
         }
         const at = now();
@@ -188,7 +190,7 @@ export function createStatusChangeRepository(
                     },
                   },
                 },
-                confirmation,
+                ...(confirmation ? [confirmation] : []),
               ],
             }),
           );

@@ -107,8 +107,10 @@ export function frontPaymentTime(value: number | string): string | null {
   if (/^\d{9,10}$/.test(text)) return new Date(Number(text) * 1000).toISOString();
   const match = /^(\d{2})\.(\d{2})\.(\d{4}) (\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text);
   if (!match) return null;
-  const [, day, month, year, hour, minute, second = '0'] = match.map(Number) as number[];
-  const asUtc = Date.UTC(year ?? 0, (month ?? 1) - 1, day, hour, minute, Number(second));
+  const [day = 0, month = 0, year = 0, hour = 0, minute = 0, second = 0] = match
+    .slice(1)
+    .map((part) => Number(part ?? 0));
+  const asUtc = Date.UTC(year, month - 1, day, hour, minute, second);
   // The zone's offset at that moment (twice, so a time right after a DST switch settles).
   let instant = asUtc - zoneOffsetMs(asUtc);
   instant = asUtc - zoneOffsetMs(instant);
