@@ -288,6 +288,11 @@ export interface CallbackStack {
    * callbackUrl carries our id as a path segment, or is the old bare path with `legacyPath`.
    */
   createReservation(options?: { readonly legacyPath?: boolean }): Promise<LinkedReservation>;
+  /**
+   * A reservation paid at the sandbox with its callbacks held back (`reverseCallbackOrder`, reset
+   * after each test), so the test sends the callbacks it wants; `more` changes it further.
+   */
+  heldReservation(more?: (reservationUuid: string) => Promise<void>): Promise<LinkedReservation>;
   /** The raw queries the sandbox sent for a reservation, in order. */
   sentQueries(reservationUuid: string): string[];
   /** The events on the stand-in, as details. */
@@ -351,6 +356,13 @@ export function useCallbackStack(options: CallbackStackOptions = {}): CallbackSt
         frontPaymentUuid: data.reservationUuid,
       });
       return { reservationId, reservationUuid: data.reservationUuid };
+    },
+    async heldReservation(more) {
+      stack.sandbox.setQuirks({ reverseCallbackOrder: true });
+      const reservation = await stack.createReservation();
+      await stack.sandbox.pay(reservation.reservationUuid, 'visa');
+      await more?.(reservation.reservationUuid);
+      return reservation;
     },
     sentQueries: (reservationUuid) =>
       stack.sandbox.callbacks
