@@ -46,7 +46,6 @@ describe('cdk-nag AwsSolutions', () => {
       eventBusArn: 'arn:aws:events:eu-north-1:111111111111:event-bus/shop',
       tokenSecretArn: 'arn:aws:secretsmanager:eu-north-1:111111111111:secret:fp-token-AbCdEf',
       callbackSecretArn: 'arn:aws:secretsmanager:eu-north-1:111111111111:secret:fp-cb-GhIjKl',
-      confirmStatusWithFrontPayment: 'true',
       alarmEmail: 'ops@example.com',
     });
     expect(findings(addReservationsStack(app, noEnvironment))).toEqual([]);
@@ -73,6 +72,7 @@ describe('cdk-nag AwsSolutions', () => {
     expect(acknowledged.map(({ id, path }) => `${id} @ ${path}`).sort()).toEqual(
       [
         `AwsSolutions-APIG4 @ ${root}/http-api/GET--callbacks--front-payment`,
+        `AwsSolutions-APIG4 @ ${root}/http-api/GET--callbacks--front-payment--{reservationId}`,
         `AwsSolutions-IAM5[Resource::*] @ ${root}/callback/role/DefaultPolicy`,
         `AwsSolutions-IAM5[Resource::*] @ ${root}/create-session/role/DefaultPolicy`,
         `AwsSolutions-IAM5[Resource::*] @ ${root}/publish-pending/role/DefaultPolicy`,

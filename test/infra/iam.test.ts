@@ -117,7 +117,7 @@ describe('IAM: each function may do exactly what it needs', () => {
     ]);
   });
 
-  it('callback: Get/Put/Update on the table, Query on by-front-payment-uuid only, PutEvents, its secret', () => {
+  it('callback: Get/Put/Update on the table, Query on by-front-payment-uuid only, PutEvents, its secret and the token', () => {
     expect(statementsOf(s, 'callback')).toEqual([
       {
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -131,19 +131,32 @@ describe('IAM: each function may do exactly what it needs', () => {
       },
       { actions: ['dynamodb:Query'], resources: [indexArn(ids.table, 'by-front-payment-uuid')] },
       { actions: secretRead, resources: [{ Ref: ids.callbackSecret }] },
+      // Front Payment's details are read for every callback.
+      { actions: secretRead, resources: [{ Ref: ids.token }] },
       { actions: ['events:PutEvents'], resources: [arnOf(ids.bus)] },
     ]);
   });
 
-  it('publish-pending: Query on the pending-events index, UpdateItem on the table, PutEvents', () => {
+  it('publish-pending: Get/Put/Update on the table, Query on both indexes, the token, PutEvents', () => {
     expect(statementsOf(s, 'publish-pending')).toEqual([
       {
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         resources: [arnOf(logGroupOf('publish-pending'))],
       },
       tracing,
-      { actions: ['dynamodb:UpdateItem'], resources: [arnOf(ids.table)] },
-      { actions: ['dynamodb:Query'], resources: [indexArn(ids.table, 'pending-events')] },
+      // Confirming a kept callback records its changes as the callback would.
+      {
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [arnOf(ids.table)],
+      },
+      {
+        actions: ['dynamodb:Query'],
+        resources: [
+          indexArn(ids.table, 'pending-events'),
+          indexArn(ids.table, 'by-front-payment-uuid'),
+        ],
+      },
+      { actions: secretRead, resources: [{ Ref: ids.token }] },
       { actions: ['events:PutEvents'], resources: [arnOf(ids.bus)] },
     ]);
   });
@@ -193,12 +206,26 @@ describe('IAM: each function may do exactly what it needs', () => {
 });
 
 describe('IAM options', () => {
-  it('confirm-with-Front-Payment also lets the callback read the token secret', () => {
-    const s = synthReservations({ confirmStatusWithFrontPayment: true });
+  it('lets the callback and the sweeper read the token secret (both read details)', () => {
+    const s = synthReservations();
     const token = s.logicalId(s.reservations.secrets.frontPaymentToken);
+    for (const id of ['callback', 'publish-pending']) {
+      expect(statementsOf(s, id)).toContainEqual({
+        actions: secretRead,
+        resources: [{ Ref: token }],
+      });
+    }
+  });
+
+  it('lets the callback read the next callback secret while the key is rotated', () => {
+    const nextArn =
+      'arn:aws:secretsmanager:eu-north-1:111111111111:secret:front-payment/callback-next-MnOpQr';
+    const s = synthReservations((stack) => ({
+      callbackSecretNext: secretsmanager.Secret.fromSecretCompleteArn(stack, 'n', nextArn),
+    }));
     expect(statementsOf(s, 'callback')).toContainEqual({
       actions: secretRead,
-      resources: [{ Ref: token }],
+      resources: [nextArn],
     });
   });
 
