@@ -114,7 +114,8 @@ describe('POST /reservations', () => {
         '1': { name: 'Cleaning', rate: 200, tax: '25', amount: 250 },
       },
       callback: {
-        callbackUrl: `${CALLBACK_BASE_URL}/callbacks/front-payment`,
+        // Our id as a path segment: the callback finds the reservation without the index.
+        callbackUrl: `${CALLBACK_BASE_URL}/callbacks/front-payment/${created.reservationId}`,
         success: request.callback.success,
         failure: request.callback.failure,
       },
