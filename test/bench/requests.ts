@@ -29,9 +29,10 @@ export async function benchRequests(times: number): Promise<void> {
   const dynamoDbCalls = await startCountingProxy(dynamoDb.endpoint);
   const eventBridgeCalls = await startCountingProxy(eventBridge.url);
   const sandbox = await startFrontPaymentSandbox({ token: TOKEN, callbackSecret: SECRET });
+  // The baselines go through the same counters, so the proxy's hop is on both sides.
   const dynamoDbClient = new DynamoDBClient({
     ...localAwsClientConfig,
-    endpoint: dynamoDb.endpoint,
+    endpoint: dynamoDbCalls.url,
   });
   try {
     const names = { reservations: 'bench-reservations', idempotency: 'bench-idempotency' };
@@ -54,7 +55,10 @@ export async function benchRequests(times: number): Promise<void> {
     const createSession = (await import('../../functions/create-session/handler.ts')).handler;
     const callback = (await import('../../functions/callback/handler.ts')).handler;
     const documents = DynamoDBDocumentClient.from(dynamoDbClient);
-    const events = new EventBridgeClient({ ...localAwsClientConfig, endpoint: eventBridge.url });
+    const events = new EventBridgeClient({
+      ...localAwsClientConfig,
+      endpoint: eventBridgeCalls.url,
+    });
     const request = validReservationRequest();
     const body = JSON.stringify(request);
     let counter = 0;
