@@ -1,6 +1,6 @@
 import type { EventPublisher, PublishFailure } from '#shared/events/event-publisher';
 import {
-  logStatusEventNotPublished,
+  logFailedPublications,
   OLDEST_PENDING_AGE_FIELD,
   OUTBOX_SWEPT,
 } from '#shared/events/outbox-log';
@@ -105,17 +105,7 @@ export async function publishPendingEvents(
     published.push(...result.published);
     failed.push(...result.failed);
     unmarked.push(...result.unmarked);
-    for (const failure of result.failed) {
-      const event = events.find((pending) => pending.detail.eventId === failure.eventId);
-      if (event) {
-        logStatusEventNotPublished(
-          dependencies.log,
-          event.detail,
-          { errorCode: failure.errorCode },
-          clock(),
-        );
-      }
-    }
+    logFailedPublications(dependencies.log, events, result.failed, clock());
   } while (cursor && remainingTimeMs() >= stopWithRemainingMs);
 
   if (!oldest) return { found, claimed, published, failed, unmarked };

@@ -1,5 +1,5 @@
 import type { EventPublisher, PublishOptions } from '../events/event-publisher.ts';
-import { logStatusEventNotPublished } from '../events/outbox-log.ts';
+import { logFailedPublications, logStatusEventNotPublished } from '../events/outbox-log.ts';
 import type { OutboxRepository } from '../events/outbox-repository.ts';
 import { publishOutbox } from '../events/publish-outbox.ts';
 import type { StructuredLog } from '../structured-log.ts';
@@ -32,17 +32,7 @@ export async function publishRecorded(
   }));
   try {
     const result = await publishOutbox(dependencies, events, window);
-    for (const failure of result.failed) {
-      const event = events.find((item) => item.detail.eventId === failure.eventId);
-      if (event) {
-        logStatusEventNotPublished(
-          dependencies.log,
-          event.detail,
-          { errorCode: failure.errorCode },
-          clock(),
-        );
-      }
-    }
+    logFailedPublications(dependencies.log, events, result.failed, clock());
     for (const eventId of result.unmarked) {
       dependencies.log.warn('Status event published but still marked pending; it may repeat', {
         eventId,

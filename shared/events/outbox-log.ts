@@ -28,6 +28,19 @@ export function logStatusEventNotPublished(
   });
 }
 
+/** One `STATUS_EVENT_NOT_PUBLISHED` line per failed publication of `events`. */
+export function logFailedPublications(
+  log: StructuredLog,
+  events: readonly { readonly detail: Pick<StatusChangedDetail, 'eventId' | 'receivedAt'> }[],
+  failures: readonly { readonly eventId: string; readonly errorCode: string }[],
+  now: Date,
+): void {
+  for (const failure of failures) {
+    const event = events.find((candidate) => candidate.detail.eventId === failure.eventId);
+    if (event) logStatusEventNotPublished(log, event.detail, { errorCode: failure.errorCode }, now);
+  }
+}
+
 /**
  * The sweeper's summary line, written on every run that found pending events; the outbox-age
  * alarm reads its `oldestPendingAgeSeconds`, so a stuck outbox shows even when no publish failed.

@@ -3,7 +3,9 @@ import {
   ANSWER_MARGIN_MS,
   CALLBACK_PUBLISH_BUDGET_MS,
   detailsTimeoutMs,
+  LAST_WORDS_MS,
   publishDeadline,
+  publishWindow,
   RECORD_RESERVE_MS,
 } from '../../functions/callback/time-budget.ts';
 
@@ -34,5 +36,14 @@ describe('detailsTimeoutMs (how long the callback waits for Front Payment)', () 
 
   it('is 0 when nothing fits: the sweeper confirms later', () => {
     expect(detailsTimeoutMs(5_000, 4_000)).toBe(0);
+  });
+});
+
+describe('publishWindow (a request in flight is not abandoned at the deadline)', () => {
+  it('lets a request sent before the deadline run until just before the Lambda ends', () => {
+    expect(publishWindow(9_000, NOW)).toEqual({
+      deadline: NOW + CALLBACK_PUBLISH_BUDGET_MS,
+      endBy: NOW + 9_000 - LAST_WORDS_MS,
+    });
   });
 });

@@ -101,7 +101,10 @@ const OSLO_PARTS = new Intl.DateTimeFormat('en-GB', {
   hourCycle: 'h23',
 });
 
-/** `21.01.2024 04:00`: Norwegian local time, minutes only, no zone, as Front Payment writes it. */
+/**
+ * `21.01.2024 04:00`: Norwegian local time, minutes only, no zone, as Front Payment writes it.
+ * Written here on its own, not with our parser's code, so a mistake in one shows in the tests.
+ */
 function osloWallClock(iso: string): string {
   const parts = Object.fromEntries(
     OSLO_PARTS.formatToParts(new Date(iso)).map((part) => [part.type, part.value]),
