@@ -290,4 +290,26 @@ describe('callback handler: configuration choices', () => {
     expect(older.statusCode).toBe(200);
     expect(stack.bridge.events.map((event) => event.source)).toEqual(['merchant.payments']);
   });
+
+  it('never trusts a field the legacy formula does not sign: only the details are recorded', async () => {
+    const legacy = await stack.loadHandler({
+      extra: { CALLBACK_CHECKSUM_FORMULA: 'order-status-created' },
+    });
+    const { reservationId, reservationUuid } = await stack.heldReservation();
+    const signed = signedQuery(
+      callbackFields(reservationUuid, 'Captured'),
+      undefined,
+      'order-status-created',
+    );
+    // `amount` and `timestamp` are not signed by this formula: anyone could change them.
+    const rewritten = signed.replace('amount=1000', 'amount=999999');
+
+    const response = await legacy(callbackEvent(rewritten, reservationId));
+
+    expect(response.statusCode).toBe(200);
+    expect(
+      (await readStatusChanges(stack.tables, reservationId)).map((c) => [c.status, c.amount]),
+    ).toEqual([['RESERVED', 1000]]);
+    expect(JSON.stringify(stack.events())).not.toContain('999999');
+  });
 });

@@ -107,8 +107,9 @@ function reservationView(
   record: ReservationRecord,
   changes: readonly StatusChangeRecord[],
 ): ReservationView {
+  // In the order they were recorded: one callback may record several changes at the same time.
   const history = [...changes]
-    .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))
+    .sort((a, b) => a.reservationVersion - b.reservationVersion)
     .map(historyEntry);
   const sum = (status: string) =>
     history
