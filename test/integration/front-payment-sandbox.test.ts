@@ -425,8 +425,15 @@ describe('reservation endpoints', () => {
     const captured = await answerOf(await api(`reservations/details/${uuid}`));
     const reference = captured.data.paymentHistory.captured[0]?.reference;
 
+    const productId = captured.data.productList[0]?.id;
     const refund = await api(`reservations/refund/${uuid}`, {
-      body: { type: 'reservation', grandTotal: 150, products: [], source: 'captured', reference },
+      body: {
+        type: 'reservation',
+        grandTotal: 150,
+        products: [{ id: productId, amount: 150 }],
+        source: 'captured',
+        reference,
+      },
     });
     await sandbox.refund(uuid, { amount: 50, source: 'captured' });
     const body = await answerOf(await api(`reservations/details/${uuid}`));
@@ -437,17 +444,36 @@ describe('reservation endpoints', () => {
     expect(body.data.paymentHistory.captured[0]).toMatchObject({ reference, isRefunded: true });
   });
 
-  it('refuses a refund larger than what was captured, naming the reason', async () => {
+  it('refuses a refund larger than what was captured, and one without its required fields', async () => {
     const uuid = await createdUuid();
     await sandbox.pay(uuid, 'visa');
     await sandbox.capture(uuid, 100);
 
-    const response = await api(`reservations/refund/${uuid}`, {
-      body: { type: 'reservation', grandTotal: 100.01, source: 'captured' },
+    const details = await answerOf(await api(`reservations/details/${uuid}`));
+    const [capture] = details.data.paymentHistory.captured;
+    const productId = details.data.productList[0]?.id;
+
+    const tooMuch = await api(`reservations/refund/${uuid}`, {
+      body: {
+        type: 'reservation',
+        grandTotal: 100.01,
+        products: [{ id: productId, amount: 100.01 }],
+        source: 'captured',
+        reference: capture?.reference,
+      },
+    });
+    const incomplete = await api(`reservations/refund/${uuid}`, {
+      body: { type: 'reservation', grandTotal: 10 },
     });
 
-    expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ message: 'refundAmountExceedsPaidAmount' });
+    expect(tooMuch.status).toBe(400);
+    expect(await tooMuch.json()).toMatchObject({ message: 'refundAmountExceedsPaidAmount' });
+    expect(incomplete.status).toBe(417);
+    expect(Object.keys((await answerOf(incomplete)).errors).sort()).toEqual([
+      'products',
+      'reference',
+      'source',
+    ]);
   });
 
   it('writes statuses capitalized under the statusCase quirk', async () => {

@@ -26,11 +26,11 @@ export function chargeRules(allowedTaxRates: readonly number[]): RuleSet {
 export const REFUND_RULES: RuleSet = [
   ['type', [required(), string(), inList(['reservation'])]],
   ['grandTotal', [required(), numeric()]],
-  ['products', [array()]],
+  ['products', [required(), array()]],
   ['products.*.id', [required(), numeric()]],
   ['products.*.amount', [required(), numeric()]],
   ['source', [required(), string(), inList(['captured', 'charged'])]],
-  ['reference', [string()]],
+  ['reference', [required(), string()]],
 ];
 
 /** `reservations/cancel/{uuid}`: an optional `note`. */
