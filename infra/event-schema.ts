@@ -11,15 +11,16 @@ type JsonObject = Record<string, unknown>;
 /**
  * The whole EventBridge event as a JSON Schema: the envelope fields EventBridge adds, our fixed
  * `source` and `detail-type`, and `detail` exactly as `statusChangedDetailJsonSchema` (the same
- * schema as the committed docs/schemas/reservation-status-changed.schema.json, which
- * `npm run schema` writes). Only the nested document's own `$schema` marker is dropped.
+ * schema committed as `docs/schemas/reservation-status-changed.schema.json`). Only the nested
+ * document's own `$schema` marker is dropped.
  */
 export function statusChangedEventJsonSchema(eventSource: string): JsonObject {
   const { $schema: _marker, ...detail } = statusChangedDetailJsonSchema as JsonObject;
   return {
     $schema: 'http://json-schema.org/draft-04/schema#',
     title: 'ReservationStatusChanged',
-    description: 'A Front Payment reservation changed status (verified callback).',
+    description:
+      'One change of a Front Payment reservation, as its reservation details show it (detail schema version 2).',
     type: 'object',
     required: ['detail-type', 'source', 'detail'],
     properties: {

@@ -30,7 +30,10 @@ export const FRONT_PAYMENT_DEMO_URL = 'https://demo-api.frontpayment.no';
 /** Front Payment's production environment: real payments, never in a throw-away stack. */
 export const FRONT_PAYMENT_PRODUCTION_URL = 'https://apigo.frontpayment.no';
 export const CREATE_RESERVATION_ROUTE = '/reservations';
+/** The old callback path, kept for sessions created before our id was part of it. */
 export const CALLBACK_ROUTE = '/callbacks/front-payment';
+/** Our reservation id as a path segment: the callback finds the reservation without the index. */
+export const CALLBACK_RESERVATION_ROUTE = `${CALLBACK_ROUTE}/{reservationId}`;
 /** Route keys (`METHOD /path`), as the stage's route settings and the access log name them. */
 export const CREATE_RESERVATION_ROUTE_KEY = apigwv2.HttpRouteKey.with(
   CREATE_RESERVATION_ROUTE,
@@ -40,6 +43,10 @@ export const CALLBACK_ROUTE_KEY = apigwv2.HttpRouteKey.with(
   CALLBACK_ROUTE,
   apigwv2.HttpMethod.GET,
 ).key;
+export const CALLBACK_RESERVATION_ROUTE_KEY = apigwv2.HttpRouteKey.with(
+  CALLBACK_RESERVATION_ROUTE,
+  apigwv2.HttpMethod.GET,
+).key;
 
 export const FRONT_PAYMENT_TIMEOUT = Duration.seconds(TIMEOUT_SECONDS.frontPayment);
 export const CREATE_SESSION_TIMEOUT = Duration.seconds(TIMEOUT_SECONDS.createSession);
@@ -47,7 +54,6 @@ export const CALLBACK_TIMEOUT = Duration.seconds(TIMEOUT_SECONDS.callback);
 export const CALLBACK_FRONT_PAYMENT_TIMEOUT = Duration.seconds(
   TIMEOUT_SECONDS.callbackFrontPayment,
 );
-export const CALLBACK_CONFIRMING_TIMEOUT = Duration.seconds(TIMEOUT_SECONDS.callbackConfirming);
 export const PUBLISH_PENDING_TIMEOUT = Duration.seconds(TIMEOUT_SECONDS.publishPending);
 export const PUBLISH_PENDING_SCHEDULE = Duration.minutes(1);
 
@@ -134,12 +140,6 @@ export interface FrontPaymentReservationsProps {
    */
   readonly callbackMaxAge?: Duration;
   /**
-   * Ask Front Payment for the reservation's status before accepting a callback (as its docs
-   * recommend). The callback function then also reads the bearer token.
-   * @default false
-   */
-  readonly confirmStatusWithFrontPayment?: boolean;
-  /**
    * Secret holding the Front Payment bearer token (a plain string). Import an existing one with
    * `secretsmanager.Secret.fromSecretCompleteArn()`.
    * @default - a new secret, created empty: put the token with `aws secretsmanager put-secret-value`
@@ -150,6 +150,17 @@ export interface FrontPaymentReservationsProps {
    * @default - a new secret, created empty: put the key with `aws secretsmanager put-secret-value`
    */
   readonly callbackSecret?: secretsmanager.ISecret;
+  /**
+   * The next callback secret key while the key is rotated: callbacks signed with either verify.
+   * Remove it (after moving its value into `callbackSecret`) once the rotation is done.
+   * @default - none: only `callbackSecret` verifies
+   */
+  readonly callbackSecretNext?: secretsmanager.ISecret;
+  /**
+   * A kept callback not confirmed with Front Payment's details for longer than this alarms.
+   * @default Duration.minutes(30)
+   */
+  readonly unconfirmedCallbackAlarmAge?: Duration;
   /**
    * Authorization of `POST /reservations`. `GET /callbacks/front-payment` is always public and
    * verified by its checksum.
@@ -294,7 +305,6 @@ export class FrontPaymentReservations extends Construct {
     const logRetention =
       props.logRetention ??
       (this.throwAway ? logs.RetentionDays.TWO_WEEKS : logs.RetentionDays.THREE_MONTHS);
-    const confirmStatus = props.confirmStatusWithFrontPayment ?? false;
 
     // Stateful resources first: tables, bus, secrets.
     this.table = this.createReservationsTable(
@@ -385,54 +395,67 @@ export class FrontPaymentReservations extends Construct {
     const callback = new HouseFunction(this, 'callback', {
       ...common,
       entry: entry('callback'),
-      description: 'GET /callbacks/front-payment: verifies and records Front Payment callbacks',
+      description:
+        'GET /callbacks/front-payment: keeps, confirms and records Front Payment callbacks',
       serviceName: 'callback',
-      timeout: confirmStatus ? CALLBACK_CONFIRMING_TIMEOUT : CALLBACK_TIMEOUT,
+      timeout: CALLBACK_TIMEOUT,
     })
       .bindTable('RESERVATIONS_TABLE_NAME', this.table, {
-        // GetItem: consistent reads of the reservation and of a duplicate change. PutItem and
-        // UpdateItem: the TransactWriteItems that records a change is authorised per item (a Put of
-        // the change, an Update of the reservation); UpdateItem also keeps unmatched callbacks and
-        // takes, releases and clears the outbox lease and marker. Query only on the index below.
+        // PutItem: the kept callback (inbox). GetItem: consistent reads of the reservation. PutItem
+        // and UpdateItem: the TransactWriteItems that records the changes is authorised per item
+        // (a Put per change, Updates of the reservation and of the kept callback); UpdateItem also
+        // clears the outbox lease and marker. Query only on the index below (the old path).
         tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         queryIndexes: [reservationsTableDesign.indexes.byFrontPaymentUuid.name],
       })
       .bindSecret('FRONT_PAYMENT_CALLBACK_SECRET_ARN', this.secrets.callbackSecret)
+      // Details are the truth about every change: the callback always reads them.
+      .bindSecret('FRONT_PAYMENT_TOKEN_ARN', this.secrets.frontPaymentToken)
+      .setEnvironment('FRONT_PAYMENT_BASE_URL', frontPaymentBaseUrl)
+      .setEnvironment(
+        'FRONT_PAYMENT_TIMEOUT_MS',
+        String(CALLBACK_FRONT_PAYMENT_TIMEOUT.toMilliseconds()),
+      )
       .bindEventBus('EVENT_BUS_NAME', this.eventBus)
       .setEnvironment('EVENT_SOURCE', this.eventSource)
       .setEnvironment(
         'CALLBACK_CHECKSUM_FORMULA',
         props.callbackChecksumFormula ?? 'all-parameters',
-      )
-      .setEnvironment('CONFIRM_STATUS_WITH_FRONT_PAYMENT', String(confirmStatus));
+      );
+    if (props.callbackSecretNext) {
+      callback.bindSecret('FRONT_PAYMENT_CALLBACK_SECRET_NEXT_ARN', props.callbackSecretNext);
+    }
     // Compared with undefined, not truthiness: `Duration.seconds(0)` (age check off) must reach
     // the handler as "0"; unset leaves the handler's own default.
     if (props.callbackMaxAge !== undefined) {
       callback.setEnvironment('CALLBACK_MAX_AGE_SECONDS', String(props.callbackMaxAge.toSeconds()));
     }
-    if (confirmStatus) {
-      callback
-        .bindSecret('FRONT_PAYMENT_TOKEN_ARN', this.secrets.frontPaymentToken)
-        .setEnvironment('FRONT_PAYMENT_BASE_URL', frontPaymentBaseUrl)
-        .setEnvironment(
-          'FRONT_PAYMENT_TIMEOUT_MS',
-          String(CALLBACK_FRONT_PAYMENT_TIMEOUT.toMilliseconds()),
-        );
-    }
 
     const publishPending = new HouseFunction(this, 'publish-pending', {
       ...common,
       entry: entry('publish-pending'),
-      description: 'Every minute: publishes status events still waiting in the outbox',
+      description:
+        'Every minute: confirms kept callbacks, publishes status events still waiting in the outbox',
       serviceName: 'publish-pending',
       timeout: PUBLISH_PENDING_TIMEOUT,
     })
-      // The outbox repository lists keys on the index and claims, releases and clears each event
-      // with conditional UpdateItem (the claim returns the item): no GetItem.
+      // It lists kept callbacks and pending events on the index, and claims, releases and clears
+      // each with conditional UpdateItem. Confirming a callback reads the reservation (GetItem;
+      // Query on the lookup index for the old path) and records its changes in a transaction
+      // (PutItem and UpdateItem per item).
       .bindTable('RESERVATIONS_TABLE_NAME', this.table, {
-        tableActions: ['dynamodb:UpdateItem'],
-        queryIndexes: [reservationsTableDesign.indexes.pendingEvents.name],
+        tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        queryIndexes: [
+          reservationsTableDesign.indexes.pendingEvents.name,
+          reservationsTableDesign.indexes.byFrontPaymentUuid.name,
+        ],
       })
+      .bindSecret('FRONT_PAYMENT_TOKEN_ARN', this.secrets.frontPaymentToken)
+      .setEnvironment('FRONT_PAYMENT_BASE_URL', frontPaymentBaseUrl)
+      .setEnvironment(
+        'FRONT_PAYMENT_TIMEOUT_MS',
+        String(CALLBACK_FRONT_PAYMENT_TIMEOUT.toMilliseconds()),
+      )
       .bindEventBus('EVENT_BUS_NAME', this.eventBus)
       .setEnvironment('EVENT_SOURCE', this.eventSource);
     new events.Rule(this, 'publish-pending-schedule', {
@@ -455,25 +478,38 @@ export class FrontPaymentReservations extends Construct {
         ? { authorizationScopes: [...props.authorization.scopes] }
         : {}),
     });
+    const callbackIntegration = new HttpLambdaIntegration(
+      'callback-integration',
+      callback.function,
+    );
     const [callbackRoute] = this.httpApi.addRoutes({
       path: CALLBACK_ROUTE,
       methods: [apigwv2.HttpMethod.GET],
-      integration: new HttpLambdaIntegration('callback-integration', callback.function),
+      integration: callbackIntegration,
     });
+    const [callbackReservationRoute] = this.httpApi.addRoutes({
+      path: CALLBACK_RESERVATION_ROUTE,
+      methods: [apigwv2.HttpMethod.GET],
+      integration: callbackIntegration,
+    });
+    const callbackThrottle = props.callbackThrottle ?? DEFAULT_CALLBACK_THROTTLE;
     this.setRouteThrottling(
       {
         [CREATE_RESERVATION_ROUTE_KEY]: props.createReservationThrottle ?? stageThrottle,
-        [CALLBACK_ROUTE_KEY]: props.callbackThrottle ?? DEFAULT_CALLBACK_THROTTLE,
+        [CALLBACK_ROUTE_KEY]: callbackThrottle,
+        [CALLBACK_RESERVATION_ROUTE_KEY]: callbackThrottle,
       },
-      [createRoute, callbackRoute],
+      [createRoute, callbackRoute, callbackReservationRoute],
     );
-    Validations.of(callbackRoute ?? this.httpApi).acknowledge({
-      id: 'AwsSolutions-APIG4',
-      reason:
-        'Front Payment calls this URL with a plain GET and no credentials; every call is verified ' +
-        'in the function by its SHA-256 checksum over the query with the shared callback secret ' +
-        'and answered 403 when it does not match.',
-    });
+    for (const route of [callbackRoute, callbackReservationRoute]) {
+      Validations.of(route ?? this.httpApi).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Front Payment calls this URL with a plain GET and no credentials; every call is verified ' +
+          'in the function by its SHA-256 checksum over the query with the shared callback secret ' +
+          'and answered 403 when it does not match.',
+      });
+    }
 
     this.operations = new ReservationsOperations(this, 'operations', {
       functions: [
@@ -483,10 +519,13 @@ export class FrontPaymentReservations extends Construct {
       ],
       httpApi: this.httpApi as apigwv2.IHttpApi,
       accessLogGroup: this.accessLogGroup,
-      callbackRouteKey: CALLBACK_ROUTE_KEY,
+      callbackRouteKeys: [CALLBACK_ROUTE_KEY, CALLBACK_RESERVATION_ROUTE_KEY],
       callbackLogGroup: callback.logGroup,
       publishPendingFunction: publishPending.function,
       publishPendingLogGroup: publishPending.logGroup,
+      ...(props.unconfirmedCallbackAlarmAge
+        ? { unconfirmedCallbackAge: props.unconfirmedCallbackAlarmAge }
+        : {}),
       ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
     });

@@ -4,15 +4,14 @@
  *
  * API Gateway gives an integration 30 s at most; create-session must answer before it, so its
  * budget is Front Payment's 10 s, a retry-free margin for DynamoDB and Secrets Manager, and cold
- * start. With confirm-with-Front-Payment on, the callback also asks Front Payment, with a shorter
+ * start. The callback reads Front Payment's reservation details before it answers, with a shorter
  * timeout than create-session's because Front Payment waits for our answer meanwhile. The sweeper
  * stays below its one-minute schedule, so two sweeps rarely overlap.
  */
 export const TIMEOUT_SECONDS = {
   frontPayment: 10,
   createSession: 25,
-  callback: 10,
+  callback: 15,
   callbackFrontPayment: 5,
-  callbackConfirming: 15,
   publishPending: 50,
 } as const;

@@ -7,7 +7,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { UNMATCHED_CALLBACK_KEPT } from '#shared/callbacks/callback-log';
+import {
+  CALLBACK_AGE_FIELD,
+  CALLBACK_NOT_CONFIRMED,
+  SIGNED_CALLBACK_NOT_UNDERSTOOD,
+  UNMATCHED_CALLBACK_KEPT,
+} from '#shared/callbacks/callback-log';
 import {
   OLDEST_PENDING_AGE_FIELD,
   OUTBOX_SWEPT,
@@ -32,6 +37,8 @@ export const ALARM_THRESHOLDS = {
   sweeperInvocations: 1,
   /** Callbacks for a reservation we do not know, kept as unmatched instead of recorded. */
   unmatchedCallbacks: 1,
+  /** Signed callbacks whose status word or parameters we do not know: the first one alarms. */
+  signedCallbacksNotUnderstood: 1,
   /** Callbacks answered 403 (bad or missing checksum, too old). */
   callbackRejections: 10,
   /** Answers of the HTTP API with a 5xx status. */
@@ -46,7 +53,14 @@ export const LOG_MESSAGES = {
   outboxSwept: OUTBOX_SWEPT,
   /** WARN from the callback: no reservation has the uuid. */
   unmatchedCallback: UNMATCHED_CALLBACK_KEPT,
+  /** WARN from the callback: signed, but not in the documented form; kept and confirmed. */
+  signedCallbackNotUnderstood: SIGNED_CALLBACK_NOT_UNDERSTOOD,
+  /** WARN from the callback and the sweeper, with the kept callback's age: not confirmed yet. */
+  callbackNotConfirmed: CALLBACK_NOT_CONFIRMED,
 } as const;
+
+/** How long a kept callback may stay unconfirmed before its alarm fires, unless set otherwise. */
+export const DEFAULT_UNCONFIRMED_CALLBACK_AGE = Duration.minutes(30);
 
 export { OLDEST_PENDING_AGE_FIELD };
 
@@ -61,12 +75,18 @@ export interface ReservationsOperationsProps {
   readonly httpApi: IHttpApi;
   /** The API's access log group (JSON lines with `routeKey` and `status`). */
   readonly accessLogGroup: logs.ILogGroup;
-  /** Route key of the callback, e.g. `GET /callbacks/front-payment`: its 403s are rejections. */
-  readonly callbackRouteKey: string;
+  /** Route keys of the callback, e.g. `GET /callbacks/front-payment`: their 403s are rejections. */
+  readonly callbackRouteKeys: readonly string[];
   /** Log group of the callback function (events not yet published, unmatched callbacks). */
   readonly callbackLogGroup: logs.ILogGroup;
   /** The outbox sweeper, scheduled every minute: a heartbeat alarm watches its invocations. */
   readonly publishPendingFunction: IFunction;
+  /**
+   * A kept callback not confirmed with Front Payment's details for longer than this alarms
+   * (Front Payment down, or a callback for a reservation we do not know).
+   * @default DEFAULT_UNCONFIRMED_CALLBACK_AGE
+   */
+  readonly unconfirmedCallbackAge?: Duration;
   /** Log group of the outbox sweeper (events still not published, the oldest pending age). */
   readonly publishPendingLogGroup: logs.ILogGroup;
   /**
@@ -191,12 +211,60 @@ export class ReservationsOperations extends Construct {
         'A verified callback named a reservation we do not know; it is kept as unmatched and no status event was sent.',
     });
 
+    const notUnderstood = this.countLogMessage(
+      'signed-callbacks-not-understood',
+      props.callbackLogGroup,
+      LOG_MESSAGES.signedCallbackNotUnderstood,
+      'SignedCallbacksNotUnderstood',
+    );
+    this.addAlarm(
+      'signed-callbacks-not-understood',
+      notUnderstood,
+      ALARM_THRESHOLDS.signedCallbacksNotUnderstood,
+      {
+        description:
+          'Front Payment signed a callback with a status word or parameters we do not know; it was kept and confirmed through its details, but the callback format may have changed.',
+      },
+    );
+
+    // The age of kept callbacks whose confirmation failed, from both the callback and the
+    // sweeper (which retries with backoff). Only ages past the threshold count.
+    const unconfirmedAgeSeconds = (
+      props.unconfirmedCallbackAge ?? DEFAULT_UNCONFIRMED_CALLBACK_AGE
+    ).toSeconds();
+    const unconfirmed = [props.callbackLogGroup, props.publishPendingLogGroup].map(
+      (logGroup, index) =>
+        new logs.MetricFilter(this, `unconfirmed-callbacks-filter-${index}`, {
+          logGroup,
+          filterPattern: logs.FilterPattern.all(
+            logs.FilterPattern.stringValue('$.message', '=', LOG_MESSAGES.callbackNotConfirmed),
+            logs.FilterPattern.numberValue(`$.${CALLBACK_AGE_FIELD}`, '>', unconfirmedAgeSeconds),
+          ),
+          metricNamespace: this.metricNamespace,
+          metricName: 'UnconfirmedCallbacks',
+          metricValue: '1',
+          unit: cloudwatch.Unit.COUNT,
+        }),
+    )[0] as logs.MetricFilter;
+    this.addAlarm(
+      'unconfirmed-callbacks',
+      unconfirmed.metric({ period: ALARM_PERIOD, statistic: 'Sum' }),
+      1,
+      {
+        description: `A kept callback stayed unconfirmed by Front Payment's details for more than ${unconfirmedAgeSeconds} s: changes it announced are not recorded yet.`,
+      },
+    );
+
     // Counted from the access log, so it does not depend on how the function words its warnings:
     // every 403 on the callback route is a callback whose checksum or timestamp did not verify.
     const rejections = new logs.MetricFilter(this, 'callback-rejections-filter', {
       logGroup: props.accessLogGroup,
       filterPattern: logs.FilterPattern.all(
-        logs.FilterPattern.stringValue('$.routeKey', '=', props.callbackRouteKey),
+        logs.FilterPattern.any(
+          ...props.callbackRouteKeys.map((routeKey) =>
+            logs.FilterPattern.stringValue('$.routeKey', '=', routeKey),
+          ),
+        ),
         logs.FilterPattern.stringValue('$.status', '=', '403'),
       ),
       metricNamespace: this.metricNamespace,

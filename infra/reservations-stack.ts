@@ -107,9 +107,6 @@ export function reservationsProps(
         }
       : {}),
     ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
-    ...(settings.confirmStatusWithFrontPayment !== undefined
-      ? { confirmStatusWithFrontPayment: settings.confirmStatusWithFrontPayment }
-      : {}),
     ...(settings.callbackChecksumFormula
       ? { callbackChecksumFormula: settings.callbackChecksumFormula }
       : {}),

@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { documentClient } from '#shared/aws/dynamodb';
+import { createCallbackInbox } from '#shared/callbacks/callback-inbox';
 import { recordCallback } from '#shared/callbacks/record-callback';
 import { createStatusChangeRepository } from '#shared/callbacks/status-change-repository';
 import { readSecret } from '#shared/config/secret-source';
@@ -11,7 +12,8 @@ import { httpErrorResponses } from '#shared/http/error-response';
 import { logger } from '#shared/logger';
 import { callbackResponse } from './callback-response.ts';
 import { loadCallbackConfig } from './config.ts';
-import { publishDeadline } from './publish-deadline.ts';
+import { reservationIdFromPath } from './reservation-path.ts';
+import { detailsTimeoutMs, publishWindow } from './time-budget.ts';
 
 /**
  * Publisher tries while Front Payment waits for our answer (besides the EventBridge client's own
@@ -21,41 +23,40 @@ const CALLBACK_PUBLISH_ATTEMPTS = 2;
 
 // Everything below runs once per container (cold start) and is reused by every invocation.
 const config = loadCallbackConfig();
-const { confirmation } = config;
+const tables = { documents: documentClient, tableName: config.reservationsTableName };
 const dependencies = {
-  secret: () => readSecret(config.callbackSecret),
+  secrets: () => Promise.all(config.callbackSecrets.map(readSecret)),
   checksumFormula: config.checksumFormula,
   ...(config.maxAgeSeconds === undefined ? {} : { maxAgeSeconds: config.maxAgeSeconds }),
-  ...(confirmation
-    ? {
-        confirmation: createFrontPaymentClient({
-          baseUrl: confirmation.frontPaymentBaseUrl,
-          token: () => readSecret(confirmation.frontPaymentToken),
-          timeoutMs: confirmation.timeoutMs,
-        }),
-      }
-    : {}),
-  repository: createStatusChangeRepository({
-    documents: documentClient,
-    tableName: config.reservationsTableName,
+  details: createFrontPaymentClient({
+    baseUrl: config.frontPaymentBaseUrl,
+    token: () => readSecret(config.frontPaymentToken),
+    timeoutMs: config.frontPaymentTimeoutMs,
   }),
+  inbox: createCallbackInbox(tables),
+  repository: createStatusChangeRepository(tables),
   ...createOutboxPublishing(config, { publishAttempts: CALLBACK_PUBLISH_ATTEMPTS }),
   log: logger,
 };
 
 /**
- * GET /callbacks/front-payment. `rawQueryString` is the source of truth: the checksum depends on
- * the order Front Payment sent the parameters in, which `queryStringParameters` loses.
- * A thrown error means nothing was recorded: `httpErrorResponses` answers 500 so the sender retries.
+ * GET /callbacks/front-payment/{reservationId} (and the old GET /callbacks/front-payment).
+ * `rawQueryString` is the source of truth: the checksum depends on the order Front Payment sent
+ * the parameters in, which `queryStringParameters` loses. A thrown error means the callback was
+ * not kept: `httpErrorResponses` answers 500 so the sender retries.
  */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(httpErrorResponses())
   .handler(async (event, context) => {
+    const reservationId = reservationIdFromPath(event.pathParameters);
     const outcome = await recordCallback(
       {
         rawQueryString: event.rawQueryString ?? '',
-        publishDeadline: () => publishDeadline(context.getRemainingTimeInMillis()),
+        ...(reservationId ? { reservationId } : {}),
+        detailsTimeoutMs: () =>
+          detailsTimeoutMs(config.frontPaymentTimeoutMs, context.getRemainingTimeInMillis()),
+        publishWindow: () => publishWindow(context.getRemainingTimeInMillis()),
       },
       dependencies,
     );

@@ -20,7 +20,10 @@ import { sessionFailureOf } from '#shared/reservations/session-failure';
 export interface CreateSessionDependencies {
   readonly reservations: ReservationRepository;
   readonly frontPayment: Pick<FrontPaymentClient, 'readToken' | 'createReservationSession'>;
-  /** Our callback endpoint; Front Payment calls it on every status change. */
+  /**
+   * Our callback endpoint; Front Payment calls it on every status change, with our reservation id
+   * appended as a path segment (not signed, but it saves the callback an index lookup).
+   */
   readonly callbackUrl: string;
   readonly now: () => Date;
 }
@@ -85,7 +88,11 @@ export async function createSession(
   let session: CreatedSession;
   try {
     session = await frontPayment.createReservationSession(
-      toFrontPaymentPayload(request, dependencies.callbackUrl, reservationId),
+      toFrontPaymentPayload(
+        request,
+        `${dependencies.callbackUrl}/${encodeURIComponent(reservationId)}`,
+        reservationId,
+      ),
       token,
     );
   } catch (error) {

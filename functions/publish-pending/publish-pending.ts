@@ -1,6 +1,6 @@
 import type { EventPublisher, PublishFailure } from '#shared/events/event-publisher';
 import {
-  logStatusEventNotPublished,
+  logFailedPublications,
   OLDEST_PENDING_AGE_FIELD,
   OUTBOX_SWEPT,
 } from '#shared/events/outbox-log';
@@ -11,7 +11,7 @@ import type {
   PendingKey,
 } from '#shared/events/outbox-repository';
 import { publishOutbox } from '#shared/events/publish-outbox';
-import type { StructuredLog } from '#shared/events/structured-log';
+import type { StructuredLog } from '#shared/structured-log';
 
 export interface PublishPendingDependencies {
   readonly outbox: OutboxRepository;
@@ -52,8 +52,10 @@ export interface PublishPendingResult {
 /** Claims are conditional writes; a few at a time keeps a backlog from bursting DynamoDB. */
 const CLAIM_CONCURRENCY = 10;
 
-/** Publishing stops this long before the Lambda's timeout: time to release leases and log. */
+/** No publish request starts this close to the Lambda's timeout: time to release leases and log. */
 const PUBLISH_MARGIN_MS = 5_000;
+/** A request already sent may run until this close to the timeout (it is never abandoned sooner). */
+const REQUEST_END_MARGIN_MS = 2_000;
 
 /**
  * The sweeper: publishes status events whose outbox marker is still set because EventBridge
@@ -95,22 +97,15 @@ export async function publishPendingEvents(
     const result = await publishOutbox(
       { publisher: dependencies.publisher, outbox: dependencies.outbox, now: clock },
       events,
-      { deadline: Date.now() + remainingTimeMs() - PUBLISH_MARGIN_MS },
+      {
+        deadline: Date.now() + remainingTimeMs() - PUBLISH_MARGIN_MS,
+        endBy: Date.now() + remainingTimeMs() - REQUEST_END_MARGIN_MS,
+      },
     );
     published.push(...result.published);
     failed.push(...result.failed);
     unmarked.push(...result.unmarked);
-    for (const failure of result.failed) {
-      const event = events.find((pending) => pending.detail.eventId === failure.eventId);
-      if (event) {
-        logStatusEventNotPublished(
-          dependencies.log,
-          event.detail,
-          { errorCode: failure.errorCode },
-          clock(),
-        );
-      }
-    }
+    logFailedPublications(dependencies.log, events, result.failed, clock());
   } while (cursor && remainingTimeMs() >= stopWithRemainingMs);
 
   if (!oldest) return { found, claimed, published, failed, unmarked };

@@ -35,6 +35,8 @@ export interface HttpApiEventOptions {
   readonly receivedAt?: Date;
   /** The IAM principal of an authorized route; absent for a public one. */
   readonly callerArn?: string;
+  /** The route's `{name}` segments, as API Gateway passes them. */
+  readonly pathParameters?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -63,6 +65,7 @@ export function toHttpApiEvent(
     ...(cookies.length > 0 ? { cookies } : {}),
     headers,
     ...(queryStringParameters ? { queryStringParameters } : {}),
+    ...(options.pathParameters ? { pathParameters: { ...options.pathParameters } } : {}),
     requestContext: {
       accountId: LOCAL_ACCOUNT_ID,
       apiId: 'local',

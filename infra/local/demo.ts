@@ -106,9 +106,8 @@ function printReservation(reservation: ReservationView): void {
   );
   out('   history:');
   for (const entry of reservation.history) {
-    const raw = entry.rawStatus === entry.status ? '' : ` (sent as ${entry.rawStatus})`;
     out(
-      `     ${time(entry.receivedAt)}  ${entry.status.padEnd(9)}${money(entry.amount).padStart(14)}  ${entry.paymentMethod ?? ''}${raw}`,
+      `     ${time(entry.receivedAt)}  ${entry.status.padEnd(9)}${money(entry.amount).padStart(14)}  ${entry.reference ?? ''}`,
     );
   }
 }

@@ -125,8 +125,11 @@ async function serve(
 ): Promise<{ functionName?: string; error?: string }> {
   const path = (request.url ?? '/').split('?')[0] ?? '/';
   const method = (request.method ?? 'GET').toUpperCase();
-  const route = options.routes.find((candidate) => candidate.path === path);
-  if (!route || route.method !== method) {
+  const matched = options.routes
+    .map((candidate) => ({ route: candidate, parameters: matchPath(candidate.path, path) }))
+    .find((candidate) => candidate.parameters !== undefined && candidate.route.method === method);
+  const route = matched?.route;
+  if (!route) {
     if (options.otherRequests && (await options.otherRequests(request, response))) return {};
     writeHttpApiResponse(response, NOT_FOUND, randomUUID());
     return {};
@@ -139,9 +142,12 @@ async function serve(
     return { functionName: route.functionName };
   }
   const event = toHttpApiEvent(request, body, {
-    routeKey: `${method} ${path}`,
+    routeKey: `${method} ${route.path}`,
     requestId,
     ...(route.callerArn ? { callerArn: route.callerArn } : {}),
+    ...(matched?.parameters && Object.keys(matched.parameters).length > 0
+      ? { pathParameters: matched.parameters }
+      : {}),
   });
   const context = createLambdaContext({
     functionName: route.functionName,
@@ -210,4 +216,26 @@ function errorSummary(error: unknown): string {
   return error instanceof Error
     ? `${error.name}: ${error.message}`
     : 'a non-Error value was thrown';
+}
+
+/**
+ * The path parameters when `path` fits the route's template (`/callbacks/front-payment/{id}`),
+ * as API Gateway matches it: a `{name}` is one whole segment; undefined when it does not fit.
+ */
+export function matchPath(template: string, path: string): Record<string, string> | undefined {
+  const names: string[] = [];
+  const pattern = template
+    .split('/')
+    .map((segment) => {
+      const parameter = /^\{(\w+)\}$/.exec(segment);
+      if (!parameter?.[1]) return segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+      names.push(parameter[1]);
+      return '([^/]+)';
+    })
+    .join('/');
+  const match = new RegExp(`^${pattern}$`).exec(path);
+  if (!match) return undefined;
+  return Object.fromEntries(
+    names.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? '')]),
+  );
 }

@@ -9,7 +9,6 @@ import { LocalStackStartupError } from './startup-errors.ts';
 export const FUNCTION_TIMEOUTS_MS = {
   createSession: TIMEOUT_SECONDS.createSession * 1000,
   callback: TIMEOUT_SECONDS.callback * 1000,
-  callbackConfirming: TIMEOUT_SECONDS.callbackConfirming * 1000,
   publishPending: TIMEOUT_SECONDS.publishPending * 1000,
 } as const;
 

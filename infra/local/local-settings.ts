@@ -1,6 +1,5 @@
 import * as v from 'valibot';
 import {
-  BooleanFlagSchema,
   HttpUrlSchema,
   PositiveIntegerSchema,
   parseEnvironment,
@@ -16,6 +15,7 @@ export const DEFAULT_DATA_DIR = '.local-data/dynamodb';
 
 /** `SANDBOX_QUIRKS` names and the sandbox option each one turns on. */
 export const SANDBOX_QUIRK_NAMES = {
+  'per-change-amounts': { perChangeAmounts: true },
   'misspell-reserved': { misspellReserved: true },
   'duplicate-callbacks': { duplicateCallbacks: true },
   'reverse-callback-order': { reverseCallbackOrder: true },
@@ -27,8 +27,8 @@ export type SandboxQuirkName = keyof typeof SANDBOX_QUIRK_NAMES;
 
 /** Handed to the functions as they are, when set (see the functions' own configuration). */
 const FUNCTION_PASS_THROUGH = [
-  'CONFIRM_STATUS_WITH_FRONT_PAYMENT',
   'CALLBACK_MAX_AGE_SECONDS',
+  'FRONT_PAYMENT_CALLBACK_SECRET_NEXT',
   'ALLOWED_TAX_RATES',
   'FRONT_PAYMENT_TIMEOUT_MS',
   'EVENT_SOURCE',
@@ -57,7 +57,7 @@ const LocalEnvironmentSchema = v.object({
       'must be TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL or SILENT',
     ),
   ),
-  CONFIRM_STATUS_WITH_FRONT_PAYMENT: v.optional(BooleanFlagSchema),
+  FRONT_PAYMENT_CALLBACK_SECRET_NEXT: v.optional(v.pipe(v.string(), v.nonEmpty())),
 });
 
 export interface LocalSettings {

@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ChecksumFormula } from '#shared/front-payment/callback-checksum';
 import { LOCAL_CALLER_ARN } from './api-gateway-event.ts';
+import { CALLBACK_PATH } from './callback-path.ts';
 import { createConsoleRoutes } from './console/console-routes.ts';
 import { createTables, type LocalTableNames } from './create-tables.ts';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
@@ -69,7 +70,7 @@ export interface LocalStackOptions {
   readonly onRequest?: (entry: AccessLogEntry) => void;
   /** A failed sweeper run (the schedule keeps going). */
   readonly onScheduleError?: (error: unknown) => void;
-  /** Extra variables for the functions, e.g. CONFIRM_STATUS_WITH_FRONT_PAYMENT. */
+  /** Extra variables for the functions, e.g. CALLBACK_MAX_AGE_SECONDS. */
   readonly functionEnvironment?: Readonly<Record<string, string>>;
 }
 
@@ -220,9 +221,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const eventBusName = options.eventBusName ?? LOCAL_DEFAULTS.eventBusName;
 
     // Importing the handlers touches no AWS service, so it overlaps with Java's start too.
-    const confirming = ['true', '1'].includes(
-      options.functionEnvironment?.CONFIRM_STATUS_WITH_FRONT_PAYMENT ?? '',
-    );
     const functions = await loadLocalFunctions(
       {
         AWS_REGION: LOCAL_DEFAULTS.region,
@@ -277,15 +275,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           // Behind the IAM (or JWT) authorizer in AWS: one fixed local caller here.
           callerArn: LOCAL_CALLER_ARN,
         },
-        {
+        // As in the CDK stack: our reservation id as a path segment, and the old path for
+        // callbacks of sessions created before it.
+        ...[`${CALLBACK_PATH}/{reservationId}`, CALLBACK_PATH].map((path) => ({
           method: 'GET',
-          path: '/callbacks/front-payment',
+          path,
           functionName: 'callback',
-          timeoutMs: confirming
-            ? FUNCTION_TIMEOUTS_MS.callbackConfirming
-            : FUNCTION_TIMEOUTS_MS.callback,
+          timeoutMs: FUNCTION_TIMEOUTS_MS.callback,
           handler: functions.callback,
-        },
+        })),
       ],
       otherRequests: createConsoleRoutes({
         documents,

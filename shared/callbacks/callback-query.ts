@@ -5,14 +5,16 @@ import { toFieldErrors } from '../validation-issues.ts';
 import { type NormalisedStatus, normalisePaymentStatus } from './payment-status.ts';
 
 /*
- * Why the formats are this strict: Front Payment's checksum is sha256 of the parameter VALUES
- * joined with no separator, and the names are not signed. With loose formats, anyone holding one
+ * What "understood" means for a signed callback. Front Payment's checksum is sha256 of the
+ * parameter VALUES joined with no separator, and the names are not signed, so anyone holding one
  * genuine callback URL could move characters between neighbouring values (`amount=1000` ->
- * `amount=1&x=000`) or swap the names of two values of the same shape, keep a valid checksum and
- * make a new change (a new deduplication key, a new event). The rules below leave every value
- * exactly one way to be read: only the documented names, each once; shapes that do not overlap
- * (letters, digits, exactly ten digits, a 64-digit hex); and for the two pairs whose values can
- * look alike, the order both of Front Payment's documented orders use. See docs/events.md.
+ * `amount=1&x=000`) and keep a valid checksum. Nothing a callback says is recorded (Front
+ * Payment's details are), so such a rewrite changes nothing; but a callback that does not have
+ * exactly the documented form is logged as not understood, which an alarm counts: a new status
+ * word or parameter from Front Payment, or a rewritten URL. The rules below leave every value one
+ * way to be read: only the documented names, each once; shapes that do not overlap (letters,
+ * digits, exactly ten digits, a 64-digit hex); and for the two pairs whose values can look alike,
+ * the order both of Front Payment's documented orders use. See docs/callbacks.md.
  */
 
 /** Epoch seconds as Front Payment writes them: exactly ten digits (2001 to 2286). */

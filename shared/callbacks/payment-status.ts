@@ -1,20 +1,25 @@
 import { SESSION_STATUS_RANK } from '../reservations/reservation-status.ts';
 
 /**
- * Payment statuses Front Payment reports in callbacks, with the rank that orders them. A status
- * only replaces a lower-ranked one, so a late callback never moves a reservation backwards.
- * Ranks leave gaps so a status Front Payment adds later can slot in without renumbering.
+ * Payment statuses, with the rank that orders them. A status only replaces a lower-ranked one, so
+ * a late change never moves a reservation backwards. Ranks leave gaps so a status Front Payment
+ * adds later can slot in without renumbering.
  * - RESERVED: the card amount is held. CAPTURED: (part of) it is taken. CHARGED: the stored card
- *   is charged after the reservation, possibly more than once.
+ *   is charged after the reservation, possibly more than once. REFUNDED: money went back.
  * - INVOICED and PAID come from Front Payment's order flow; INVOICED ranks between RESERVED and
- *   CAPTURED (a promise to pay, no money moved yet) and PAID ranks highest (settled in full).
+ *   CAPTURED (a promise to pay, no money moved yet) and PAID above the money movements.
+ * - COMPLETED, EXPIRED and CANCELLED end a reservation: nothing ranks above them.
  */
 export const PAYMENT_STATUS_RANKS = {
   RESERVED: 10,
   INVOICED: 15,
   CAPTURED: 20,
   CHARGED: 30,
+  REFUNDED: 35,
   PAID: 40,
+  COMPLETED: 60,
+  EXPIRED: 60,
+  CANCELLED: 60,
 } as const;
 
 export type PaymentStatus = keyof typeof PAYMENT_STATUS_RANKS;
@@ -65,10 +70,11 @@ export interface StatusTransition {
  */
 export function applyTransition(
   current: { readonly status: string; readonly statusRank: number },
-  incoming: { readonly status: PaymentStatus; readonly rank: number },
+  incoming: PaymentStatus,
 ): StatusTransition {
-  if (incoming.rank > current.statusRank) {
-    return { status: incoming.status, statusRank: incoming.rank, advanced: true };
+  const rank = PAYMENT_STATUS_RANKS[incoming];
+  if (rank > current.statusRank) {
+    return { status: incoming, statusRank: rank, advanced: true };
   }
   return { status: current.status, statusRank: current.statusRank, advanced: false };
 }

@@ -1,51 +1,38 @@
-import type { EventPublisher } from '../events/event-publisher.ts';
-import { logStatusEventNotPublished } from '../events/outbox-log.ts';
-import type { OutboxRepository, PendingEvent } from '../events/outbox-repository.ts';
+import type { EventPublisher, PublishOptions } from '../events/event-publisher.ts';
+import { logFailedPublications, logStatusEventNotPublished } from '../events/outbox-log.ts';
+import type { OutboxRepository } from '../events/outbox-repository.ts';
 import { publishOutbox } from '../events/publish-outbox.ts';
-import type { StructuredLog } from '../events/structured-log.ts';
-import { PENDING_OUTBOX } from '../reservations/table-design.ts';
-import type { RecordOutcome } from './status-change-repository.ts';
+import type { StructuredLog } from '../structured-log.ts';
+import type { RecordedChanges } from './status-change-repository.ts';
 
 export interface PublishRecordedDependencies {
   readonly publisher: EventPublisher;
-  readonly outbox: Pick<OutboxRepository, 'claim' | 'markPublished' | 'release'>;
+  readonly outbox: Pick<OutboxRepository, 'markPublished' | 'release'>;
   readonly log: StructuredLog;
   readonly now?: () => Date;
 }
 
 /**
- * Publishes a recorded change's event, giving up at `deadline` (epoch ms) so the callback still
- * answers in time; what is left stays in the outbox for the sweeper. A new change: its recorder
- * holds the publish lease already. A duplicate whose event is still pending (EventBridge failed
- * last time): take the lease first, so concurrent deliveries of one change publish once.
- * Failures are logged, never thrown: the change is recorded, which is what the answer to Front
- * Payment is about.
+ * Publishes the events of changes just recorded (their recorder holds the publish lease),
+ * starting no request after `window.deadline` so the caller still ends in time; what is left
+ * stays in the outbox for the sweeper. Failures are logged, never thrown: the changes are
+ * recorded, which is what the answer to Front Payment is about.
  */
 export async function publishRecorded(
-  outcome: RecordOutcome,
-  deadline: number,
+  recorded: RecordedChanges,
+  window: PublishOptions,
   dependencies: PublishRecordedDependencies,
 ): Promise<void> {
-  const { record } = outcome;
-  if (record.outbox !== PENDING_OUTBOX) return;
+  if (recorded.records.length === 0) return;
   const clock = dependencies.now ?? (() => new Date());
-  const key = { pk: record.pk, sk: record.sk };
+  const events = recorded.records.map((record) => ({
+    key: { pk: record.pk, sk: record.sk },
+    leaseOwner: recorded.leaseOwner,
+    detail: record.detail,
+  }));
   try {
-    const pending: PendingEvent | undefined =
-      outcome.kind === 'recorded'
-        ? { key, leaseOwner: outcome.leaseOwner, detail: record.detail }
-        : await dependencies.outbox.claim(key);
-    // Another publisher holds it, or it went out meanwhile.
-    if (!pending) return;
-    const result = await publishOutbox(dependencies, [pending], { deadline });
-    for (const failure of result.failed) {
-      logStatusEventNotPublished(
-        dependencies.log,
-        record.detail,
-        { errorCode: failure.errorCode },
-        clock(),
-      );
-    }
+    const result = await publishOutbox(dependencies, events, window);
+    logFailedPublications(dependencies.log, events, result.failed, clock());
     for (const eventId of result.unmarked) {
       dependencies.log.warn('Status event published but still marked pending; it may repeat', {
         eventId,
@@ -53,6 +40,8 @@ export async function publishRecorded(
     }
   } catch (error) {
     const errorName = error instanceof Error ? error.name : 'UnknownError';
-    logStatusEventNotPublished(dependencies.log, record.detail, { errorName }, clock());
+    for (const event of events) {
+      logStatusEventNotPublished(dependencies.log, event.detail, { errorName }, clock());
+    }
   }
 }

@@ -1,91 +1,75 @@
-import { UNMATCHED_CALLBACK_KEPT } from './callback-log.ts';
-import { confirmCallback } from './confirm-callback.ts';
+import type { PublishOptions } from '../events/event-publisher.ts';
+import type { CallbackInbox } from './callback-inbox.ts';
+import {
+  type ConfirmationDependencies,
+  confirmWithFrontPayment,
+} from './confirm-with-front-payment.ts';
 import { type PublishRecordedDependencies, publishRecorded } from './publish-recorded.ts';
-import { statusChangeFromCallback } from './status-change.ts';
-import type { StatusChangeRepository } from './status-change-repository.ts';
-import type { ReservationDetailsReader } from './status-confirmation.ts';
 import { type CallbackVerification, verifyCallback } from './verify-callback.ts';
 
 export interface RecordCallbackDependencies
   extends CallbackVerification,
-    PublishRecordedDependencies {
-  /** When set, Front Payment's API must agree with the status before it is recorded. */
-  readonly confirmation?: ReservationDetailsReader;
-  readonly repository: StatusChangeRepository;
+    PublishRecordedDependencies,
+    Omit<ConfirmationDependencies, 'inbox'> {
+  readonly inbox: Pick<CallbackInbox, 'keep' | 'confirmation'>;
 }
 
 export interface CallbackRequest {
   /** The query exactly as received: the checksum depends on its order. */
   readonly rawQueryString: string;
-  /**
-   * Asked when publishing starts: epoch ms after which publishing the event is left to the
-   * sweeper, so the answer goes out in time. @default no limit
-   */
-  readonly publishDeadline?: () => number;
+  /** Our reservation id from the callback URL's path; absent on the old path. */
+  readonly reservationId?: string;
+  /** How long the details request may take now (see `time-budget.ts`). @default no limit */
+  readonly detailsTimeoutMs?: () => number;
+  /** Asked when publishing starts (see `PublishOptions`). @default no limit */
+  readonly publishWindow?: () => PublishOptions;
 }
 
 export type CallbackOutcome =
+  /** Confirmed with Front Payment; `duplicate` when it showed nothing not recorded before. */
   | { readonly kind: 'recorded'; readonly duplicate: boolean }
-  /** Checksum, parameters or freshness did not verify: nothing says which. */
+  /** Kept, but Front Payment's details could not be read now: the sweeper confirms it later. */
+  | { readonly kind: 'kept' }
+  /** Checksum or freshness did not verify: nothing says which. */
   | { readonly kind: 'forbidden' }
-  | { readonly kind: 'unknown-reservation'; readonly orderUuid: string }
-  /** Confirmation is on and Front Payment's details do not (yet) show the status. */
-  | { readonly kind: 'not-confirmed' }
-  /** Confirmation is on and Front Payment could not be asked. */
-  | { readonly kind: 'confirmation-unavailable' };
+  /** Kept, but no reservation of ours matches (yet). */
+  | { readonly kind: 'unknown-reservation'; readonly reservationUuid: string | null };
 
 /**
- * Handles one Front Payment callback: verify, confirm (when configured), record once, publish.
- * Throws only when the change could not be recorded (DynamoDB failed): then nothing was
- * recorded or published and the sender should try again.
+ * Handles one Front Payment callback: verify; keep it durably before anything else; confirm it
+ * with Front Payment's details (which record each change once); publish. Throws only when the
+ * callback could not be kept or the changes not recorded (DynamoDB failed): the sender should try
+ * again, and a kept callback is confirmed by the sweeper meanwhile.
  */
 export async function recordCallback(
   request: CallbackRequest,
   dependencies: RecordCallbackDependencies,
 ): Promise<CallbackOutcome> {
-  const { log, repository } = dependencies;
   const receivedAt = (dependencies.now ?? (() => new Date()))();
-
   const verified = await verifyCallback(request.rawQueryString, receivedAt, dependencies);
   if (!verified.verified) return { kind: 'forbidden' };
-  const { query, status } = verified;
 
-  if (dependencies.confirmation) {
-    const confirmation = await confirmCallback(
-      dependencies.confirmation,
-      query.orderUuid,
-      status.status,
-      log,
-    );
-    if (confirmation === 'not-yet') return { kind: 'not-confirmed' };
-    if (confirmation === 'unavailable') return { kind: 'confirmation-unavailable' };
+  const kept = await dependencies.inbox.keep({
+    rawQueryString: request.rawQueryString,
+    reservationId: request.reservationId ?? null,
+    reservationUuid: verified.reservationUuid,
+    receivedAt: receivedAt.toISOString(),
+  });
+  // The identical query again is still read through: documented callbacks carry the order's time
+  // and total, so two captures in one second send identical queries. Only its confirmation is
+  // not written again, so a repeat costs two DynamoDB calls (this Put and the reservation read).
+  const alreadyConfirmed = kept.kind === 'seen' && kept.confirmed;
+
+  const timeoutMs = request.detailsTimeoutMs?.();
+  if (timeoutMs !== undefined && timeoutMs <= 0) return { kind: 'kept' };
+  const confirmation = await confirmWithFrontPayment(kept.callback, dependencies, {
+    ...(timeoutMs === undefined ? {} : { detailsTimeoutMs: timeoutMs }),
+    alreadyConfirmed,
+  });
+  if (confirmation.kind === 'unavailable') return { kind: 'kept' };
+  if (confirmation.kind === 'unmatched') {
+    return { kind: 'unknown-reservation', reservationUuid: verified.reservationUuid };
   }
-
-  const change = statusChangeFromCallback(query, status, receivedAt);
-  const reservation = await repository.findReservation(query.orderUuid);
-  if (!reservation) {
-    await repository.recordUnmatchedCallback(change, request.rawQueryString);
-    log.warn(UNMATCHED_CALLBACK_KEPT, {
-      orderUuid: query.orderUuid,
-      status: status.status,
-      changeId: change.changeId,
-    });
-    return { kind: 'unknown-reservation', orderUuid: query.orderUuid };
-  }
-
-  const outcome = await repository.recordStatusChange(reservation, change);
-  const { record } = outcome;
-  log.info(
-    outcome.kind === 'recorded' ? 'Recorded status change' : 'Status change already recorded',
-    {
-      reservationId: record.reservationId,
-      eventId: record.eventId,
-      status: record.status,
-      previousStatus: record.previousStatus,
-      currentStatus: record.currentStatus,
-    },
-  );
-  const deadline = request.publishDeadline?.() ?? Number.POSITIVE_INFINITY;
-  await publishRecorded(outcome, deadline, dependencies);
-  return { kind: 'recorded', duplicate: outcome.kind === 'duplicate' };
+  await publishRecorded(confirmation.recorded, request.publishWindow?.() ?? {}, dependencies);
+  return { kind: 'recorded', duplicate: confirmation.recorded.records.length === 0 };
 }

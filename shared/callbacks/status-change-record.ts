@@ -1,26 +1,33 @@
 import type { StatusChangedDetail } from '../events/status-changed-event.ts';
 import type { PENDING_OUTBOX } from '../reservations/table-design.ts';
-import type { CallbackFacts } from './status-change.ts';
+import type { PaymentStatus } from './payment-status.ts';
 
 /**
- * One status change of a reservation, kept as its history (`reservationKeys.statusChange`). It
- * carries the full event detail, so the event can be published again, identically, until
- * `outbox` is removed. Front Payment's uuid is stored as `orderUuid`, never as
- * `frontPaymentUuid`: that attribute is the key of the reservation lookup index.
+ * One change of a reservation, kept as its history (`reservationKeys.statusChange`). It carries
+ * the full event detail, so the event can be published again, identically, until `outbox` is
+ * removed. Front Payment's uuid is stored as `reservationUuid`, never as `frontPaymentUuid`: that
+ * attribute is the key of the reservation lookup index.
  */
-export interface StatusChangeRecord extends CallbackFacts {
+export interface StatusChangeRecord {
   readonly pk: string;
   readonly sk: string;
   readonly itemType: 'STATUS_CHANGE';
+  /** The deduplication key (see `change-id.ts`). */
+  readonly changeId: string;
+  /** What identifies the change at Front Payment (see `movements.ts`), e.g. `CAPTURED:CAP…`. */
+  readonly identity: string;
   readonly eventId: string;
   readonly reservationId: string;
-  /** The callback's `timestamp` (epoch seconds) of the first delivery we recorded. */
-  readonly callbackTimestamp: string;
-  readonly occurredAt: string;
+  readonly reservationUuid: string;
+  readonly status: PaymentStatus;
+  readonly amount: number;
+  readonly reference: string | null;
+  readonly occurredAt: string | null;
+  /** When the callback that led to this change arrived. */
   readonly receivedAt: string;
   readonly previousStatus: string;
   readonly currentStatus: string;
-  /** False when the change arrived after a later status: recorded as history only. */
+  /** False when the change ranks below the status it arrived at: recorded as history only. */
   readonly advanced: boolean;
   /** The reservation's version this change wrote. */
   readonly reservationVersion: number;
@@ -32,21 +39,4 @@ export interface StatusChangeRecord extends CallbackFacts {
   /** The token of the publisher that owns that lease; only it may release it or clear `outbox`. */
   readonly publishLeaseOwner?: string;
   readonly publishedAt?: string;
-}
-
-/**
- * A callback whose `orderUuid` matches no reservation (`reservationKeys.unmatchedCallback`).
- * Kept for an operator for a while, then removed by TTL.
- */
-export interface UnmatchedCallbackRecord extends CallbackFacts {
-  readonly pk: string;
-  readonly sk: string;
-  readonly itemType: 'UNMATCHED_CALLBACK';
-  /** The query exactly as received, so an operator can replay it once the reservation exists. */
-  readonly rawQueryString: string;
-  readonly firstReceivedAt: string;
-  readonly lastReceivedAt: string;
-  readonly deliveries: number;
-  /** Epoch seconds; DynamoDB TTL removes the item after it. */
-  readonly expiresAt: number;
 }

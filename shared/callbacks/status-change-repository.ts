@@ -8,8 +8,10 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as v from 'valibot';
+import { backoffMs, sleep } from '../backoff.ts';
 import { PUBLISH_LEASE_MS } from '../events/outbox-repository.ts';
 import type { StatusChangedDetail } from '../events/status-changed-event.ts';
+import type { ReservationDetails } from '../front-payment/reservation-details.ts';
 import {
   PENDING_OUTBOX,
   reservationKeys,
@@ -20,37 +22,55 @@ import {
   MalformedReservationError,
   StatusChangeConflictError,
 } from './callback-errors.ts';
-import { applyTransition, type StatusTransition } from './payment-status.ts';
-import type { CallbackFacts, IncomingStatusChange } from './status-change.ts';
-import type { StatusChangeRecord, UnmatchedCallbackRecord } from './status-change-record.ts';
+import type { ConfirmationUpdate } from './callback-inbox.ts';
+import { changeIdOf, eventIdOf } from './change-id.ts';
+import { type Movement, newMovements } from './movements.ts';
+import { applyTransition } from './payment-status.ts';
+import type { StatusChangeRecord } from './status-change-record.ts';
 
-/** The part of a reservation item a status change reads. */
+/**
+ * The part of a reservation item a change reads. `recordedChanges` is the snapshot of what was
+ * recorded so far: the identities of its changes (see `movements.ts`), so a callback writes only
+ * what is new and a repeated one writes nothing but its own confirmation.
+ */
 const ReservationStateSchema = v.looseObject({
   pk: v.string(),
   sk: v.string(),
   reservationId: v.string(),
+  frontPaymentUuid: v.optional(v.string()),
   status: v.string(),
   statusRank: v.number(),
   version: v.number(),
+  recordedChanges: v.optional(v.set(v.string())),
 });
 export type ReservationState = v.InferOutput<typeof ReservationStateSchema>;
 
-export type RecordOutcome =
-  /** `leaseOwner`: the recorder holds the event's publish lease under this token. */
-  | { readonly kind: 'recorded'; readonly record: StatusChangeRecord; readonly leaseOwner: string }
-  /** The same change was recorded before; `record` is that first recording. */
-  | { readonly kind: 'duplicate'; readonly record: StatusChangeRecord };
+/** The attribute holding that snapshot (a DynamoDB string set). */
+const RECORDED_CHANGES = 'recordedChanges';
+
+export interface RecordedChanges {
+  /** The changes written now, in order; empty when the details showed nothing new. */
+  readonly records: readonly StatusChangeRecord[];
+  /** The recorder holds the publish lease of every record under this token. */
+  readonly leaseOwner: string;
+}
 
 export interface StatusChangeRepository {
-  /** The reservation Front Payment calls `orderUuid`, read consistently; undefined if unknown. */
-  findReservation(frontPaymentUuid: string): Promise<ReservationState | undefined>;
-  /** Records the change and moves the reservation's status forward, in one transaction. */
-  recordStatusChange(
+  /** Our reservation by our id (from the callback URL's path), read consistently. */
+  findReservationById(reservationId: string): Promise<ReservationState | undefined>;
+  /** Our reservation by Front Payment's uuid (through the lookup index); undefined if unknown. */
+  findReservationByUuid(reservationUuid: string): Promise<ReservationState | undefined>;
+  /**
+   * Records every change `details` show that is not recorded yet, moves the status forward and
+   * applies `confirmation` (the kept callback's, when it is not confirmed yet), all in one
+   * transaction. Nothing new and nothing to confirm: no write at all.
+   */
+  recordChanges(
     reservation: ReservationState,
-    change: IncomingStatusChange,
-  ): Promise<RecordOutcome>;
-  /** Keeps a callback for a reservation we do not know, for an operator; idempotent. */
-  recordUnmatchedCallback(change: IncomingStatusChange, rawQueryString: string): Promise<void>;
+    details: ReservationDetails,
+    receivedAt: string,
+    confirmation: ConfirmationUpdate | undefined,
+  ): Promise<RecordedChanges>;
 }
 
 export interface StatusChangeRepositoryOptions {
@@ -58,17 +78,17 @@ export interface StatusChangeRepositoryOptions {
   readonly tableName: string;
   /** Tries when other writers win the optimistic lock. @default 10 */
   readonly maxAttempts?: number;
-  /** How long unmatched callbacks are kept. @default 30 */
-  readonly unmatchedRetentionDays?: number;
   readonly now?: () => Date;
 }
+
+/** TransactWriteItems takes at most 100 items: the reservation, the confirmation, 98 changes. */
+const MAX_CHANGES_PER_TRANSACTION = 98;
 
 export function createStatusChangeRepository(
   options: StatusChangeRepositoryOptions,
 ): StatusChangeRepository {
   const { documents, tableName } = options;
   const maxAttempts = options.maxAttempts ?? 10;
-  const retentionSeconds = (options.unmatchedRetentionDays ?? 30) * 24 * 60 * 60;
   const now = options.now ?? (() => new Date());
   const index = reservationsTableDesign.indexes.byFrontPaymentUuid;
 
@@ -84,15 +104,11 @@ export function createStatusChangeRepository(
     return parsed.output;
   }
 
-  async function readChange(key: { pk: string; sk: string }) {
-    const { Item } = await documents.send(
-      new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
-    );
-    return Item as StatusChangeRecord | undefined;
-  }
-
   return {
-    async findReservation(frontPaymentUuid) {
+    findReservationById: (reservationId) =>
+      readReservation(reservationKeys.reservation(reservationId)),
+
+    async findReservationByUuid(reservationUuid) {
       // The index is eventually consistent and KEYS_ONLY: it finds the key, a consistent read
       // then gives the current status and version.
       const { Items = [] } = await documents.send(
@@ -101,13 +117,13 @@ export function createStatusChangeRepository(
           IndexName: index.name,
           KeyConditionExpression: '#uuid = :uuid',
           ExpressionAttributeNames: { '#uuid': index.partitionKey },
-          ExpressionAttributeValues: { ':uuid': frontPaymentUuid },
+          ExpressionAttributeValues: { ':uuid': reservationUuid },
           Limit: 2,
         }),
       );
       if (Items.length > 1) {
         throw new AmbiguousReservationError(
-          `More than one reservation has Front Payment uuid ${frontPaymentUuid}`,
+          `More than one reservation has Front Payment uuid ${reservationUuid}`,
         );
       }
       const key = Items[0];
@@ -115,40 +131,45 @@ export function createStatusChangeRepository(
       return readReservation({ pk: String(key.pk), sk: String(key.sk) });
     },
 
-    async recordStatusChange(reservation, change) {
-      const changeKey = reservationKeys.statusChange(reservation.reservationId, change.changeId);
+    async recordChanges(reservation, details, receivedAt, confirmation) {
       let seen = reservation;
       const leaseOwner = randomUUID();
       for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-        const transition = applyTransition(seen, {
-          status: change.status,
-          rank: change.statusRank,
-        });
-        // The recorder owns the publish lease from the start: duplicates and the sweeper wait.
-        const record = {
-          ...statusChangeRecord(changeKey, seen, change, transition),
-          publishLeaseUntil: now().getTime() + PUBLISH_LEASE_MS,
+        const movements = newMovements(details, seen.recordedChanges ?? new Set()).slice(
+          0,
+          MAX_CHANGES_PER_TRANSACTION,
+        );
+        if (movements.length === 0) {
+          if (confirmation) await documents.send(new UpdateCommand(confirmation.Update));
+          return { records: [], leaseOwner };
+        }
+        const at = now();
+        const built = buildRecords(seen, details, movements, receivedAt).map((record) => ({
+          ...record,
+          // The recorder owns the publish lease from the start: the sweeper waits.
+          publishLeaseUntil: at.getTime() + PUBLISH_LEASE_MS,
           publishLeaseOwner: leaseOwner,
-        };
+        }));
+        const last = built.at(-1) as StatusChangeRecord;
         try {
           await documents.send(
             new TransactWriteCommand({
               TransactItems: [
-                {
+                ...built.map((record) => ({
                   Put: {
                     TableName: tableName,
                     Item: record,
-                    // The change id is the key: a second delivery of the same change fails here.
+                    // The change id is the key: a change recorded before fails here.
                     ConditionExpression: 'attribute_not_exists(pk)',
                   },
-                },
+                })),
                 {
                   Update: {
                     TableName: tableName,
                     Key: { pk: seen.pk, sk: seen.sk },
                     UpdateExpression:
-                      'SET #status = :status, #rank = :rank, #version = #version + :one, #updatedAt = :now, #lastChangeAt = :receivedAt',
-                    // Optimistic lock: the status we compared against is still the current one.
+                      'SET #status = :status, #rank = :rank, #version = :version, #updatedAt = :now, #lastChangeAt = :receivedAt ADD #recorded :identities',
+                    // Optimistic lock: the snapshot we compared against is still the current one.
                     ConditionExpression: '#version = :seen',
                     ExpressionAttributeNames: {
                       '#status': 'status',
@@ -156,31 +177,29 @@ export function createStatusChangeRepository(
                       '#version': 'version',
                       '#updatedAt': 'updatedAt',
                       '#lastChangeAt': 'lastChangeAt',
+                      '#recorded': RECORDED_CHANGES,
                     },
                     ExpressionAttributeValues: {
-                      ':status': transition.status,
-                      ':rank': transition.statusRank,
-                      ':one': 1,
+                      ':status': last.currentStatus,
+                      ':rank': rankAfter(seen, built),
+                      ':version': last.reservationVersion,
                       ':seen': seen.version,
-                      ':now': now().toISOString(),
-                      ':receivedAt': change.receivedAt,
+                      ':now': at.toISOString(),
+                      ':receivedAt': receivedAt,
+                      ':identities': new Set(built.map((record) => record.identity)),
                     },
                   },
                 },
+                ...(confirmation ? [confirmation] : []),
               ],
             }),
           );
-          return { kind: 'recorded', record, leaseOwner };
+          return { records: built, leaseOwner };
         } catch (error) {
-          const reasons = cancellationReasons(error);
-          if (reasons?.[0]?.Code === 'ConditionalCheckFailed') {
-            const existing = await readChange(changeKey);
-            if (existing) return { kind: 'duplicate', record: existing };
-          } else if (!isLockContention(error, reasons)) {
-            throw error;
-          }
+          if (!isLockContention(error)) throw error;
         }
-        await pause(attempt);
+        // Another callback recorded first: read its snapshot and compute what is still new.
+        await sleep(backoffMs(attempt + 1, { baseMs: 20, maxMs: 200 }));
         const current = await readReservation({ pk: seen.pk, sk: seen.sk });
         if (!current) {
           throw new MalformedReservationError(`Reservation ${seen.reservationId} disappeared`);
@@ -188,103 +207,80 @@ export function createStatusChangeRepository(
         seen = current;
       }
       throw new StatusChangeConflictError(
-        `Could not record a change of reservation ${reservation.reservationId} after ${maxAttempts} tries`,
-      );
-    },
-
-    async recordUnmatchedCallback(change, rawQueryString) {
-      const receivedAt = new Date(change.receivedAt);
-      const values: Omit<UnmatchedCallbackRecord, 'pk' | 'sk' | 'firstReceivedAt' | 'deliveries'> =
-        {
-          itemType: 'UNMATCHED_CALLBACK',
-          ...callbackFactsOf(change),
-          rawQueryString,
-          lastReceivedAt: change.receivedAt,
-          expiresAt: Math.floor(receivedAt.getTime() / 1000) + retentionSeconds,
-        };
-      const entries = Object.entries(values);
-      await documents.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: reservationKeys.unmatchedCallback(change.orderUuid, change.changeId),
-          UpdateExpression: `SET ${entries.map((_, i) => `#a${i} = :a${i}`).join(', ')}, #first = if_not_exists(#first, :first) ADD #deliveries :one`,
-          ExpressionAttributeNames: {
-            ...Object.fromEntries(entries.map(([name], i) => [`#a${i}`, name])),
-            '#first': 'firstReceivedAt',
-            '#deliveries': 'deliveries',
-          },
-          ExpressionAttributeValues: {
-            ...Object.fromEntries(entries.map(([, value], i) => [`:a${i}`, value])),
-            ':first': change.receivedAt,
-            ':one': 1,
-          },
-        }),
+        `Could not record the changes of reservation ${reservation.reservationId} after ${maxAttempts} tries`,
       );
     },
   };
 }
 
-function statusChangeRecord(
-  key: { pk: string; sk: string },
-  reservation: ReservationState,
-  change: IncomingStatusChange,
-  transition: StatusTransition,
-): StatusChangeRecord {
-  const detail: StatusChangedDetail = {
-    schemaVersion: 1,
-    eventId: change.eventId,
-    reservationId: reservation.reservationId,
-    reservationUuid: change.orderUuid,
-    status: change.status,
-    previousStatus: reservation.status,
-    currentStatus: transition.status,
-    rawStatus: change.rawStatus,
-    amount: change.amount,
-    paymentMethod: change.paymentMethod,
-    occurredAt: change.occurredAt,
-    receivedAt: change.receivedAt,
-  };
-  return {
-    ...key,
-    itemType: 'STATUS_CHANGE',
-    ...callbackFactsOf(change),
-    eventId: change.eventId,
-    reservationId: reservation.reservationId,
-    callbackTimestamp: change.callbackTimestamp,
-    occurredAt: change.occurredAt,
-    receivedAt: change.receivedAt,
-    previousStatus: reservation.status,
-    currentStatus: transition.status,
-    advanced: transition.advanced,
-    reservationVersion: reservation.version + 1,
-    detail,
-    outbox: PENDING_OUTBOX,
-  };
+/** The records of `movements`, one after another from the reservation's state `seen`. */
+function buildRecords(
+  seen: ReservationState,
+  details: ReservationDetails,
+  movements: readonly Movement[],
+  receivedAt: string,
+): StatusChangeRecord[] {
+  let current = { status: seen.status, statusRank: seen.statusRank };
+  return movements.map((movement, index) => {
+    const transition = applyTransition(current, movement.kind);
+    const changeId = changeIdOf(details.reservationUuid, movement.identity);
+    const detail: StatusChangedDetail = {
+      schemaVersion: 2,
+      eventId: eventIdOf(changeId),
+      reservationId: seen.reservationId,
+      reservationUuid: details.reservationUuid,
+      status: movement.kind,
+      previousStatus: current.status,
+      currentStatus: transition.status,
+      amount: movement.amount,
+      reference: movement.reference,
+      reservedAmount: details.reservedAmount,
+      capturedAmount: details.capturedAmount,
+      chargedAmount: details.chargedAmount,
+      refundedAmount:
+        Math.round((details.refundedFromCaptured + details.refundedFromCharge) * 100) / 100,
+      occurredAt: movement.occurredAt,
+      orderCreatedAt: details.orderCreatedAt,
+      receivedAt,
+    };
+    const record: StatusChangeRecord = {
+      ...reservationKeys.statusChange(seen.reservationId, changeId),
+      itemType: 'STATUS_CHANGE',
+      changeId,
+      identity: movement.identity,
+      eventId: detail.eventId,
+      reservationId: seen.reservationId,
+      reservationUuid: details.reservationUuid,
+      status: movement.kind,
+      amount: movement.amount,
+      reference: movement.reference,
+      occurredAt: movement.occurredAt,
+      receivedAt,
+      previousStatus: current.status,
+      currentStatus: transition.status,
+      advanced: transition.advanced,
+      reservationVersion: seen.version + index + 1,
+      detail,
+      outbox: PENDING_OUTBOX,
+    };
+    current = { status: transition.status, statusRank: transition.statusRank };
+    return record;
+  });
 }
 
-/** Only the callback's own fields: the items do not keep `statusRank` and the like. */
-function callbackFactsOf(change: IncomingStatusChange): CallbackFacts {
-  const { changeId, orderUuid, status, rawStatus, amount, paymentMethod, createdAt } = change;
-  return { changeId, orderUuid, status, rawStatus, amount, paymentMethod, createdAt };
+function rankAfter(seen: ReservationState, records: readonly StatusChangeRecord[]): number {
+  const advanced = records.filter((record) => record.advanced).at(-1);
+  return advanced ? applyTransition(seen, advanced.status).statusRank : seen.statusRank;
 }
 
-function cancellationReasons(error: unknown): readonly CancellationReason[] | undefined {
-  if (error instanceof Error && error.name === 'TransactionCanceledException') {
-    return (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
-  }
-  return undefined;
-}
-
-/** Another writer changed the reservation first, or is in the middle of doing so. */
-function isLockContention(error: unknown, reasons: readonly CancellationReason[] | undefined) {
-  if (error instanceof Error && error.name === 'TransactionConflictException') return true;
-  return (reasons ?? []).some(
+/** Another writer changed the reservation or recorded a change first, or is doing so now. */
+function isLockContention(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'TransactionConflictException') return true;
+  if (error.name !== 'TransactionCanceledException') return false;
+  const reasons =
+    (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
+  return reasons.some(
     (reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict',
   );
-}
-
-/** Short, jittered and growing, so writers that collided do not collide again in step. */
-function pause(attempt: number): Promise<void> {
-  const ms = Math.random() * 20 * Math.min(attempt, 5);
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,15 +1,20 @@
-import type { StructuredLog } from '../events/structured-log.ts';
 import {
   type ChecksumFormula,
   hasValidChecksum,
+  type OrderedParameters,
   parseRawQuery,
 } from '../front-payment/callback-checksum.ts';
+import type { StructuredLog } from '../structured-log.ts';
+import { SIGNED_CALLBACK_NOT_UNDERSTOOD } from './callback-log.ts';
 import { type CallbackQuery, parseCallbackQuery } from './callback-query.ts';
 import type { NormalisedStatus } from './payment-status.ts';
 
 export interface CallbackVerification {
-  /** Front Payment's callback secret key. */
-  readonly secret: () => Promise<string>;
+  /**
+   * Front Payment's callback secret keys in use: the current one and, while the key is being
+   * rotated, the next one. A callback signed with either verifies.
+   */
+  readonly secrets: () => Promise<readonly string[]>;
   readonly checksumFormula: ChecksumFormula;
   /** Refuse callbacks whose `timestamp` is further than this from now; off when absent. */
   readonly maxAgeSeconds?: number;
@@ -17,16 +22,25 @@ export interface CallbackVerification {
 }
 
 export type VerificationResult =
-  | { readonly verified: true; readonly query: CallbackQuery; readonly status: NormalisedStatus }
+  | {
+      readonly verified: true;
+      /** Front Payment's reservation uuid (`orderUuid`) when it is readable; signed either way. */
+      readonly reservationUuid: string | null;
+      /** The parameters as documented, or undefined when they are not (unknown status, extra name). */
+      readonly understood?: { readonly query: CallbackQuery; readonly status: NormalisedStatus };
+    }
   /** Nothing tells the sender which check failed; the log does, for an operator. */
   | { readonly verified: false };
 
 const REFUSED: VerificationResult = { verified: false };
+const EPOCH_SECONDS = /^[1-9]\d{9}$/;
+const RESERVATION_UUID = /^[A-Z]+\d+$/;
 
 /**
- * Accepts a callback only when it is exactly what Front Payment sends: a checksum that matches,
- * the documented parameters in their documented formats (see `callback-query.ts` for why a
- * matching checksum alone proves too little), and a `timestamp` inside the freshness window.
+ * Accepts a callback whose checksum matches one of the secrets and whose `timestamp` is inside the
+ * freshness window. A signed callback whose parameters are not exactly as documented is accepted
+ * too but not understood: it is kept raw and confirmed through Front Payment's details like any
+ * other (nothing in it is trusted beyond "look at this reservation"), and logged for the alarm.
  */
 export async function verifyCallback(
   rawQueryString: string,
@@ -36,35 +50,51 @@ export async function verifyCallback(
   const { log } = verification;
   const parameters = parseRawQuery(rawQueryString);
 
-  const secret = await verification.secret();
-  if (!hasValidChecksum(parameters, secret, verification.checksumFormula)) {
+  const secrets = await verification.secrets();
+  const signed = secrets.some((secret) =>
+    hasValidChecksum(parameters, secret, verification.checksumFormula),
+  );
+  if (!signed) {
     log.warn('Callback refused: checksum missing or wrong', {
       parameterNames: parameters.map(([name]) => name),
     });
     return REFUSED;
   }
 
-  const parsed = parseCallbackQuery(parameters);
-  if (!parsed.success) {
-    const rawStatus = parameters.find(([name]) => name === 'status')?.[1] ?? '';
-    log.warn('Callback refused: parameters not as Front Payment documents them', {
-      fields: parsed.errors.map((error) => `${error.path}: ${error.message}`),
-      // A status word we do not know yet is worth seeing; anything else is not echoed.
-      ...(/^[A-Za-z]{1,32}$/.test(rawStatus) ? { rawStatus } : {}),
-    });
-    return REFUSED;
-  }
-  const { query, status } = parsed;
-
-  if (verification.maxAgeSeconds !== undefined) {
-    const ageSeconds = receivedAt.getTime() / 1000 - Number(query.timestamp);
+  const timestamp = single(parameters, 'timestamp');
+  if (verification.maxAgeSeconds !== undefined && timestamp && EPOCH_SECONDS.test(timestamp)) {
+    const ageSeconds = receivedAt.getTime() / 1000 - Number(timestamp);
     if (Math.abs(ageSeconds) > verification.maxAgeSeconds) {
       log.warn('Callback refused: timestamp outside the accepted window', {
-        orderUuid: query.orderUuid,
+        reservationUuid: single(parameters, 'orderUuid'),
         ageSeconds: Math.round(ageSeconds),
       });
       return REFUSED;
     }
   }
-  return { verified: true, query, status };
+
+  const orderUuid = single(parameters, 'orderUuid');
+  const reservationUuid = orderUuid && RESERVATION_UUID.test(orderUuid) ? orderUuid : null;
+  const parsed = parseCallbackQuery(parameters);
+  if (parsed.success) {
+    return {
+      verified: true,
+      reservationUuid,
+      understood: { query: parsed.query, status: parsed.status },
+    };
+  }
+  const rawStatus = single(parameters, 'status') ?? '';
+  log.warn(SIGNED_CALLBACK_NOT_UNDERSTOOD, {
+    reservationUuid,
+    fields: parsed.errors.map((error) => `${error.path}: ${error.message}`),
+    // A status word we do not know yet is worth seeing; anything else is not echoed.
+    ...(/^[A-Za-z ]{1,32}$/.test(rawStatus) ? { rawStatus } : {}),
+  });
+  return { verified: true, reservationUuid };
+}
+
+/** The value of a parameter given exactly once; undefined when absent or repeated. */
+function single(parameters: OrderedParameters, name: string): string | undefined {
+  const values = parameters.filter(([parameter]) => parameter === name);
+  return values.length === 1 ? values[0]?.[1] : undefined;
 }

@@ -36,16 +36,31 @@ export function secretSourceFromEnvironment(
   throw new ConfigurationError(`Invalid configuration: set ${name}_ARN or ${name}`);
 }
 
-/** Reads the secret; Powertools caches Secrets Manager answers for five minutes. */
+/** The same, or undefined when neither variable is set (an optional secret). */
+export function optionalSecretSourceFromEnvironment(
+  name: string,
+  environment: Record<string, string | undefined> = process.env,
+): SecretSource | undefined {
+  return environment[`${name}_ARN`] || environment[name]
+    ? secretSourceFromEnvironment(name, environment)
+    : undefined;
+}
+
+/**
+ * Reads the secret, without surrounding whitespace: a value pasted into Secrets Manager often
+ * ends with a newline, which would silently change every checksum and token. Powertools caches
+ * Secrets Manager answers for five minutes.
+ */
 export async function readSecret(source: SecretSource): Promise<string> {
-  if (source.kind === 'value') return source.value;
+  if (source.kind === 'value') return source.value.trim();
   // Created on first use: local runs with plain values never build a Secrets Manager client.
   secretsProvider ??= new SecretsProvider({
     clientConfig: { requestHandler: SECRETS_MANAGER_REQUEST_HANDLER },
   });
   const secret = await secretsProvider.get(source.secretId, { maxAge: SECRET_CACHE_SECONDS });
-  if (typeof secret !== 'string' || secret.length === 0) {
+  const trimmed = typeof secret === 'string' ? secret.trim() : '';
+  if (trimmed.length === 0) {
     throw new ConfigurationError(`Secret ${source.secretId} is empty or not a string`);
   }
-  return secret;
+  return trimmed;
 }

@@ -3,13 +3,14 @@ import {
   type PutEventsCommandOutput,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
+import { backoffMs, sleep } from '../backoff.ts';
 import { STATUS_CHANGED_DETAIL_TYPE, type StatusChangedDetail } from './status-changed-event.ts';
 
 /** The one call we make on `EventBridgeClient`; the real client satisfies it. */
 export interface PutEventsSender {
   send(
     command: PutEventsCommand,
-    options?: { readonly abortSignal?: AbortSignal },
+    options?: { readonly requestTimeout?: number },
   ): Promise<PutEventsCommandOutput>;
 }
 
@@ -21,6 +22,11 @@ export interface EventPublisherOptions {
   readonly maxAttempts?: number;
   /** Backoff before the second try; doubled for each further try, with jitter. @default 100 */
   readonly baseDelayMs?: number;
+  /**
+   * The client's own per-request timeout; a request is given less only when the caller's
+   * `endBy` comes sooner. @default 2000
+   */
+  readonly requestTimeoutMs?: number;
 }
 
 /** An event EventBridge did not take; it stays in the outbox and is tried again later. */
@@ -38,11 +44,18 @@ export interface PublishResult {
 
 export interface PublishOptions {
   /**
-   * Epoch ms by which publishing must be over: no try or backoff starts after it and a request
-   * still running then is abandoned. Events not sent by then are `failed` (`DeadlineExceeded`
-   * when none was tried). @default none
+   * Epoch ms after which no request or backoff starts. A request already sent is never abandoned
+   * because of it: EventBridge may have taken the events, and abandoning it would make us send
+   * them again (a duplicate). Events not sent by then are `failed` (`DeadlineExceeded` when none
+   * was tried). @default none
    */
   readonly deadline?: number;
+  /**
+   * Epoch ms by which every request must have ended (the caller's Lambda times out soon after):
+   * requests get `min(requestTimeoutMs, endBy - now)`. Only this bound can cut a request short.
+   * @default none
+   */
+  readonly endBy?: number;
 }
 
 export interface EventPublisher {
@@ -71,9 +84,13 @@ interface Pending {
 export function createEventPublisher(options: EventPublisherOptions): EventPublisher {
   const maxAttempts = options.maxAttempts ?? 4;
   const baseDelayMs = options.baseDelayMs ?? 100;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 2_000;
 
   return {
-    async publish(details, { deadline = Number.POSITIVE_INFINITY } = {}) {
+    async publish(
+      details,
+      { deadline = Number.POSITIVE_INFINITY, endBy = Number.POSITIVE_INFINITY } = {},
+    ) {
       const published = new Set<string>();
       const lastFailure = new Map<string, PublishFailure>();
       let pending = details.map((detail) => pendingEntry(detail, options));
@@ -90,20 +107,20 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
 
       for (let attempt = 1; attempt <= maxAttempts && pending.length > 0; attempt += 1) {
         if (attempt > 1) {
-          const delay = backoffMs(baseDelayMs, attempt);
+          const delay = backoffMs(attempt, { baseMs: baseDelayMs });
           if (Date.now() + delay >= deadline) break;
           await sleep(delay);
         }
         const retry: Pending[] = [];
         for (const batch of batchesOf(pending)) {
-          const remainingMs = deadline - Date.now();
-          if (remainingMs <= 0) {
+          const timeoutMs = Math.min(requestTimeoutMs, endBy - Date.now());
+          if (Date.now() >= deadline || timeoutMs <= 0) {
             // Out of time: an event tried before keeps the failure it got then.
             const untried = batch.filter((item) => !lastFailure.has(item.eventId));
             for (const item of untried) lastFailure.set(item.eventId, deadlineExceeded(item));
             continue;
           }
-          const outcome = await sendBatch(options.client, batch, remainingMs);
+          const outcome = await sendBatch(options.client, batch, timeoutMs);
           for (const [index, item] of batch.entries()) {
             const failure = outcome.failures[index];
             if (!failure) {
@@ -180,10 +197,7 @@ async function sendBatch(
   let output: PutEventsCommandOutput;
   try {
     const command = new PutEventsCommand({ Entries: batch.map((item) => item.entry) });
-    output = await client.send(
-      command,
-      Number.isFinite(timeoutMs) ? { abortSignal: AbortSignal.timeout(timeoutMs) } : {},
-    );
+    output = await client.send(command, { requestTimeout: timeoutMs });
   } catch (error) {
     // The SDK has already retried 5xx and throttling; a client fault (400) will not heal by itself.
     const failure = {
@@ -209,13 +223,4 @@ function isClientFault(error: unknown): boolean {
   if (typeof error !== 'object' || error === null || !('$fault' in error)) return false;
   const name = error instanceof Error ? error.name : '';
   return error.$fault === 'client' && !/throttl/i.test(name);
-}
-
-function backoffMs(baseDelayMs: number, attempt: number): number {
-  const ceiling = baseDelayMs * 2 ** (attempt - 2);
-  return ceiling / 2 + Math.random() * (ceiling / 2);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

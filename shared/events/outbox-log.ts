@@ -1,5 +1,5 @@
+import type { StructuredLog } from '../structured-log.ts';
 import type { StatusChangedDetail } from './status-changed-event.ts';
-import type { StructuredLog } from './structured-log.ts';
 
 /**
  * The log line an operator is alarmed on (`infra/operations.ts` counts it with a metric filter):
@@ -26,6 +26,19 @@ export function logStatusEventNotPublished(
     [OUTBOX_AGE_FIELD]: ageSeconds,
     ...reason,
   });
+}
+
+/** One `STATUS_EVENT_NOT_PUBLISHED` line per failed publication of `events`. */
+export function logFailedPublications(
+  log: StructuredLog,
+  events: readonly { readonly detail: Pick<StatusChangedDetail, 'eventId' | 'receivedAt'> }[],
+  failures: readonly { readonly eventId: string; readonly errorCode: string }[],
+  now: Date,
+): void {
+  for (const failure of failures) {
+    const event = events.find((candidate) => candidate.detail.eventId === failure.eventId);
+    if (event) logStatusEventNotPublished(log, event.detail, { errorCode: failure.errorCode }, now);
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { documentClient } from '../aws/dynamodb.ts';
-import { eventBridgeClient } from '../aws/eventbridge.ts';
+import { EVENT_BRIDGE_REQUEST_HANDLER, eventBridgeClient } from '../aws/eventbridge.ts';
 import { createEventPublisher, type EventPublisher } from './event-publisher.ts';
 import { createOutboxRepository, type OutboxRepository } from './outbox-repository.ts';
 
@@ -31,6 +31,7 @@ export function createOutboxPublishing(
       client: eventBridgeClient,
       eventBusName: config.eventBusName,
       source: config.eventSource,
+      requestTimeoutMs: EVENT_BRIDGE_REQUEST_HANDLER.requestTimeout,
       ...(options.publishAttempts === undefined ? {} : { maxAttempts: options.publishAttempts }),
     }),
     outbox: createOutboxRepository({

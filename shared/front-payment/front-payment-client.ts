@@ -18,6 +18,7 @@ import {
   fieldErrorsOf,
   SuccessEnvelopeSchema,
 } from './envelope.ts';
+import { type ReservationDetails, ReservationDetailsSchema } from './reservation-details.ts';
 
 export interface FrontPaymentClientOptions {
   /** e.g. `https://demo-api.frontpayment.no`, without a trailing slash. */
@@ -27,13 +28,6 @@ export interface FrontPaymentClientOptions {
   /** Every call is abandoned after this long, so a slow Front Payment cannot hold the Lambda. */
   readonly timeoutMs: number;
 }
-
-/** The part of Front Payment's reservation details the product reads. */
-export const ReservationDetailsSchema = v.looseObject({
-  reservationUuid: v.string(),
-  status: v.string(),
-});
-export type ReservationDetails = v.InferOutput<typeof ReservationDetailsSchema>;
 
 export interface FrontPaymentClient {
   /**
@@ -46,8 +40,14 @@ export interface FrontPaymentClient {
     payload: FrontPaymentCreateReservationPayload,
     token: string,
   ): Promise<CreatedSession>;
-  /** GET reservations/details/{uuid}: Front Payment's own view of a reservation. */
-  getReservationDetails(reservationUuid: string): Promise<ReservationDetails>;
+  /**
+   * GET reservations/details/{uuid}: Front Payment's own view of a reservation, without the
+   * customer's personal data. `timeoutMs` shortens the client's timeout for this call.
+   */
+  getReservationDetails(
+    reservationUuid: string,
+    options?: { readonly timeoutMs?: number },
+  ): Promise<ReservationDetails>;
 }
 
 const CONNECT_PATH = '/api/v1/connect';
@@ -65,8 +65,12 @@ export function createFrontPaymentClient(options: FrontPaymentClientOptions): Fr
       });
       return parseData(CreatedSessionSchema, data, 'reservations/create');
     },
-    async getReservationDetails(reservationUuid) {
-      const data = await sendRequest(options, await readToken(options), {
+    async getReservationDetails(reservationUuid, { timeoutMs } = {}) {
+      const callOptions =
+        timeoutMs === undefined
+          ? options
+          : { ...options, timeoutMs: Math.min(timeoutMs, options.timeoutMs) };
+      const data = await sendRequest(callOptions, await readToken(options), {
         method: 'GET',
         path: `${CONNECT_PATH}/reservations/details/${encodeURIComponent(reservationUuid)}`,
         notFound: 'rejected',

@@ -10,6 +10,7 @@ import { startFrontPaymentSandbox } from '../../infra/local/front-payment-sandbo
 import { localAwsClientConfig } from '../../infra/local/local-aws.ts';
 import { httpApiEvent, lambdaContext } from '../support/api-gateway-events.ts';
 import { validReservationRequest } from '../support/reservation-requests.ts';
+import { startCountingProxy } from './call-counter.ts';
 import { medianMs } from './measure.ts';
 import { report } from './report.ts';
 
@@ -24,10 +25,14 @@ const SECRET = 'bench-secret';
 export async function benchRequests(times: number): Promise<void> {
   const dynamoDb = await startDynamoDbLocal({ port: await findFreePort() });
   const eventBridge = await startLocalEventBridge({});
+  // The functions reach both through counters, so the calls of each path can be shown.
+  const dynamoDbCalls = await startCountingProxy(dynamoDb.endpoint);
+  const eventBridgeCalls = await startCountingProxy(eventBridge.url);
   const sandbox = await startFrontPaymentSandbox({ token: TOKEN, callbackSecret: SECRET });
+  // The baselines go through the same counters, so the proxy's hop is on both sides.
   const dynamoDbClient = new DynamoDBClient({
     ...localAwsClientConfig,
-    endpoint: dynamoDb.endpoint,
+    endpoint: dynamoDbCalls.url,
   });
   try {
     const names = { reservations: 'bench-reservations' };
@@ -36,8 +41,8 @@ export async function benchRequests(times: number): Promise<void> {
       AWS_REGION: 'eu-north-1',
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.url,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoDbCalls.url,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeCalls.url,
       RESERVATIONS_TABLE_NAME: names.reservations,
       FRONT_PAYMENT_BASE_URL: sandbox.url,
       FRONT_PAYMENT_TOKEN: TOKEN,
@@ -49,7 +54,10 @@ export async function benchRequests(times: number): Promise<void> {
     const createSession = (await import('../../functions/create-session/handler.ts')).handler;
     const callback = (await import('../../functions/callback/handler.ts')).handler;
     const documents = DynamoDBDocumentClient.from(dynamoDbClient);
-    const events = new EventBridgeClient({ ...localAwsClientConfig, endpoint: eventBridge.url });
+    const events = new EventBridgeClient({
+      ...localAwsClientConfig,
+      endpoint: eventBridgeCalls.url,
+    });
     const request = validReservationRequest();
     const body = JSON.stringify(request);
     let counter = 0;
@@ -113,8 +121,17 @@ export async function benchRequests(times: number): Promise<void> {
       baselineIs: createIs,
     });
 
-    const created = JSON.parse((await create()).body ?? '{}');
+    const created = JSON.parse((await create()).body ?? '{}') as {
+      reservationId: string;
+      reservationUuid: string;
+    };
+    // The sandbox's own callbacks are held: the bench delivers the ones it measures itself.
+    sandbox.setQuirks({ reverseCallbackOrder: true });
+    await sandbox.pay(created.reservationUuid, 'visa');
     const callbackBaseline = await medianMs(times, async () => {
+      await fetch(`${sandbox.url}/api/v1/connect/reservations/details/${created.reservationUuid}`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
       await putItem();
       await events.send(
         new PutEventsCommand({
@@ -124,30 +141,43 @@ export async function benchRequests(times: number): Promise<void> {
         }),
       );
     });
-    // Each capture a second apart in the last day, sent now: fresh, and a new change every time.
-    const sentAt = Math.floor(Date.now() / 1000);
-    let createdAt = sentAt - 86_000;
-    const signedCapture = () => {
-      const query = `orderUuid=${created.reservationUuid}&status=CAPTURED&createdAt=${createdAt++}&paymentMethod=Visa&amount=1&timestamp=${sentAt}`;
+    // Documented callbacks: the order's time and total; each one sent at its own second.
+    const orderCreatedAt = Math.floor(Date.now() / 1000) - 3_600;
+    let sentAt = Math.floor(Date.now() / 1000) - 80_000;
+    const signedCharge = () => {
+      const query = `orderUuid=${created.reservationUuid}&status=CHARGED&createdAt=${orderCreatedAt}&paymentMethod=Visa&amount=1370&timestamp=${sentAt++}`;
       return `${query}&checksum=${computeChecksum(parseRawQuery(query), SECRET)}`;
     };
-    const deliver = (rawQueryString: string) =>
+    const deliver = (rawQueryString: string, path: 'ours' | 'old' = 'ours') =>
       expectStatus(
         200,
         callback(
-          httpApiEvent({ method: 'GET', path: '/callbacks/front-payment', rawQueryString }),
-          lambdaContext(),
+          path === 'ours'
+            ? {
+                ...httpApiEvent({
+                  method: 'GET',
+                  path: `/callbacks/front-payment/${created.reservationId}`,
+                  rawQueryString,
+                }),
+                pathParameters: { reservationId: created.reservationId },
+              }
+            : httpApiEvent({ method: 'GET', path: '/callbacks/front-payment', rawQueryString }),
+          lambdaContext(15_000),
         ),
       );
-    const callbackIs = 'one PutItem + one PutEvents';
+    const newCharge = async (path: 'ours' | 'old' = 'ours') => {
+      await sandbox.charge(created.reservationUuid, 1);
+      return deliver(signedCharge(), path);
+    };
+    const callbackIs = 'one details GET + one PutItem + one PutEvents';
     report({
-      what: 'callback: new status change, published',
-      ours: await medianMs(times, () => deliver(signedCapture())),
+      what: 'callback: new charge, recorded and published',
+      ours: await medianMs(times, () => newCharge()),
       baseline: callbackBaseline,
       unit: 'ms',
       baselineIs: callbackIs,
     });
-    const duplicate = signedCapture();
+    const duplicate = signedCharge();
     await deliver(duplicate);
     report({
       what: 'callback: duplicate delivery',
@@ -156,10 +186,40 @@ export async function benchRequests(times: number): Promise<void> {
       unit: 'ms',
       baselineIs: callbackIs,
     });
+
+    // The calls each path makes, counted at the local endpoints (one delivery each).
+    const countCalls = async (what: string, work: () => Promise<unknown>) => {
+      const before = {
+        dynamoDb: dynamoDbCalls.calls.length,
+        eventBridge: eventBridgeCalls.calls.length,
+        frontPayment: sandbox.calls.length,
+      };
+      await work();
+      const dynamo = dynamoDbCalls.calls.slice(before.dynamoDb);
+      const frontPayment = sandbox.calls
+        .slice(before.frontPayment)
+        .filter((call) => call.path.includes('/details/')).length;
+      const putEvents = eventBridgeCalls.calls.slice(before.eventBridge).length;
+      console.log(
+        `${what.padEnd(46)} DynamoDB ${String(dynamo.length).padStart(2)} (${dynamo.join(', ')})` +
+          `, details ${frontPayment}, PutEvents ${putEvents}`,
+      );
+    };
+    console.log('\nCalls per callback path (counted at the local endpoints):');
+    await countCalls('new charge, path with our id', () => newCharge());
+    await countCalls('new charge, old path (index lookup)', () => newCharge('old'));
+    const repeated = signedCharge();
+    await deliver(repeated);
+    await countCalls('the identical delivery again', () => deliver(repeated));
+    await countCalls('a resend (new timestamp), nothing new', () => deliver(signedCharge()));
+    sandbox.injectFault({ kind: 'status', statusCode: 500 });
+    await countCalls('details fail: kept for the sweeper', () => deliver(signedCharge()));
     events.destroy();
   } finally {
     dynamoDbClient.destroy();
     await sandbox.stop();
+    await dynamoDbCalls.stop();
+    await eventBridgeCalls.stop();
     await eventBridge.stop();
     await dynamoDb.stop();
   }

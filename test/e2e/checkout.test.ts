@@ -72,7 +72,7 @@ describe('checkout in Chromium against the local stack', () => {
     await page.getByTestId('console-link').click();
     const card = reservationCard(page, created.reservationId);
     await waitForText(card.getByTestId('reservation-status'), 'RESERVED');
-    await waitForText(card.getByTestId('history-entry').first(), 'Mastercard');
+    await waitForText(card.getByTestId('history-entry').first(), 'event published');
 
     const { productList } = await client.details(
       stack.urls.sandbox as string,

@@ -25,17 +25,22 @@ describe('HTTP API', () => {
     s = synthReservations();
   });
 
-  it('has exactly POST /reservations and GET /callbacks/front-payment', () => {
+  it('has exactly POST /reservations and the callback with and without our id in the path', () => {
     expect(
       routes(s)
         .map((properties) => properties.RouteKey)
         .sort(),
-    ).toEqual(['GET /callbacks/front-payment', 'POST /reservations']);
+    ).toEqual([
+      'GET /callbacks/front-payment',
+      'GET /callbacks/front-payment/{reservationId}',
+      'POST /reservations',
+    ]);
   });
 
   it('protects POST /reservations with IAM by default and leaves the callback public', () => {
     expect(route(s, 'POST /reservations').AuthorizationType).toBe('AWS_IAM');
     expect(route(s, 'GET /callbacks/front-payment').AuthorizationType).toBe('NONE');
+    expect(route(s, 'GET /callbacks/front-payment/{reservationId}').AuthorizationType).toBe('NONE');
     s.template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
   });
 
@@ -50,11 +55,16 @@ describe('HTTP API', () => {
       PayloadFormatVersion: '2.0',
       IntegrationUri: arnOf(s.logicalId(s.reservations.createSessionFunction)),
     });
-    expect(targetOf('GET /callbacks/front-payment')).toMatchObject({
-      IntegrationType: 'AWS_PROXY',
-      PayloadFormatVersion: '2.0',
-      IntegrationUri: arnOf(s.logicalId(s.reservations.callbackFunction)),
-    });
+    for (const callbackRoute of [
+      'GET /callbacks/front-payment',
+      'GET /callbacks/front-payment/{reservationId}',
+    ]) {
+      expect(targetOf(callbackRoute)).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: arnOf(s.logicalId(s.reservations.callbackFunction)),
+      });
+    }
   });
 
   it('lets API Gateway invoke each function from its own route only', () => {
@@ -118,10 +128,10 @@ describe('HTTP API', () => {
     ]);
   });
 
-  it('creates the stage after both routes (route settings name existing route keys)', () => {
+  it('creates the stage after every route (route settings name existing route keys)', () => {
     const [stage] = Object.values(s.template.findResources('AWS::ApiGatewayV2::Stage'));
     const routeIds = Object.keys(s.template.findResources('AWS::ApiGatewayV2::Route'));
-    expect(routeIds).toHaveLength(2);
+    expect(routeIds).toHaveLength(3);
     expect(stage?.DependsOn).toEqual(expect.arrayContaining(routeIds));
   });
 
@@ -163,6 +173,7 @@ describe('HTTP API options', () => {
       AuthorizationScopes: ['reservations/create'],
     });
     expect(route(s, 'GET /callbacks/front-payment').AuthorizationType).toBe('NONE');
+    expect(route(s, 'GET /callbacks/front-payment/{reservationId}').AuthorizationType).toBe('NONE');
   });
 
   it('takes custom throttling for the stage and for each route', () => {
@@ -177,6 +188,7 @@ describe('HTTP API options', () => {
       RouteSettings: Match.exact({
         'POST /reservations': { ThrottlingRateLimit: 8, ThrottlingBurstLimit: 16 },
         'GET /callbacks/front-payment': { ThrottlingRateLimit: 2 },
+        'GET /callbacks/front-payment/{reservationId}': { ThrottlingRateLimit: 2 },
       }),
     });
   });
@@ -188,6 +200,10 @@ describe('HTTP API options', () => {
       RouteSettings: Match.exact({
         'POST /reservations': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
         'GET /callbacks/front-payment': { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+        'GET /callbacks/front-payment/{reservationId}': {
+          ThrottlingRateLimit: 20,
+          ThrottlingBurstLimit: 40,
+        },
       }),
     });
   });

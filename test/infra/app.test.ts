@@ -23,7 +23,6 @@ describe('app settings', () => {
       stage: 'prod',
       allowedTaxRates: [0, 25],
       frontPaymentBaseUrl: 'https://apigo.frontpayment.no',
-      confirmStatusWithFrontPayment: true,
     });
   });
 

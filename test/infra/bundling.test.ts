@@ -25,11 +25,15 @@ const COLD_START_ENVIRONMENT: Record<string, Record<string, string>> = {
     EVENT_BUS_NAME: 'bus',
     FRONT_PAYMENT_CALLBACK_SECRET_ARN:
       'arn:aws:secretsmanager:eu-north-1:111111111111:secret:c-AbCdEf',
+    FRONT_PAYMENT_BASE_URL: 'https://demo-api.frontpayment.no',
+    FRONT_PAYMENT_TOKEN_ARN: 'arn:aws:secretsmanager:eu-north-1:111111111111:secret:t-AbCdEf',
   },
   'publish-pending': {
     RESERVATIONS_TABLE_NAME: 'reservations',
     EVENT_BUS_NAME: 'bus',
     EVENT_SOURCE: 'frontpayment.reservations',
+    FRONT_PAYMENT_BASE_URL: 'https://demo-api.frontpayment.no',
+    FRONT_PAYMENT_TOKEN_ARN: 'arn:aws:secretsmanager:eu-north-1:111111111111:secret:t-AbCdEf',
   },
 };
 

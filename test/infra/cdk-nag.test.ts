@@ -46,7 +46,6 @@ describe('cdk-nag AwsSolutions', () => {
       eventBusArn: 'arn:aws:events:eu-north-1:111111111111:event-bus/shop',
       tokenSecretArn: 'arn:aws:secretsmanager:eu-north-1:111111111111:secret:fp-token-AbCdEf',
       callbackSecretArn: 'arn:aws:secretsmanager:eu-north-1:111111111111:secret:fp-cb-GhIjKl',
-      confirmStatusWithFrontPayment: 'true',
       alarmEmail: 'ops@example.com',
     });
     expect(findings(addReservationsStack(app, noEnvironment))).toEqual([]);
@@ -78,6 +77,7 @@ describe('cdk-nag AwsSolutions', () => {
     expect(acknowledged.map(({ id, path }) => `${id} @ ${path}`).sort()).toEqual(
       [
         `AwsSolutions-APIG4 @ ${root}/http-api/GET--callbacks--front-payment`,
+        `AwsSolutions-APIG4 @ ${root}/http-api/GET--callbacks--front-payment--{reservationId}`,
         `AwsSolutions-L1 @ ${root}/callback/function`,
         `AwsSolutions-L1 @ ${root}/create-session/function`,
         `AwsSolutions-L1 @ ${root}/publish-pending/function`,

@@ -57,12 +57,15 @@ describe('Lambda functions', () => {
     }
   });
 
-  it('fit API Gateway: create-session 25 s (Front Payment 10 s), callback 10 s, sweeper 50 s', () => {
+  it('fit API Gateway: create-session 25 s (Front Payment 10 s), callback 15 s (5 s), sweeper 50 s', () => {
     expect(functionProperties(s, s.reservations.createSessionFunction)).toMatchObject({
       Timeout: 25,
       Environment: { Variables: expect.objectContaining({ FRONT_PAYMENT_TIMEOUT_MS: '10000' }) },
     });
-    expect(functionProperties(s, s.reservations.callbackFunction).Timeout).toBe(10);
+    expect(functionProperties(s, s.reservations.callbackFunction)).toMatchObject({
+      Timeout: 15,
+      Environment: { Variables: expect.objectContaining({ FRONT_PAYMENT_TIMEOUT_MS: '5000' }) },
+    });
     expect(functionProperties(s, s.reservations.publishPendingFunction).Timeout).toBe(50);
   });
 
@@ -91,11 +94,13 @@ describe('Lambda functions', () => {
           Ref: s.logicalId(s.reservations.secrets.callbackSecret),
         },
         CALLBACK_CHECKSUM_FORMULA: 'all-parameters',
-        CONFIRM_STATUS_WITH_FRONT_PAYMENT: 'false',
+        // Details are read for every callback.
+        FRONT_PAYMENT_BASE_URL: 'https://demo-api.frontpayment.no',
+        FRONT_PAYMENT_TOKEN_ARN: { Ref: s.logicalId(s.reservations.secrets.frontPaymentToken) },
       }),
     );
-    // The token is not the callback's business unless it confirms statuses.
-    expect(callback.FRONT_PAYMENT_TOKEN_ARN).toBeUndefined();
+    // No second key unless one is being rotated in.
+    expect(callback).not.toHaveProperty('FRONT_PAYMENT_CALLBACK_SECRET_NEXT_ARN');
     // Unset, so the handler's own default maximum age (24 h) applies.
     expect(callback).not.toHaveProperty('CALLBACK_MAX_AGE_SECONDS');
     expect(
@@ -109,13 +114,12 @@ describe('Lambda functions', () => {
     );
   });
 
-  it('pass the options through: tax rates, formula, max age, confirmation, memory, log level', () => {
+  it('pass the options through: tax rates, formula, max age, memory, log level', () => {
     const s2 = synthReservations({
       frontPaymentBaseUrl: 'https://apigo.frontpayment.no',
       allowedTaxRates: [0, 25],
       callbackChecksumFormula: 'order-status-created',
       callbackMaxAge: Duration.minutes(10),
-      confirmStatusWithFrontPayment: true,
       memorySize: 1024,
       logLevel: 'DEBUG',
     });
@@ -131,14 +135,18 @@ describe('Lambda functions', () => {
     expect(callback.Environment.Variables).toMatchObject({
       CALLBACK_CHECKSUM_FORMULA: 'order-status-created',
       CALLBACK_MAX_AGE_SECONDS: '600',
-      CONFIRM_STATUS_WITH_FRONT_PAYMENT: 'true',
       FRONT_PAYMENT_BASE_URL: 'https://apigo.frontpayment.no',
       FRONT_PAYMENT_TIMEOUT_MS: '5000',
       FRONT_PAYMENT_TOKEN_ARN: { Ref: s2.logicalId(s2.reservations.secrets.frontPaymentToken) },
     });
+    // The sweeper confirms kept callbacks with the same details call.
     expect(
       functionProperties(s2, s2.reservations.publishPendingFunction).Environment.Variables,
-    ).toMatchObject({ POWERTOOLS_LOG_LEVEL: 'DEBUG' });
+    ).toMatchObject({
+      POWERTOOLS_LOG_LEVEL: 'DEBUG',
+      FRONT_PAYMENT_BASE_URL: 'https://apigo.frontpayment.no',
+      FRONT_PAYMENT_TOKEN_ARN: { Ref: s2.logicalId(s2.reservations.secrets.frontPaymentToken) },
+    });
   });
 
   it('pass a zero callback max age through as "0" (the handler turns the age check off)', () => {

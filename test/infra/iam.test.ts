@@ -101,7 +101,7 @@ describe('IAM: each function may do exactly what it needs', () => {
     ]);
   });
 
-  it('callback: Get/Put/Update on the table, Query on by-front-payment-uuid only, PutEvents, its secret', () => {
+  it('callback: Get/Put/Update on the table, Query on by-front-payment-uuid only, PutEvents, its secret and the token', () => {
     expect(statementsOf(s, 'callback')).toEqual([
       {
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -113,19 +113,32 @@ describe('IAM: each function may do exactly what it needs', () => {
         resources: [arnOf(ids.table)],
       },
       { actions: ['dynamodb:Query'], resources: [indexArn(ids.table, 'by-front-payment-uuid')] },
-      { actions: secretRead, resources: [{ Ref: ids.callbackSecret }] },
+      // Its secret and the token (Front Payment's details are read for every callback), in one
+      // statement: the feature flag minimizePolicies merges statements with equal actions.
+      { actions: secretRead, resources: [{ Ref: ids.callbackSecret }, { Ref: ids.token }] },
       { actions: ['events:PutEvents'], resources: [arnOf(ids.bus)] },
     ]);
   });
 
-  it('publish-pending: Query on the pending-events index, UpdateItem on the table, PutEvents', () => {
+  it('publish-pending: Get/Put/Update on the table, Query on both indexes, the token, PutEvents', () => {
     expect(statementsOf(s, 'publish-pending')).toEqual([
       {
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         resources: [arnOf(logGroupOf('publish-pending'))],
       },
-      { actions: ['dynamodb:UpdateItem'], resources: [arnOf(ids.table)] },
-      { actions: ['dynamodb:Query'], resources: [indexArn(ids.table, 'pending-events')] },
+      // Confirming a kept callback records its changes as the callback would.
+      {
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [arnOf(ids.table)],
+      },
+      {
+        actions: ['dynamodb:Query'],
+        resources: [
+          indexArn(ids.table, 'by-front-payment-uuid'),
+          indexArn(ids.table, 'pending-events'),
+        ],
+      },
+      { actions: secretRead, resources: [{ Ref: ids.token }] },
       { actions: ['events:PutEvents'], resources: [arnOf(ids.bus)] },
     ]);
   });
@@ -176,14 +189,27 @@ describe('IAM: each function may do exactly what it needs', () => {
 });
 
 describe('IAM options', () => {
-  it('confirm-with-Front-Payment also lets the callback read the token secret', () => {
-    const s = synthReservations({ confirmStatusWithFrontPayment: true });
+  it('lets the callback and the sweeper read the token secret (both read details)', () => {
+    const s = synthReservations();
     const token = s.logicalId(s.reservations.secrets.frontPaymentToken);
-    const callbackSecret = s.logicalId(s.reservations.secrets.callbackSecret);
-    // One statement for both secrets: the feature flag minimizePolicies merges equal actions.
+    for (const id of ['callback', 'publish-pending']) {
+      // minimizePolicies may merge it with the callback secret's statement (equal actions).
+      expect(statementsOf(s, id)).toContainEqual({
+        actions: secretRead,
+        resources: expect.arrayContaining([{ Ref: token }]),
+      });
+    }
+  });
+
+  it('lets the callback read the next callback secret while the key is rotated', () => {
+    const nextArn =
+      'arn:aws:secretsmanager:eu-north-1:111111111111:secret:front-payment/callback-next-MnOpQr';
+    const s = synthReservations((stack) => ({
+      callbackSecretNext: secretsmanager.Secret.fromSecretCompleteArn(stack, 'n', nextArn),
+    }));
     expect(statementsOf(s, 'callback')).toContainEqual({
       actions: secretRead,
-      resources: [{ Ref: callbackSecret }, { Ref: token }],
+      resources: expect.arrayContaining([nextArn]),
     });
   });
 
@@ -204,7 +230,7 @@ describe('IAM options', () => {
     });
     expect(statementsOf(s, 'callback')).toEqual(
       expect.arrayContaining([
-        { actions: secretRead, resources: [callbackArn] },
+        { actions: secretRead, resources: expect.arrayContaining([callbackArn, tokenArn]) },
         { actions: ['events:PutEvents'], resources: [busArn] },
       ]),
     );

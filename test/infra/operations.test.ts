@@ -1,10 +1,17 @@
+import { Duration } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ALARM_THRESHOLDS,
+  DEFAULT_UNCONFIRMED_CALLBACK_AGE,
   LOG_MESSAGES,
   OLDEST_PENDING_AGE_FIELD,
 } from '../../infra/operations.ts';
+import {
+  CALLBACK_AGE_FIELD,
+  CALLBACK_NOT_CONFIRMED,
+  SIGNED_CALLBACK_NOT_UNDERSTOOD,
+} from '../../shared/callbacks/callback-log.ts';
 import { type Synthesised, synthReservations } from './support/synth.ts';
 
 type Alarm = Record<string, unknown>;
@@ -155,10 +162,40 @@ describe('alarms, metric filters, topic and dashboard', () => {
     ]);
   });
 
+  it('alarms at the first signed callback we do not understand, from the callback log', () => {
+    s.template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: logGroupOf('callback') },
+      FilterPattern: `{ $.message = "${SIGNED_CALLBACK_NOT_UNDERSTOOD}" }`,
+    });
+    expect(alarmOn('SignedCallbacksNotUnderstood')).toEqual([
+      expect.objectContaining({ Threshold: 1, Statistic: 'Sum' }),
+    ]);
+  });
+
+  it('alarms on a kept callback unconfirmed longer than the configured age, from both logs', () => {
+    const filters = Object.values(s.template.findResources('AWS::Logs::MetricFilter')).filter(
+      (filter) => filter.Properties.MetricTransformations[0].MetricName === 'UnconfirmedCallbacks',
+    );
+    expect(filters.map((filter) => filter.Properties.LogGroupName).sort()).toEqual(
+      [{ Ref: logGroupOf('callback') }, { Ref: logGroupOf('publish-pending') }].sort(),
+    );
+    expect(filters[0]?.Properties.FilterPattern).toBe(
+      `{ ($.message = "${CALLBACK_NOT_CONFIRMED}") && ($.${CALLBACK_AGE_FIELD} > ${DEFAULT_UNCONFIRMED_CALLBACK_AGE.toSeconds()}) }`,
+    );
+    expect(alarmOn('UnconfirmedCallbacks')).toEqual([
+      expect.objectContaining({ Threshold: 1, Statistic: 'Sum' }),
+    ]);
+    const shorter = synthReservations({ unconfirmedCallbackAlarmAge: Duration.minutes(5) });
+    shorter.template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: `{ ($.message = "${CALLBACK_NOT_CONFIRMED}") && ($.${CALLBACK_AGE_FIELD} > 300) }`,
+    });
+  });
+
   it('alarms on a spike of callbacks answered 403, counted from the access log', () => {
     s.template.hasResourceProperties('AWS::Logs::MetricFilter', {
       LogGroupName: { Ref: s.logicalId(s.reservations.accessLogGroup) },
-      FilterPattern: '{ ($.routeKey = "GET /callbacks/front-payment") && ($.status = "403") }',
+      FilterPattern:
+        '{ (($.routeKey = "GET /callbacks/front-payment") || ($.routeKey = "GET /callbacks/front-payment/{reservationId}")) && ($.status = "403") }',
       MetricTransformations: [
         {
           MetricName: 'CallbackRejections',
@@ -186,7 +223,7 @@ describe('alarms, metric filters, topic and dashboard', () => {
   });
 
   it('notifies the topic on alarm and on recovery; the email address is subscribed', () => {
-    expect(alarms).toHaveLength(12);
+    expect(alarms).toHaveLength(14);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
       expect(alarm.OKActions).toEqual([{ Ref: topic }]);

@@ -5,7 +5,6 @@ import {
   callbackFields,
   readReservation,
   readStatusChanges,
-  seedReservation,
   signedQuery,
   useCallbackStack,
 } from '../support/callback-fixtures.ts';
@@ -39,6 +38,14 @@ const withoutReservationsTable = () => ({
   names: { ...stack.tables.names, reservations: 'no-such-table' },
 });
 
+/** Paid at the sandbox; its callback held back, so the test sends it to the Lambda it wants. */
+async function paidWithCallbackHeld() {
+  const reservation = await stack.createReservation();
+  stack.sandbox.setQuirks({ reverseCallbackOrder: true });
+  await stack.sandbox.pay(reservation.reservationUuid, 'visa');
+  return reservation;
+}
+
 describe('callback handler when DynamoDB fails', () => {
   it('answers 5xx and publishes nothing when DynamoDB cannot be reached', async () => {
     const closedPort = await findFreePort();
@@ -58,11 +65,11 @@ describe('callback handler when DynamoDB fails', () => {
   });
 
   it('answers 5xx and publishes nothing when the table is missing', async () => {
-    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
+    const { reservationId, reservationUuid } = await paidWithCallbackHeld();
     const handler = await stack.loadHandler({ tables: withoutReservationsTable() });
 
     const response = await handler(
-      callbackEvent(signedQuery(callbackFields(frontPaymentUuid, 'Reserved'))),
+      callbackEvent(signedQuery(callbackFields(reservationUuid, 'Reserved')), reservationId),
     );
 
     expect(response.statusCode).toBe(500);
@@ -75,16 +82,20 @@ describe('callback handler when DynamoDB fails', () => {
   });
 
   it('records the same callback once DynamoDB is back, as a retry would', async () => {
-    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
-    const query = signedQuery(callbackFields(frontPaymentUuid, 'Reserved'));
+    const { reservationId, reservationUuid } = await paidWithCallbackHeld();
+    const query = signedQuery(callbackFields(reservationUuid, 'Reserved'));
     const broken = await stack.loadHandler({ tables: withoutReservationsTable() });
     const healthy = await stack.loadHandler();
 
-    const failed = await broken(callbackEvent(query));
-    const retried = await healthy(callbackEvent(query));
+    const failed = await broken(callbackEvent(query, reservationId));
+    const retried = await healthy(callbackEvent(query, reservationId));
 
     expect(failed.statusCode).toBe(500);
-    expect(JSON.parse(retried.body ?? '')).toEqual({ received: true, duplicate: false });
+    expect(JSON.parse(retried.body ?? '')).toEqual({
+      received: true,
+      confirmed: true,
+      duplicate: false,
+    });
     expect(await readStatusChanges(stack.tables, reservationId)).toHaveLength(1);
     expect(stack.bridge.events).toHaveLength(1);
     expect(output.logs()).toContainEqual(

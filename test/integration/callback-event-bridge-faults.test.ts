@@ -7,7 +7,6 @@ import { publishPendingEvents } from '../../functions/publish-pending/publish-pe
 import {
   callbackFields,
   readStatusChanges,
-  seedReservation,
   signedQuery,
   useCallbackStack,
 } from '../support/callback-fixtures.ts';
@@ -38,19 +37,22 @@ function sweeper(log = collectingLog()) {
 
 describe('EventBridge failures while a callback is handled', () => {
   it('retries entries EventBridge failed inside a 200 answer: the event arrives once', async () => {
-    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
+    const { reservationId, reservationUuid: frontPaymentUuid } = await stack.heldReservation();
     stack.bridge.failNextEntries(ALL_TRIES_OF_ONE_CALLBACK - 1);
 
     const response = await send(signedQuery(callbackFields(frontPaymentUuid, 'Reserved')));
 
-    expect(response).toEqual({ statusCode: 200, body: { received: true, duplicate: false } });
+    expect(response).toEqual({
+      statusCode: 200,
+      body: { received: true, confirmed: true, duplicate: false },
+    });
     const [change] = await readStatusChanges(stack.tables, reservationId);
     expect(eventIds()).toEqual([change?.eventId]);
     expect(change?.outbox).toBeUndefined();
   });
 
   it('survives failed requests (HTTP 500) through the SDK and publisher retries', async () => {
-    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
+    const { reservationId, reservationUuid: frontPaymentUuid } = await stack.heldReservation();
     stack.bridge.failNextRequests(ALL_REQUESTS_OF_ONE_CALLBACK - 1, 500);
 
     const response = await send(signedQuery(callbackFields(frontPaymentUuid, 'Reserved')));
@@ -61,13 +63,16 @@ describe('EventBridge failures while a callback is handled', () => {
   });
 
   it('answers 200 when every try fails, keeps the event pending, and the sweeper delivers it once', async () => {
-    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
+    const { reservationId, reservationUuid: frontPaymentUuid } = await stack.heldReservation();
     stack.bridge.failNextEntries(ALL_TRIES_OF_ONE_CALLBACK);
 
     const response = await send(signedQuery(callbackFields(frontPaymentUuid, 'Captured')));
 
     // Recorded durably, so Front Payment hears success even though the event is not out yet.
-    expect(response).toEqual({ statusCode: 200, body: { received: true, duplicate: false } });
+    expect(response).toEqual({
+      statusCode: 200,
+      body: { received: true, confirmed: true, duplicate: false },
+    });
     expect(stack.bridge.events).toEqual([]);
     const [pending] = await readStatusChanges(stack.tables, reservationId);
     expect(pending?.outbox).toBe(PENDING_OUTBOX);
@@ -87,19 +92,20 @@ describe('EventBridge failures while a callback is handled', () => {
     expect(published?.publishedAt).toEqual(expect.any(String));
   });
 
-  it('lets a retried callback publish the pending event of a duplicate, once', async () => {
-    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
-    const query = signedQuery(callbackFields(frontPaymentUuid, 'Charged'));
+  it('records nothing again for retried callbacks; the sweeper publishes the pending event once', async () => {
+    const { reservationId, reservationUuid } = await stack.heldReservation();
+    const query = signedQuery(callbackFields(reservationUuid, 'Charged'));
     stack.bridge.failNextEntries(ALL_TRIES_OF_ONE_CALLBACK);
 
     const failed = await send(query);
     const retried = await send(query);
     const retriedAgain = await send(query);
+    await sweeper()();
 
     expect([failed.body, retried.body, retriedAgain.body]).toEqual([
-      { received: true, duplicate: false },
-      { received: true, duplicate: true },
-      { received: true, duplicate: true },
+      { received: true, confirmed: true, duplicate: false },
+      { received: true, confirmed: true, duplicate: true },
+      { received: true, confirmed: true, duplicate: true },
     ]);
     const [change] = await readStatusChanges(stack.tables, reservationId);
     expect(eventIds()).toEqual([change?.eventId]);
@@ -107,7 +113,7 @@ describe('EventBridge failures while a callback is handled', () => {
   });
 
   it('keeps the event pending when the sweeper also fails, and reports it', async () => {
-    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
+    const { reservationId, reservationUuid: frontPaymentUuid } = await stack.heldReservation();
     stack.bridge.failNextEntries(ALL_TRIES_OF_ONE_CALLBACK);
     await send(signedQuery(callbackFields(frontPaymentUuid, 'Reserved')));
     const log = collectingLog();

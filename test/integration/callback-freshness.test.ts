@@ -5,7 +5,6 @@ import {
   epochSeconds,
   readReservation,
   readStatusChanges,
-  seedReservation,
   signedQuery,
   useCallbackStack,
 } from '../support/callback-fixtures.ts';
@@ -28,7 +27,7 @@ afterEach(() => {
 
 describe('callback freshness: CALLBACK_MAX_AGE_SECONDS defaults to a day', () => {
   it('answers a genuine callback replayed within the day as a duplicate, and refuses it after', async () => {
-    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
+    const { reservationId, reservationUuid: frontPaymentUuid } = await stack.heldReservation();
     const sentAt = Date.now();
     const genuine = signedQuery(callbackFields(frontPaymentUuid, 'Captured'));
     expect((await stack.send(genuine)).statusCode).toBe(200);
@@ -40,7 +39,10 @@ describe('callback freshness: CALLBACK_MAX_AGE_SECONDS defaults to a day', () =>
     const afterTheDay = await stack.send(genuine);
     vi.useRealTimers();
 
-    expect(withinTheDay).toEqual({ statusCode: 200, body: { received: true, duplicate: true } });
+    expect(withinTheDay).toEqual({
+      statusCode: 200,
+      body: { received: true, confirmed: true, duplicate: true },
+    });
     expect(afterTheDay).toEqual({ statusCode: 403, body: { message: 'Forbidden' } });
     expect(await readStatusChanges(stack.tables, reservationId)).toEqual(recorded);
     expect((await readReservation(stack.tables, reservationId)).version).toBe(3);
@@ -48,7 +50,7 @@ describe('callback freshness: CALLBACK_MAX_AGE_SECONDS defaults to a day', () =>
   });
 
   it('refuses, and records nothing from, a genuine callback first seen after a day', async () => {
-    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
+    const { reservationId, reservationUuid: frontPaymentUuid } = await stack.heldReservation();
     const dayOld = epochSeconds(new Date(Date.now() - DAY_MS - 60_000));
 
     const response = await stack.send(
@@ -64,7 +66,7 @@ describe('callback freshness: CALLBACK_MAX_AGE_SECONDS defaults to a day', () =>
 
   it('accepts any age with CALLBACK_MAX_AGE_SECONDS=0 (an operator replaying an old callback)', async () => {
     const unlimited = await stack.loadHandler({ extra: { CALLBACK_MAX_AGE_SECONDS: '0' } });
-    const { reservationId, frontPaymentUuid } = await seedReservation(stack.tables);
+    const { reservationId, reservationUuid: frontPaymentUuid } = await stack.heldReservation();
     const monthOld = epochSeconds(new Date(Date.now() - 30 * DAY_MS));
 
     const response = await unlimited(

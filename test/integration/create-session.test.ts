@@ -169,7 +169,8 @@ describe('POST /reservations', () => {
         '1': { name: 'Cleaning', rate: 200, tax: '25', amount: 250 },
       },
       callback: {
-        callbackUrl: `${CALLBACK_BASE_URL}/callbacks/front-payment`,
+        // Our id as a path segment: the callback finds the reservation without the index.
+        callbackUrl: `${CALLBACK_BASE_URL}/callbacks/front-payment/${created.reservationId}`,
         success: request.callback.success,
         failure: request.callback.failure,
       },
@@ -205,7 +206,7 @@ describe('POST /reservations', () => {
     expect(((await details.json()) as { data: unknown }).data).toMatchObject({
       reservationUuid: created.reservationUuid,
       customerReference: created.reservationId,
-      referenceNo: 'ORDER-1001',
+      referenceNumber: 'ORDER-1001',
     });
   });
 

@@ -22,24 +22,23 @@ function publisher(maxAttempts = 4) {
 
 function details(count: number): StatusChangedDetail[] {
   return Array.from({ length: count }, (_, n) => {
-    const changeId = changeIdOf({
-      orderUuid: 'RES1',
-      status: 'CAPTURED',
-      amount: String(n + 1),
-      createdAt: '1755764131',
-    });
+    const changeId = changeIdOf('RES1', `CAPTURED:CAP${n + 1}`);
     return {
-      schemaVersion: 1,
+      schemaVersion: 2,
       eventId: eventIdOf(changeId),
       reservationId: 'rsv_1',
       reservationUuid: 'RES1',
       status: 'CAPTURED',
       previousStatus: 'RESERVED',
       currentStatus: 'CAPTURED',
-      rawStatus: 'Captured',
       amount: n + 1,
-      paymentMethod: 'Visa',
-      occurredAt: '2025-08-21T08:15:31.000Z',
+      reference: `CAP${n + 1}`,
+      reservedAmount: 1000,
+      capturedAmount: n + 1,
+      chargedAmount: 0,
+      refundedAmount: 0,
+      occurredAt: '2025-08-21T08:15:00.000Z',
+      orderCreatedAt: '2025-08-20T08:15:00.000Z',
       receivedAt: '2025-08-21T08:15:33.000Z',
     };
   });
@@ -160,10 +159,40 @@ describe('event publisher against the local EventBridge', () => {
     });
   });
 
+  it('never abandons a request in flight at the deadline (EventBridge may have taken it)', async () => {
+    const events = details(2);
+    const timeouts: (number | undefined)[] = [];
+    // A slow EventBridge: the request is sent before the deadline and answered after it.
+    const slow = createEventPublisher({
+      client: {
+        async send(command, options) {
+          timeouts.push(options?.requestTimeout);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          return local.client.send(command, options);
+        },
+      },
+      eventBusName: 'reservations-bus',
+      source: 'test.reservations',
+      requestTimeoutMs: 2_000,
+    });
+
+    const result = await slow.publish(events, { deadline: Date.now() + 50 });
+    const bounded = await slow.publish(events, {
+      deadline: Date.now() + 50,
+      endBy: Date.now() + 1_000,
+    });
+
+    expect(result).toEqual({ published: events.map((e) => e.eventId), failed: [] });
+    expect(bounded.published).toHaveLength(2);
+    // The client's own timeout, shortened only by the caller's hard end.
+    expect(timeouts[0]).toBe(2_000);
+    expect(timeouts[1]).toBeLessThanOrEqual(1_000);
+  });
+
   it('reports an event larger than PutEvents takes without sending it', async () => {
     const [event] = details(1);
     if (!event) throw new Error('no event');
-    const huge = { ...event, rawStatus: 'x'.repeat(300 * 1024) };
+    const huge = { ...event, reference: 'x'.repeat(300 * 1024) };
 
     const result = await publisher().publish([huge]);
 

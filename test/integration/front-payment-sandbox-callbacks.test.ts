@@ -62,6 +62,7 @@ afterEach(() => {
   receiver.received.length = 0;
   receiver.answerWith(200);
   sandbox.setQuirks({
+    perChangeAmounts: false,
     misspellReserved: false,
     duplicateCallbacks: false,
     reverseCallbackOrder: false,
@@ -286,13 +287,16 @@ describe('captures and charges', () => {
       status_code: 202,
       data: { captureUuid: expect.stringMatching(/^CAP\d{10}$/), amount: 300.5 },
     });
+    // As documented: `amount` is the order's total and `createdAt` its creation, every time.
     expect(receivedStatusesAndAmounts()).toEqual([
       ['RESERVED', '1000'],
-      ['CAPTURED', '300.5'],
-      ['CAPTURED', '699.5'],
-      ['CHARGED', '150'],
-      ['CHARGED', '25'],
+      ['CAPTURED', '1000'],
+      ['CAPTURED', '1000'],
+      ['CHARGED', '1000'],
+      ['CHARGED', '1000'],
     ]);
+    const createdAts = receiver.received.map((_, index) => notification(index).values.createdAt);
+    expect(new Set(createdAts).size).toBe(1);
     for (let index = 0; index < receiver.received.length; index += 1) {
       expect(hasValidChecksum(notification(index).parameters, SECRET)).toBe(true);
     }
@@ -304,6 +308,27 @@ describe('captures and charges', () => {
       capturedAmount: 1000,
       chargedAmount: 175,
     });
+  });
+
+  it("sends the change's own amount and time under the perChangeAmounts quirk", async () => {
+    sandbox.setQuirks({ perChangeAmounts: true });
+    const { reservationUuid } = await createReservation();
+    await sandbox.pay(reservationUuid, 'visa');
+    await sandbox.capture(reservationUuid, 300.5);
+    await sandbox.charge(reservationUuid, 25);
+
+    expect(receivedStatusesAndAmounts()).toEqual([
+      ['RESERVED', '1000'],
+      ['CAPTURED', '300.5'],
+      ['CHARGED', '25'],
+    ]);
+    const reservation = sandbox
+      .reservations()
+      .find((item) => item.reservationUuid === reservationUuid);
+    const charged = reservation?.movements.find((movement) => movement.kind === 'charged');
+    expect(notification(2).values.createdAt).toBe(
+      String(Math.floor(Date.parse(charged?.at ?? '') / 1000)),
+    );
   });
 
   it('refuses a capture beyond the reserved amount with a 400 envelope', async () => {
@@ -412,7 +437,7 @@ describe('callback quirks and formulas', () => {
       delivered: [{ status: 'CAPTURED' }, { status: 'RESERVED' }],
     });
     expect(receivedStatusesAndAmounts()).toEqual([
-      ['CAPTURED', '400'],
+      ['CAPTURED', '1000'],
       ['RESERVED', '1000'],
     ]);
   });

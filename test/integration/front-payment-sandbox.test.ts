@@ -18,7 +18,12 @@ interface Answer {
     readonly customerUuid: string;
     readonly paymentUrl: string;
     readonly status: string;
-    readonly paymentHistory: readonly { readonly status: string }[];
+    readonly customerDetails: Readonly<Record<string, unknown>>;
+    readonly productList: readonly Readonly<Record<string, unknown>>[];
+    readonly paymentDetails: { readonly amountRefunded: unknown };
+    readonly paymentHistory: {
+      readonly captured: readonly { readonly reference: string; readonly isRefunded: boolean }[];
+    };
   };
 }
 
@@ -74,7 +79,10 @@ describe('POST reservations/create', () => {
 
     const details = await answerOf(await api(`reservations/details/${body.data.reservationUuid}`));
 
-    expect(details.data).toMatchObject({ referenceNo: 'ORDER-9', customerReference: 'rsv-123' });
+    expect(details.data).toMatchObject({
+      referenceNumber: 'ORDER-9',
+      customerReference: 'rsv-123',
+    });
   });
 
   it('answers 201 in the envelope with Front Payment style ids and a checkout link', async () => {
@@ -457,18 +465,88 @@ describe('reservation endpoints', () => {
         { id: expect.any(Number), name: 'Cabin, two nights', rate: 800, tax: 12, amount: 800 },
         { id: expect.any(Number), name: 'Cleaning', rate: 200, tax: 25, amount: 200 },
       ],
+      reservationDate: expect.stringMatching(/^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$/),
       paymentDetails: {
-        reservedAt: expect.any(String),
+        reservedAt: expect.any(Number),
         reservedAmount: 1000,
         capturedAmount: 400,
         chargedAmount: 0,
         amountRefunded: { fromCaptured: 0, fromCharge: 0 },
       },
+      paymentHistory: {
+        reserved: [{ at: expect.any(Number), amount: 1000 }],
+        captured: [
+          {
+            at: expect.stringMatching(/^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$/),
+            amount: 400,
+            reference: expect.stringMatching(/^CAP\d{10}$/),
+            isRefunded: false,
+            refundedAt: null,
+          },
+        ],
+        charged: [],
+      },
     });
-    expect(body.data.paymentHistory.map((entry) => entry.status)).toEqual([
-      'SENT',
-      'RESERVED',
-      'CAPTURED',
+    // Front Payment echoes the customer's personal data: the reason we parse details narrowly.
+    expect(body.data.customerDetails).toMatchObject({ email: expect.stringContaining('@') });
+    expect(body.data.productList[0]).toMatchObject({ id: expect.any(Number), quantity: 1 });
+  });
+
+  it('refunds part of a capture: cumulative per source, marked on the payment, no callback', async () => {
+    const uuid = await createdUuid();
+    await sandbox.pay(uuid, 'visa');
+    await sandbox.capture(uuid, 400);
+    const captured = await answerOf(await api(`reservations/details/${uuid}`));
+    const reference = captured.data.paymentHistory.captured[0]?.reference;
+
+    const productId = captured.data.productList[0]?.id;
+    const refund = await api(`reservations/refund/${uuid}`, {
+      body: {
+        type: 'reservation',
+        grandTotal: 150,
+        products: [{ id: productId, amount: 150 }],
+        source: 'captured',
+        reference,
+      },
+    });
+    await sandbox.refund(uuid, { amount: 50, source: 'captured' });
+    const body = await answerOf(await api(`reservations/details/${uuid}`));
+
+    expect(refund.status).toBe(202);
+    expect(await refund.json()).toMatchObject({ message: 'orderRefundedSuccessfully' });
+    expect(body.data.paymentDetails.amountRefunded).toEqual({ fromCaptured: 200, fromCharge: 0 });
+    expect(body.data.paymentHistory.captured[0]).toMatchObject({ reference, isRefunded: true });
+  });
+
+  it('refuses a refund larger than what was captured, and one without its required fields', async () => {
+    const uuid = await createdUuid();
+    await sandbox.pay(uuid, 'visa');
+    await sandbox.capture(uuid, 100);
+
+    const details = await answerOf(await api(`reservations/details/${uuid}`));
+    const [capture] = details.data.paymentHistory.captured;
+    const productId = details.data.productList[0]?.id;
+
+    const tooMuch = await api(`reservations/refund/${uuid}`, {
+      body: {
+        type: 'reservation',
+        grandTotal: 100.01,
+        products: [{ id: productId, amount: 100.01 }],
+        source: 'captured',
+        reference: capture?.reference,
+      },
+    });
+    const incomplete = await api(`reservations/refund/${uuid}`, {
+      body: { type: 'reservation', grandTotal: 10 },
+    });
+
+    expect(tooMuch.status).toBe(400);
+    expect(await tooMuch.json()).toMatchObject({ message: 'refundAmountExceedsPaidAmount' });
+    expect(incomplete.status).toBe(417);
+    expect(Object.keys((await answerOf(incomplete)).errors).sort()).toEqual([
+      'products',
+      'reference',
+      'source',
     ]);
   });
 

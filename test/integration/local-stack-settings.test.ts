@@ -25,7 +25,7 @@ describe("npm start's flags and variables", () => {
       CALLBACK_BASE_URL: 'https://example.trycloudflare.com/',
       CALLBACK_CHECKSUM_FORMULA: 'order-status-created',
       PUBLISH_PENDING_INTERVAL_SECONDS: '60',
-      CONFIRM_STATUS_WITH_FRONT_PAYMENT: 'true',
+      FRONT_PAYMENT_CALLBACK_SECRET_NEXT: 'next-secret-x',
     });
 
     expect(options).toEqual({
@@ -38,7 +38,7 @@ describe("npm start's flags and variables", () => {
       callbackBaseUrl: 'https://example.trycloudflare.com',
       checksumFormula: 'order-status-created',
       publishPendingIntervalMs: 60_000,
-      functionEnvironment: { CONFIRM_STATUS_WITH_FRONT_PAYMENT: 'true' },
+      functionEnvironment: { FRONT_PAYMENT_CALLBACK_SECRET_NEXT: 'next-secret-x' },
     });
     expect(defaultedSecrets).toEqual([]);
   });
@@ -52,15 +52,18 @@ describe("npm start's flags and variables", () => {
 
   it('turns SANDBOX_QUIRKS names into sandbox options', () => {
     const settings = readLocalSettings([], {
-      SANDBOX_QUIRKS: 'misspell-reserved, duplicate-callbacks,capitalized-status',
+      SANDBOX_QUIRKS:
+        'misspell-reserved, duplicate-callbacks,capitalized-status,per-change-amounts',
     });
 
     expect(settings.quirkNames).toEqual([
       'misspell-reserved',
       'duplicate-callbacks',
       'capitalized-status',
+      'per-change-amounts',
     ]);
     expect(settings.options.sandboxQuirks).toEqual({
+      perChangeAmounts: true,
       misspellReserved: true,
       duplicateCallbacks: true,
       statusCase: 'capitalized',

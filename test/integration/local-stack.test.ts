@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  CALLBACK_CONFIRMING_TIMEOUT,
+  CALLBACK_RESERVATION_ROUTE,
   CALLBACK_ROUTE,
   CALLBACK_TIMEOUT,
   CREATE_RESERVATION_ROUTE,
   CREATE_SESSION_TIMEOUT,
   PUBLISH_PENDING_TIMEOUT,
 } from '../../infra/front-payment-reservations.ts';
+import { CALLBACK_PATH } from '../../infra/local/callback-path.ts';
 import { FUNCTION_TIMEOUTS_MS } from '../../infra/local/local-functions.ts';
 import { type RunningLocalStack, startLocalStack } from '../../infra/local/local-stack.ts';
 import { createLocalStackClient } from '../../infra/local/local-stack-client.ts';
@@ -78,6 +79,13 @@ describe('startLocalStack', () => {
 
   it("delivers the sandbox's signed callbacks to the real callback handler; the console JSON shows history and events", async () => {
     const created = await createReservation('IT-2');
+    // create-session gave Front Payment a callback URL with our id as its last path segment.
+    const atSandbox = stack.sandbox
+      ?.reservations()
+      .find((item) => item.reservationUuid === created.reservationUuid);
+    expect(atSandbox?.callbackUrl).toBe(
+      `${stack.urls.api}${CALLBACK_PATH}/${created.reservationId}`,
+    );
     stack.sandbox?.setQuirks({ misspellReserved: true });
     try {
       await stack.sandbox?.pay(created.reservationUuid, 'mastercard');
@@ -88,13 +96,7 @@ describe('startLocalStack', () => {
     const reservation = await client.reservation(created.reservationId);
     expect(reservation?.status).toBe('RESERVED');
     expect(reservation?.history).toMatchObject([
-      {
-        status: 'RESERVED',
-        rawStatus: 'RESEVRED',
-        amount: 1370,
-        paymentMethod: 'Mastercard',
-        eventPending: false,
-      },
+      { status: 'RESERVED', amount: 1370, reference: null, eventPending: false },
     ]);
     const events = (await client.events()).filter(
       (event) =>
@@ -182,12 +184,12 @@ describe('startLocalStack', () => {
     expect(FUNCTION_TIMEOUTS_MS).toEqual({
       createSession: CREATE_SESSION_TIMEOUT.toMilliseconds(),
       callback: CALLBACK_TIMEOUT.toMilliseconds(),
-      callbackConfirming: CALLBACK_CONFIRMING_TIMEOUT.toMilliseconds(),
       publishPending: PUBLISH_PENDING_TIMEOUT.toMilliseconds(),
     });
-    expect([CREATE_RESERVATION_ROUTE, CALLBACK_ROUTE]).toEqual([
+    expect([CREATE_RESERVATION_ROUTE, CALLBACK_ROUTE, CALLBACK_RESERVATION_ROUTE]).toEqual([
       '/reservations',
-      '/callbacks/front-payment',
+      CALLBACK_PATH,
+      `${CALLBACK_PATH}/{reservationId}`,
     ]);
   });
 

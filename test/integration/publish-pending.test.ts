@@ -1,8 +1,6 @@
 import type { ScheduledEvent } from 'aws-lambda';
+import * as v from 'valibot';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CallbackQuery } from '#shared/callbacks/callback-query';
-import { normalisePaymentStatus } from '#shared/callbacks/payment-status';
-import { statusChangeFromCallback } from '#shared/callbacks/status-change';
 import type { StatusChangeRecord } from '#shared/callbacks/status-change-record';
 import { createStatusChangeRepository } from '#shared/callbacks/status-change-repository';
 import type { EventPublisher } from '#shared/events/event-publisher';
@@ -17,11 +15,11 @@ import {
   PUBLISH_LEASE_MS,
 } from '#shared/events/outbox-repository';
 import type { StatusChangedDetail } from '#shared/events/status-changed-event';
+import { ReservationDetailsSchema } from '#shared/front-payment/reservation-details';
 import { PENDING_OUTBOX } from '#shared/reservations/table-design';
 import { publishPendingEvents } from '../../functions/publish-pending/publish-pending.ts';
 import { lambdaContext } from '../support/api-gateway-events.ts';
 import {
-  callbackFields,
   readStatusChanges,
   seedReservation,
   setLambdaEnvironment,
@@ -39,8 +37,9 @@ beforeEach(async () => {
 });
 
 /**
- * Records `count` captures of one reservation as the callback would, without publishing them
- * (so each keeps its recorder's lease until `receivedAt` + the lease time).
+ * Records `count` captures of one reservation as the callback would from Front Payment's
+ * details, without publishing them (so each keeps its recorder's lease until `receivedAt` + the
+ * lease time).
  */
 async function recordPending(count: number, receivedAt: Date): Promise<string> {
   const repository = createStatusChangeRepository({
@@ -49,20 +48,21 @@ async function recordPending(count: number, receivedAt: Date): Promise<string> {
     now: () => receivedAt,
   });
   const { reservationId, frontPaymentUuid } = await seedReservation(tables);
-  const status = normalisePaymentStatus('Captured');
-  if (!status) throw new Error('CAPTURED is a known status');
-  for (let n = 1; n <= count; n += 1) {
-    const reservation = await repository.findReservation(frontPaymentUuid);
-    if (!reservation) throw new Error('seeded reservation not found');
-    const query: CallbackQuery = {
-      ...callbackFields(frontPaymentUuid, 'Captured', { amount: String(n) }),
-      checksum: '0'.repeat(64),
-    };
-    await repository.recordStatusChange(
-      reservation,
-      statusChangeFromCallback(query, status, receivedAt),
-    );
-  }
+  const reservation = await repository.findReservationById(reservationId);
+  if (!reservation) throw new Error('seeded reservation not found');
+  const details = v.parse(ReservationDetailsSchema, {
+    reservationUuid: frontPaymentUuid,
+    status: 'CAPTURED',
+    paymentHistory: {
+      captured: Array.from({ length: count }, (_, n) => ({
+        at: null,
+        amount: n + 1,
+        reference: `CAP${n + 1}`,
+      })),
+    },
+  });
+  // Only the captures: the details show no reservation of their own here.
+  await repository.recordChanges(reservation, details, receivedAt.toISOString(), undefined);
   return reservationId;
 }
 
@@ -131,6 +131,8 @@ describe('publishPendingEvents (the sweeper)', () => {
     setLambdaEnvironment({
       tables,
       eventBridgeUrl: local.bridge.url,
+      // No kept callback here: Front Payment is never asked.
+      frontPaymentUrl: 'http://127.0.0.1:9',
       eventBusName: 'merchant-bus',
     });
     vi.resetModules();
@@ -142,7 +144,10 @@ describe('publishPendingEvents (the sweeper)', () => {
 
     const result = await handler(scheduled, lambdaContext(50_000));
 
-    expect(result).toMatchObject({ found: 2, claimed: 2, failed: [] });
+    expect(result).toMatchObject({
+      callbacks: { found: 0, claimed: 0 },
+      events: { found: 2, claimed: 2, failed: [] },
+    });
     expect(local.bridge.events.map((event) => event.eventBusName)).toEqual([
       'merchant-bus',
       'merchant-bus',

@@ -1,7 +1,7 @@
 import { createEventPublisher, type PutEventsSender } from '#shared/events/event-publisher';
 import { createOutboxRepository } from '#shared/events/outbox-repository';
 import { DEFAULT_EVENT_SOURCE } from '#shared/events/status-changed-event';
-import type { StructuredLog } from '#shared/events/structured-log';
+import type { StructuredLog } from '#shared/structured-log';
 import type { PublishPendingDependencies } from '../../functions/publish-pending/publish-pending.ts';
 import type { LocalTables } from './local-tables.ts';
 

@@ -1,56 +1,31 @@
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
+import { changeIdOf, eventIdOf } from '#shared/callbacks/change-id';
+import { movementsOf, newMovements } from '#shared/callbacks/movements';
 import {
-  type ChangeIdentity,
-  canonicalDecimal,
-  changeIdOf,
-  eventIdOf,
-} from '#shared/callbacks/change-id';
-
-const captured: ChangeIdentity = {
-  orderUuid: 'RES4161996022',
-  status: 'CAPTURED',
-  amount: '250.50',
-  createdAt: '1755764131',
-};
+  frontPaymentTime,
+  ReservationDetailsSchema,
+} from '#shared/front-payment/reservation-details';
 
 describe('changeIdOf (the deduplication key)', () => {
-  it('is sha256 hex of the canonical (orderUuid, status, amount, createdAt)', () => {
-    // printf '%s' '["RES4161996022","CAPTURED","250.5","1755764131"]' | sha256sum
-    expect(changeIdOf(captured)).toBe(
-      '43b4cf245049df64124f9c7e0ed77b40337e6a580acae44a8f6c08b79eff169d',
+  it('is sha256 hex of (reservation uuid, identity at Front Payment)', () => {
+    // printf '%s' '["RES4161996022","CAPTURED:CAP1234567890"]' | sha256sum
+    expect(changeIdOf('RES4161996022', 'CAPTURED:CAP1234567890')).toBe(
+      '3c4ffdd39c7215ed17b594b9e9e0fb959fd0c6c84650492d8c622051c291f3ee',
     );
   });
 
-  it('is the same for the same notification delivered twice', () => {
-    expect(changeIdOf({ ...captured })).toBe(changeIdOf(captured));
-  });
-
-  it('ignores how the amount and createdAt are written', () => {
-    expect(changeIdOf({ ...captured, amount: '250.5' })).toBe(changeIdOf(captured));
-    expect(changeIdOf({ ...captured, amount: '0250.500' })).toBe(changeIdOf(captured));
-    expect(changeIdOf({ ...captured, createdAt: '01755764131' })).toBe(changeIdOf(captured));
-  });
-
-  it('tells apart two partial captures with different amounts or times', () => {
-    expect(changeIdOf({ ...captured, amount: '100' })).not.toBe(changeIdOf(captured));
-    expect(changeIdOf({ ...captured, createdAt: '1755764132' })).not.toBe(changeIdOf(captured));
-  });
-
-  it('tells apart statuses and reservations', () => {
-    expect(changeIdOf({ ...captured, status: 'CHARGED' })).not.toBe(changeIdOf(captured));
-    expect(changeIdOf({ ...captured, orderUuid: 'RES4161996023' })).not.toBe(changeIdOf(captured));
-  });
-
-  it('cannot be confused by field boundaries', () => {
-    const a = changeIdOf({ ...captured, orderUuid: 'RES1', createdAt: '21755764131' });
-    const b = changeIdOf({ ...captured, orderUuid: 'RES12', createdAt: '1755764131' });
-    expect(a).not.toBe(b);
+  it('tells apart identities and reservations, and cannot be confused by field boundaries', () => {
+    const id = changeIdOf('RES4161996022', 'CAPTURED:CAP1');
+    expect(changeIdOf('RES4161996022', 'CAPTURED:CAP2')).not.toBe(id);
+    expect(changeIdOf('RES4161996023', 'CAPTURED:CAP1')).not.toBe(id);
+    expect(changeIdOf('RES1', '2CAPTURED')).not.toBe(changeIdOf('RES12', 'CAPTURED'));
   });
 });
 
 describe('eventIdOf', () => {
   it('is a version 8 UUID derived from the change id, the same every time', () => {
-    const changeId = changeIdOf(captured);
+    const changeId = changeIdOf('RES4161996022', 'RESERVED');
     const eventId = eventIdOf(changeId);
 
     expect(eventId).toMatch(
@@ -59,28 +34,108 @@ describe('eventIdOf', () => {
     expect(eventIdOf(changeId)).toBe(eventId);
     expect(eventId.replaceAll('-', '').slice(0, 12)).toBe(changeId.slice(0, 12));
   });
+});
 
-  it('differs for different changes', () => {
-    expect(eventIdOf(changeIdOf({ ...captured, amount: '1' }))).not.toBe(
-      eventIdOf(changeIdOf(captured)),
-    );
+/** Front Payment's details `data`, with the customer's personal data it always carries. */
+function details(overrides: Record<string, unknown> = {}) {
+  return v.parse(ReservationDetailsSchema, {
+    reservationUuid: 'RES4161996022',
+    status: 'CAPTURED',
+    grandTotal: 1000,
+    reservationDate: '21.01.2024 04:00',
+    customerDetails: { name: 'Kari Nordmann', email: 'kari@example.com' },
+    paymentDetails: {
+      reservedAt: 1705806000,
+      reservedAmount: '1000.00',
+      capturedAmount: 800,
+      chargedAmount: 0,
+      amountRefunded: { fromCaptured: 0, fromCharge: 0 },
+    },
+    paymentHistory: {
+      reserved: [{ at: 1705806000, amount: 1000 }],
+      captured: [
+        { at: '21.01.2024 05:00', amount: 400, reference: 'CAP1', isRefunded: false },
+        { at: '21.01.2024 06:00', amount: '400', reference: 'CAP2', isRefunded: false },
+      ],
+      charged: [],
+    },
+    ...overrides,
+  });
+}
+
+describe('ReservationDetailsSchema (what we keep of Front Payment details)', () => {
+  it('keeps amounts as numbers and drops the personal data at the boundary', () => {
+    const parsed = details();
+
+    expect(parsed.reservedAmount).toBe(1000);
+    expect(parsed.captures.map((entry) => entry.amount)).toEqual([400, 400]);
+    expect(JSON.stringify(parsed)).not.toContain('Kari');
+    expect(parsed).not.toHaveProperty('customerDetails');
   });
 });
 
-describe('canonicalDecimal', () => {
-  it.each([
-    ['100', '100'],
-    ['100.00', '100'],
-    ['0100.50', '100.5'],
-    ['0', '0'],
-    ['0.000', '0'],
-    ['0.05', '0.05'],
-  ])('writes %s as %s', (input, expected) => {
-    expect(canonicalDecimal(input)).toBe(expected);
+describe('movements (each change identified as Front Payment identifies it)', () => {
+  it('identifies captures by their reference, so two of the same amount are two changes', () => {
+    expect(movementsOf(details()).map((m) => [m.identity, m.amount, m.occurredAt])).toEqual([
+      ['RESERVED', 1000, '2024-01-21T03:00:00.000Z'],
+      ['CAPTURED:CAP1', 400, '2024-01-21T04:00:00.000Z'],
+      ['CAPTURED:CAP2', 400, '2024-01-21T05:00:00.000Z'],
+    ]);
   });
 
-  it('refuses what is not a non-negative decimal', () => {
-    expect(() => canonicalDecimal('-1')).toThrow(TypeError);
-    expect(() => canonicalDecimal('1e3')).toThrow(TypeError);
+  it('falls back to the cumulative total after a capture that has no reference', () => {
+    const withoutReferences = details({
+      paymentHistory: {
+        captured: [
+          { at: null, amount: 400 },
+          { at: null, amount: 400, reference: '' },
+        ],
+      },
+    });
+    expect(movementsOf(withoutReferences).map((m) => m.identity)).toEqual([
+      'RESERVED',
+      'CAPTURED@400',
+      'CAPTURED@800',
+    ]);
+  });
+
+  it('lists only what was not recorded; a refund is the growth of its source total', () => {
+    const refunded = details({
+      status: 'COMPLETED',
+      paymentDetails: {
+        reservedAmount: 1000,
+        capturedAmount: 800,
+        amountRefunded: { fromCaptured: '250.5', fromCharge: 0 },
+      },
+    });
+    const recorded = new Set(['RESERVED', 'CAPTURED:CAP1', 'REFUNDED:captured@100']);
+
+    expect(newMovements(refunded, recorded).map((m) => [m.kind, m.identity, m.amount])).toEqual([
+      ['CAPTURED', 'CAPTURED:CAP2', 400],
+      ['REFUNDED', 'REFUNDED:captured@250.5', 150.5],
+      ['COMPLETED', 'COMPLETED', 0],
+    ]);
+    expect(
+      newMovements(
+        refunded,
+        new Set([...recorded, 'CAPTURED:CAP2', 'REFUNDED:captured@250.5', 'COMPLETED']),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('frontPaymentTime (Front Payment writes times two ways)', () => {
+  it.each([
+    ['21.01.2024 04:00', '2024-01-21T03:00:00.000Z'],
+    ['21.07.2024 04:00', '2024-07-21T02:00:00.000Z'],
+    ['21.07.2024 04:00:30', '2024-07-21T02:00:30.000Z'],
+    [1705806000, '2024-01-21T03:00:00.000Z'],
+    ['1705806000', '2024-01-21T03:00:00.000Z'],
+  ])('reads %s (Oslo wall-clock time or unix seconds)', (input, expected) => {
+    expect(frontPaymentTime(input)).toBe(expected);
+  });
+
+  it('gives null for text in neither form', () => {
+    expect(frontPaymentTime('2024-01-21')).toBeNull();
   });
 });

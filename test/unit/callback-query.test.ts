@@ -80,7 +80,7 @@ describe('parseCallbackQuery', () => {
     expect(failingPaths(withParameter(replacement))).toEqual([path]);
   });
 
-  it.each(['success', 'Capture', 'CapturedV', 'CANCELLED'])(
+  it.each(['success', 'Capture', 'CapturedV', 'SHIPPED'])(
     'refuses a status it does not know (%s)',
     (status) => {
       expect(parse(withParameter(`status=${status}`))).toEqual({

@@ -11,17 +11,21 @@ import { statusChangedDetailJsonSchema } from '#shared/events/status-changed-jso
 import { EVENT_SCHEMA_COMMAND, EVENT_SCHEMA_FILE } from '../../infra/event-schema-file.ts';
 
 const detail: StatusChangedDetail = {
-  schemaVersion: 1,
+  schemaVersion: 2,
   eventId: '43b4cf24-5049-8f64-924f-9c7e0ed77b40',
   reservationId: 'rsv_01',
   reservationUuid: 'RES4161996022',
   status: 'CAPTURED',
   previousStatus: 'RESERVED',
   currentStatus: 'CAPTURED',
-  rawStatus: 'Captured',
   amount: 250.5,
-  paymentMethod: 'Visa',
-  occurredAt: '2025-08-21T08:15:31.000Z',
+  reference: 'CAP1234567890',
+  reservedAmount: 1000,
+  capturedAmount: 650.5,
+  chargedAmount: 0,
+  refundedAmount: 0,
+  occurredAt: '2025-08-21T08:15:00.000Z',
+  orderCreatedAt: '2025-08-20T10:00:00.000Z',
   receivedAt: '2025-08-21T08:15:33.120Z',
 };
 
@@ -30,8 +34,15 @@ describe('StatusChangedDetailSchema', () => {
     expect(v.parse(StatusChangedDetailSchema, detail)).toEqual(detail);
   });
 
-  it('accepts a null payment method', () => {
-    expect(v.is(StatusChangedDetailSchema, { ...detail, paymentMethod: null })).toBe(true);
+  it('accepts a change without a reference or a time of its own (a refund)', () => {
+    expect(
+      v.is(StatusChangedDetailSchema, {
+        ...detail,
+        status: 'REFUNDED',
+        reference: null,
+        occurredAt: null,
+      }),
+    ).toBe(true);
   });
 
   it.each([
@@ -39,6 +50,8 @@ describe('StatusChangedDetailSchema', () => {
     ['status', 'Captured'],
     ['amount', '250.50'],
     ['occurredAt', '1755764131'],
+    ['schemaVersion', 1],
+    ['capturedAmount', -1],
   ])('refuses a wrong %s', (field, value) => {
     expect(v.is(StatusChangedDetailSchema, { ...detail, [field]: value })).toBe(false);
   });
@@ -55,7 +68,8 @@ describe('statusChangedDetailJsonSchema', () => {
     expect(schema.properties.status?.enum).toEqual([...PAYMENT_STATUSES]);
     expect(schema.properties.amount?.type).toBe('number');
     expect(schema.properties.eventId?.format).toBe('uuid');
-    expect(schema.properties.occurredAt?.format).toBe('date-time');
+    expect(schema.properties.receivedAt?.format).toBe('date-time');
+    expect(JSON.stringify(schema.properties.occurredAt)).toContain('date-time');
   });
 });
 

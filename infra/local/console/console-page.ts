@@ -129,8 +129,7 @@ const CONSOLE_SCRIPT = `
     // not advanced either, but it is no surprise).
     const late = !entry.advanced && entry.status !== entry.currentStatus;
     const notes = [
-      entry.paymentMethod,
-      entry.rawStatus !== entry.status ? 'sent as ' + entry.rawStatus : null,
+      entry.reference,
       late ? 'arrived after ' + entry.currentStatus + ', history only' : null,
     ].filter(Boolean);
     return el('li', { 'data-testid': 'history-entry', 'data-status': entry.status, class: late ? 'late' : '' },

@@ -1,15 +1,15 @@
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { UNCONFIRMED_CALLBACK } from '#shared/callbacks/callback-inbox';
 import type { StatusChangeRecord } from '#shared/callbacks/status-change-record';
 import type { ReservationRecord } from '#shared/reservations/reservation-record';
 
 /** One recorded status change, as the console shows it. */
 export interface HistoryEntry {
   readonly status: string;
-  /** As Front Payment sent it (e.g. `RESEVRED`, `Captured`). */
-  readonly rawStatus: string;
   readonly amount: number;
-  readonly paymentMethod: string | null;
-  readonly occurredAt: string;
+  /** Front Payment's CAP…/CHA… id of a capture or charge. */
+  readonly reference: string | null;
+  readonly occurredAt: string | null;
   readonly receivedAt: string;
   readonly previousStatus: string;
   readonly currentStatus: string;
@@ -41,6 +41,7 @@ export interface ReservationView {
   readonly history: readonly HistoryEntry[];
 }
 
+/** A kept callback not confirmed yet (no matching reservation, or details not read yet). */
 export interface UnmatchedCallbackView {
   readonly orderUuid: string;
   readonly status: string;
@@ -77,7 +78,7 @@ export async function readReservations(
       const list = changes.get(pk) ?? [];
       list.push(item as unknown as StatusChangeRecord);
       changes.set(pk, list);
-    } else if (item.itemType === 'UNMATCHED_CALLBACK') {
+    } else if (item.itemType === 'CALLBACK' && item.outbox === UNCONFIRMED_CALLBACK) {
       unmatched.push(unmatchedView(item));
     }
   }
@@ -106,8 +107,9 @@ function reservationView(
   record: ReservationRecord,
   changes: readonly StatusChangeRecord[],
 ): ReservationView {
+  // In the order they were recorded: one callback may record several changes at the same time.
   const history = [...changes]
-    .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))
+    .sort((a, b) => a.reservationVersion - b.reservationVersion)
     .map(historyEntry);
   const sum = (status: string) =>
     history
@@ -135,10 +137,9 @@ function reservationView(
 function historyEntry(change: StatusChangeRecord): HistoryEntry {
   return {
     status: change.status,
-    rawStatus: change.rawStatus,
     amount: Number(change.amount),
-    paymentMethod: change.paymentMethod ?? null,
-    occurredAt: change.occurredAt,
+    reference: change.reference ?? null,
+    occurredAt: change.occurredAt ?? null,
     receivedAt: change.receivedAt,
     previousStatus: change.previousStatus,
     currentStatus: change.currentStatus,
@@ -149,13 +150,15 @@ function historyEntry(change: StatusChangeRecord): HistoryEntry {
   };
 }
 
+/** What the kept raw query says; shown only, never recorded (details are the truth). */
 function unmatchedView(item: Record<string, unknown>): UnmatchedCallbackView {
+  const query = new URLSearchParams(String(item.rawQueryString ?? ''));
   return {
-    orderUuid: String(item.orderUuid),
-    status: String(item.status),
-    rawStatus: String(item.rawStatus),
-    amount: Number(item.amount),
-    deliveries: Number(item.deliveries ?? 1),
-    lastReceivedAt: String(item.lastReceivedAt ?? ''),
+    orderUuid: query.get('orderUuid') ?? String(item.reservationUuid ?? ''),
+    status: (query.get('status') ?? '').toUpperCase(),
+    rawStatus: query.get('status') ?? '',
+    amount: Number(query.get('amount') ?? 0),
+    deliveries: Number(item.attempts ?? 1),
+    lastReceivedAt: String(item.receivedAt ?? ''),
   };
 }

@@ -18,8 +18,11 @@ export interface CallbackSenderOptions {
 /**
  * Sends Front Payment's notifications: HTTP GET to the reservation's callbackUrl with
  * `orderUuid, status, createdAt, paymentMethod, amount, timestamp, checksum`, in that order.
+ * As documented, `createdAt` is when the order was created and `amount` the order's total, the
+ * same on every callback of a reservation; `timestamp` is the moment of sending. With the
+ * `perChangeAmounts` quirk, `createdAt` and `amount` are the change's own time and amount.
  * With `reverseCallbackOrder` the changes of a reservation are held until `flush` sends them
- * newest first; `timestamp` is the moment of sending, `createdAt` the moment of the change.
+ * newest first.
  */
 export class CallbackSender {
   readonly #options: CallbackSenderOptions;
@@ -77,14 +80,15 @@ export class CallbackSender {
   async #send(change: StatusChange): Promise<SandboxCallback[]> {
     const quirks = this.#options.quirks();
     const status = statusWord(change.status, quirks, 'callback');
+    const perChange = quirks.perChangeAmounts;
     const url = signedCallbackUrl(
       change.callbackUrl ?? '',
       [
         ['orderUuid', change.reservationUuid],
         ['status', status],
-        ['createdAt', String(unixSeconds(change.at))],
+        ['createdAt', String(unixSeconds(perChange ? change.at : change.orderCreatedAt))],
         ['paymentMethod', paymentMethodLabel(change.paymentMethod)],
-        ['amount', String(change.amount)],
+        ['amount', String(perChange ? change.amount : change.orderTotal)],
         ['timestamp', String(unixSeconds(new Date()))],
       ],
       this.#options.secret,

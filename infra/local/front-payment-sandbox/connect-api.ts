@@ -21,8 +21,14 @@ import {
 } from './envelope.ts';
 import { isJsonContentType, parseJson, sendHtml, sendJson } from './http-io.ts';
 import { dataGet, type FieldErrors, isRecord, type RuleSet, validate } from './laravel-rules.ts';
-import { CANCEL_RULES, CAPTURE_RULES, chargeRules } from './operation-payload-rules.ts';
+import {
+  CANCEL_RULES,
+  CAPTURE_RULES,
+  chargeRules,
+  REFUND_RULES,
+} from './operation-payload-rules.ts';
 import { statusWord } from './quirks.ts';
+import { reservationDetails } from './reservation-details.ts';
 import type { StatusChange } from './reservation-store.ts';
 import { matchRoute, type Route } from './router.ts';
 import { bodyText, type SandboxContext, type SandboxRequest } from './sandbox-context.ts';
@@ -49,6 +55,7 @@ const ROUTES: readonly Route<ConnectCall>[] = [
   { methods: ['GET'], pattern: new RegExp(`${RESERVATIONS}/details/([^/]+)$`), handle: details },
   { methods: ['POST'], pattern: new RegExp(`${RESERVATIONS}/capture/([^/]+)$`), handle: capture },
   { methods: ['POST'], pattern: new RegExp(`${RESERVATIONS}/charge/([^/]+)$`), handle: charge },
+  { methods: ['POST'], pattern: new RegExp(`${RESERVATIONS}/refund/([^/]+)$`), handle: refund },
   // The docs say GET, the public Ruby client sends POST: both are served.
   {
     methods: ['GET', 'POST'],
@@ -197,7 +204,14 @@ async function create(call: ConnectCall): Promise<void> {
 async function details(call: ConnectCall, [uuid]: readonly string[]): Promise<void> {
   const reservation = call.context.store.find(uuid ?? '');
   if (!reservation) return respond(call.request, reservationNotFound());
-  respond(call.request, success(200, 'Reservation Details', detailsOf(reservation, call.context)));
+  respond(
+    call.request,
+    success(
+      200,
+      'reservationRetrievedSuccessfully',
+      reservationDetails(reservation, call.context.quirks()),
+    ),
+  );
 }
 
 async function capture(call: ConnectCall, [uuid = '']: readonly string[]): Promise<void> {
@@ -234,6 +248,26 @@ async function charge(call: ConnectCall, [uuid = '']: readonly string[]): Promis
   notifyAfterAnswer(context, change);
 }
 
+/**
+ * `{type: "reservation", grandTotal, products: [{id, amount}], source: "captured"|"charged",
+ * reference: CAP…/CHA…}`. Accepted (202) and, unlike capture and charge, no callback follows.
+ */
+async function refund(call: ConnectCall, [uuid = '']: readonly string[]): Promise<void> {
+  const { context, request, input } = call;
+  if (rejectedByRules(call, REFUND_RULES)) return;
+  const reference = dataGet(input, 'reference');
+  context.store.refund(
+    uuid,
+    {
+      amount: Number(dataGet(input, 'grandTotal')),
+      source: dataGet(input, 'source') === 'charged' ? 'charged' : 'captured',
+      ...(typeof reference === 'string' && reference !== '' ? { reference } : {}),
+    },
+    new Date(),
+  );
+  respond(request, success(202, 'orderRefundedSuccessfully', { reservationUuid: uuid }));
+}
+
 async function cancel(call: ConnectCall, [uuid = '']: readonly string[]): Promise<void> {
   if (rejectedByRules(call, CANCEL_RULES)) return;
   const note = dataGet(call.input, 'note');
@@ -254,35 +288,6 @@ async function cancel(call: ConnectCall, [uuid = '']: readonly string[]): Promis
 /** The answer goes out first; the callback follows, bounded by the callback timeout. */
 function notifyAfterAnswer(context: SandboxContext, change: StatusChange): void {
   void context.callbacks.notify(change);
-}
-
-function detailsOf(reservation: SandboxReservation, context: SandboxContext) {
-  const quirks = context.quirks();
-  return {
-    reservationUuid: reservation.reservationUuid,
-    status: statusWord(reservation.status, quirks, 'details'),
-    // Both references are kept and shown, so an integration can find its reservation by them.
-    referenceNo: reservation.referenceNo,
-    customerReference: reservation.customerReference,
-    isPaid: reservation.isPaid,
-    productList: reservation.products,
-    grandTotal: reservation.grandTotal,
-    chargeValidity: reservation.chargeValidity,
-    paymentDetails: {
-      reservedAt: reservation.reservedAt ?? null,
-      reservedAmount: reservation.reservedAmount,
-      capturedAmount: reservation.capturedAmount,
-      chargedAmount: reservation.chargedAmount,
-      amountRefunded: { fromCaptured: 0, fromCharge: 0 },
-    },
-    paymentHistory: reservation.history.map((entry) => ({
-      status: statusWord(entry.status, quirks, 'details'),
-      amount: entry.amount,
-      createdAt: entry.at,
-      ...(entry.reference === undefined ? {} : { reference: entry.reference }),
-      ...(entry.paymentMethod === undefined ? {} : { paymentMethod: entry.paymentMethod }),
-    })),
-  };
 }
 
 function unknownProductIds(input: unknown, reservation: SandboxReservation): FieldErrors {

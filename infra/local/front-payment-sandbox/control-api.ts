@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { SandboxFaultSchema } from './fault-injector.ts';
 import { parseJson, sendJson, sendNoContent } from './http-io.ts';
+import type { RefundRequest } from './reservation-store.ts';
 import { matchRoute, type Route } from './router.ts';
 import { bodyText, type SandboxContext, type SandboxRequest } from './sandbox-context.ts';
 import { SandboxRefusalError, SandboxReservationNotFoundError } from './sandbox-errors.ts';
@@ -13,6 +14,7 @@ import {
 import type { SandboxFault, SandboxQuirks } from './types.ts';
 
 const QuirksSchema = v.strictObject({
+  perChangeAmounts: v.optional(v.boolean()),
   misspellReserved: v.optional(v.boolean()),
   duplicateCallbacks: v.optional(v.boolean()),
   reverseCallbackOrder: v.optional(v.boolean()),
@@ -22,6 +24,11 @@ const QuirksSchema = v.strictObject({
 
 const PayBodySchema = v.object({ method: v.picklist(['visa', 'mastercard']) });
 const AmountBodySchema = v.object({ amount: v.pipe(v.number(), v.gtValue(0)) });
+const RefundBodySchema = v.object({
+  amount: v.pipe(v.number(), v.gtValue(0)),
+  source: v.optional(v.picklist(['captured', 'charged']), 'captured'),
+  reference: v.optional(v.pipe(v.string(), v.nonEmpty())),
+});
 
 interface ControlCall {
   readonly context: SandboxContext;
@@ -45,6 +52,7 @@ const ROUTES: readonly Route<ControlCall>[] = [
   { methods: ['POST'], pattern: new RegExp(`${RESERVATION}/decline$`), handle: decline },
   { methods: ['POST'], pattern: new RegExp(`${RESERVATION}/capture$`), handle: capture },
   { methods: ['POST'], pattern: new RegExp(`${RESERVATION}/charge$`), handle: charge },
+  { methods: ['POST'], pattern: new RegExp(`${RESERVATION}/refund$`), handle: refund },
 ];
 
 /** The sandbox's own API for other processes (`npm start`, the demo); plain JSON, no auth. */
@@ -143,6 +151,12 @@ async function capture({ context, request, json }: ControlCall, [uuid = '']: rea
 
 async function charge({ context, request, json }: ControlCall, [uuid = '']: readonly string[]) {
   await chargeReservation(context, uuid, v.parse(AmountBodySchema, json).amount);
+  reply(request, 200, context.store.find(uuid));
+}
+
+async function refund({ context, request, json }: ControlCall, [uuid = '']: readonly string[]) {
+  const body = v.parse(RefundBodySchema, json);
+  context.store.refund(uuid, withoutUndefined(body) as RefundRequest, new Date());
   reply(request, 200, context.store.find(uuid));
 }
 

@@ -5,9 +5,10 @@
  * Front Payment's API (Bearer token required, answers in Front Payment's envelope):
  * - POST /api/v1/connect/reservations/create          validates like Front Payment (417 + field
  *   messages), 201 with `paymentUrl` = `<url>/checkout/RES…`
- * - GET  /api/v1/connect/reservations/details/{uuid}  with `referenceNo` and `customerReference`
+ * - GET  /api/v1/connect/reservations/details/{uuid}  with `referenceNumber` and `customerReference`
  * - POST /api/v1/connect/reservations/capture/{uuid}  partial captures up to the reserved amount
  * - POST /api/v1/connect/reservations/charge/{uuid}   repeatable
+ * - POST /api/v1/connect/reservations/refund/{uuid}   no callback follows (none is documented)
  * - GET|POST /api/v1/connect/reservations/cancel/{uuid}
  *
  * Checkout page (what `paymentUrl` opens): GET /checkout/{uuid}; its forms POST
@@ -25,7 +26,9 @@
  * - POST   /_sandbox/reservations/{uuid}/flush-callbacks  sends callbacks held by
  *          `reverseCallbackOrder`, newest first; answers {"delivered": SandboxCallback[]}
  * - POST   /_sandbox/reservations/{uuid}/pay {"method":"visa"}, …/decline,
- *          …/capture {"amount":100}, …/charge {"amount":50}  (as a person or merchant would)
+ *          …/capture {"amount":100}, …/charge {"amount":50}  (as a person or merchant would),
+ *          …/refund {"amount":20,"source":"captured","reference":"CAP…"} (source and reference
+ *          optional: captured, the latest one)
  */
 import type { AddressInfo } from 'node:net';
 import { CallbackSender } from './callback-sender.ts';
@@ -115,6 +118,9 @@ export async function startFrontPaymentSandbox(
     decline: async (uuid) => declineReservation(context, uuid),
     capture: (uuid, amount) => captureReservation(context, uuid, amount),
     charge: (uuid, amount) => chargeReservation(context, uuid, amount),
+    refund: async (uuid, refund) => {
+      context.store.refund(uuid, refund, new Date());
+    },
     flushCallbacks: (uuid) => context.callbacks.flush(uuid),
     settled: () => context.callbacks.settled(),
     stop: async () => {

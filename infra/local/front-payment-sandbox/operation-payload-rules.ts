@@ -22,5 +22,16 @@ export function chargeRules(allowedTaxRates: readonly number[]): RuleSet {
   ];
 }
 
+/** `reservations/refund/{uuid}`: which payment (source and CAP…/CHA… reference) and how much. */
+export const REFUND_RULES: RuleSet = [
+  ['type', [required(), string(), inList(['reservation'])]],
+  ['grandTotal', [required(), numeric()]],
+  ['products', [required(), array()]],
+  ['products.*.id', [required(), numeric()]],
+  ['products.*.amount', [required(), numeric()]],
+  ['source', [required(), string(), inList(['captured', 'charged'])]],
+  ['reference', [required(), string()]],
+];
+
 /** `reservations/cancel/{uuid}`: an optional `note`. */
 export const CANCEL_RULES: RuleSet = [['note', [string()]]];

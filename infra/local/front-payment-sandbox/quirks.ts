@@ -1,6 +1,7 @@
 import type { SandboxQuirks } from './types.ts';
 
 export const DEFAULT_QUIRKS: SandboxQuirks = {
+  perChangeAmounts: false,
   misspellReserved: false,
   duplicateCallbacks: false,
   reverseCallbackOrder: false,

@@ -20,6 +20,20 @@ export interface StatusChange {
   readonly callbackUrl: string | undefined;
   /** CAP… or CHA… for captures and charges. */
   readonly reference?: string;
+  /** When the order was created: what a documented callback sends as `createdAt`. */
+  readonly orderCreatedAt: Date;
+  /** The order's grand total: what a documented callback sends as `amount`. */
+  readonly orderTotal: number;
+}
+
+/** Where a refund takes the money back from, as Front Payment's refund request names it. */
+export type RefundSource = 'captured' | 'charged';
+
+export interface RefundRequest {
+  readonly amount: number;
+  readonly source: RefundSource;
+  /** The CAP…/CHA… id refunded; @default the latest capture or charge of that source */
+  readonly reference?: string;
 }
 
 interface ReservationState {
@@ -32,11 +46,23 @@ interface ReservationState {
   reservedCents: number;
   capturedCents: number;
   chargedCents: number;
+  refundedFromCapturedCents: number;
+  refundedFromChargeCents: number;
+  /** One per capture and per charge, in order, as `paymentHistory` lists them. */
+  readonly movements: MovementState[];
   readonly summary: CreatePayloadSummary;
   readonly products: readonly SandboxProduct[];
   readonly payload: unknown;
   readonly history: SandboxHistoryEntry[];
   readonly createdAt: Date;
+}
+
+interface MovementState {
+  readonly kind: 'captured' | 'charged';
+  readonly reference: string;
+  readonly cents: number;
+  readonly at: Date;
+  refundedAt: Date | undefined;
 }
 
 const PAID_STATUSES: readonly SandboxReservationStatus[] = ['RESERVED', 'CAPTURED', 'CHARGED'];
@@ -66,6 +92,9 @@ export class ReservationStore {
       reservedCents: 0,
       capturedCents: 0,
       chargedCents: 0,
+      refundedFromCapturedCents: 0,
+      refundedFromChargeCents: 0,
+      movements: [],
       summary,
       products: summary.products.map((product) => ({ id: this.#nextProductId++, ...product })),
       payload: structuredClone(payload),
@@ -119,17 +148,59 @@ export class ReservationStore {
     state.capturedCents += cents;
     state.status = 'CAPTURED';
     const reference = this.#ids.next('CAP');
+    state.movements.push({ kind: 'captured', reference, cents, at: now, refundedAt: undefined });
     state.history.push({ status: 'CAPTURED', amount, at: now.toISOString(), reference });
     return { ...change(state, 'CAPTURED', amount, now), reference };
   }
 
   charge(reservationUuid: string, amount: number, now: Date): StatusChange {
     const state = this.#paid(reservationUuid);
-    state.chargedCents += positiveCents(amount, 'invalidChargeAmount');
+    const cents = positiveCents(amount, 'invalidChargeAmount');
+    state.chargedCents += cents;
     state.status = 'CHARGED';
     const reference = this.#ids.next('CHA');
+    state.movements.push({ kind: 'charged', reference, cents, at: now, refundedAt: undefined });
     state.history.push({ status: 'CHARGED', amount, at: now.toISOString(), reference });
     return { ...change(state, 'CHARGED', amount, now), reference };
+  }
+
+  /**
+   * Gives back part of what was captured or charged. Front Payment sends no callback for a
+   * refund: the next callback's details (or a reconciliation) show it.
+   */
+  refund(reservationUuid: string, request: RefundRequest, now: Date): SandboxReservation {
+    const state = this.#paid(reservationUuid);
+    const cents = positiveCents(request.amount, 'invalidRefundAmount');
+    const kind = request.source === 'captured' ? 'captured' : 'charged';
+    const movement = request.reference
+      ? state.movements.find((entry) => entry.reference === request.reference)
+      : state.movements.filter((entry) => entry.kind === kind).at(-1);
+    if (!movement || movement.kind !== kind) {
+      throw new SandboxRefusalError(
+        'refundReferenceNotFound',
+        `No ${request.source} payment ${request.reference ?? ''} to refund.`,
+      );
+    }
+    const refundedSoFar =
+      kind === 'captured' ? state.refundedFromCapturedCents : state.refundedFromChargeCents;
+    const refundable =
+      (kind === 'captured' ? state.capturedCents : state.chargedCents) - refundedSoFar;
+    if (cents > refundable) {
+      throw new SandboxRefusalError(
+        'refundAmountExceedsPaidAmount',
+        `The refund amount ${request.amount} exceeds the refundable amount ${refundable / 100}.`,
+      );
+    }
+    if (kind === 'captured') state.refundedFromCapturedCents += cents;
+    else state.refundedFromChargeCents += cents;
+    movement.refundedAt = now;
+    state.history.push({
+      status: 'REFUNDED',
+      amount: request.amount,
+      at: now.toISOString(),
+      reference: movement.reference,
+    });
+    return snapshot(state);
   }
 
   cancel(reservationUuid: string, note: string | undefined, now: Date): SandboxReservation {
@@ -202,6 +273,8 @@ function change(
     paymentMethod: state.paymentMethod ?? state.summary.preselectedMethod,
     at,
     callbackUrl: state.summary.callbackUrl,
+    orderCreatedAt: state.createdAt,
+    orderTotal: state.summary.grandTotal,
   };
 }
 
@@ -234,6 +307,15 @@ function snapshot(state: ReservationState): SandboxReservation {
     reservedAmount: state.reservedCents / 100,
     capturedAmount: state.capturedCents / 100,
     chargedAmount: state.chargedCents / 100,
+    refundedFromCaptured: state.refundedFromCapturedCents / 100,
+    refundedFromCharge: state.refundedFromChargeCents / 100,
+    movements: state.movements.map((movement) => ({
+      kind: movement.kind,
+      reference: movement.reference,
+      amount: movement.cents / 100,
+      at: movement.at.toISOString(),
+      refundedAt: movement.refundedAt?.toISOString(),
+    })),
     callbackUrl: summary.callbackUrl,
     successUrl: summary.successUrl,
     failureUrl: summary.failureUrl,

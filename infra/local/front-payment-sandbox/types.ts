@@ -1,4 +1,5 @@
 import type { ChecksumFormula } from '#shared/front-payment/callback-checksum';
+import type { RefundRequest } from './reservation-store.ts';
 
 export interface FrontPaymentSandboxOptions {
   /** 0 or absent: a free port chosen by the OS. */
@@ -21,6 +22,13 @@ export interface FrontPaymentSandboxOptions {
 }
 
 export interface SandboxQuirks {
+  /**
+   * Callbacks as our first integration assumed them: `createdAt` the time of the change and
+   * `amount` the change's own amount. Off (the default), they are as Front Payment documents
+   * them: `createdAt` the order's creation time and `amount` the order's total, the same on
+   * every callback of a reservation.
+   */
+  readonly perChangeAmounts: boolean;
   /** Send `status=RESEVRED` (the docs' typo) instead of RESERVED. */
   readonly misspellReserved: boolean;
   /** Send every callback twice, identical, as a retrying sender would. */
@@ -100,6 +108,7 @@ export type SandboxReservationStatus =
   | 'RESERVED'
   | 'CAPTURED'
   | 'CHARGED'
+  | 'REFUNDED'
   | 'CANCELLED';
 
 export type CardMethod = 'visa' | 'mastercard';
@@ -125,6 +134,15 @@ export interface SandboxHistoryEntry {
   readonly note?: string;
 }
 
+export interface SandboxMovement {
+  readonly kind: 'captured' | 'charged';
+  readonly reference: string;
+  readonly amount: number;
+  readonly at: string;
+  /** When (part of) it was refunded last; undefined when never. */
+  readonly refundedAt: string | undefined;
+}
+
 export interface SandboxReservation {
   readonly reservationUuid: string;
   readonly customerUuid: string;
@@ -142,6 +160,11 @@ export interface SandboxReservation {
   readonly reservedAmount: number;
   readonly capturedAmount: number;
   readonly chargedAmount: number;
+  /** Cumulative refunds, per source, as `paymentDetails.amountRefunded` shows them. */
+  readonly refundedFromCaptured: number;
+  readonly refundedFromCharge: number;
+  /** Every capture and charge in order, with its CAP…/CHA… id. */
+  readonly movements: readonly SandboxMovement[];
   readonly callbackUrl: string | undefined;
   readonly successUrl: string | undefined;
   readonly failureUrl: string | undefined;
@@ -177,6 +200,8 @@ export interface RunningFrontPaymentSandbox {
   capture(reservationUuid: string, amount: number): Promise<void>;
   /** Same as the charge API; resolves once the callback request completed. */
   charge(reservationUuid: string, amount: number): Promise<void>;
+  /** Same as the refund API: no callback (Front Payment documents none for refunds). */
+  refund(reservationUuid: string, refund: RefundRequest): Promise<void>;
   /** Sends the callbacks held by `reverseCallbackOrder`, newest first; resolves when all completed. */
   flushCallbacks(reservationUuid: string): Promise<readonly SandboxCallback[]>;
   /** Resolves once every callback in flight (e.g. after an API capture) completed. */

@@ -1,0 +1,250 @@
+import { createHash } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { backoffMs } from '../backoff.ts';
+import { reservationsTableDesign } from '../reservations/table-design.ts';
+
+/**
+ * Verified callbacks, kept before anything else is done with them, until Front Payment's details
+ * confirmed what they announced. While unconfirmed an item carries `outbox = UNCONFIRMED_CALLBACK`,
+ * so the sparse `pending-events` index (partition `outbox`, sort `receivedAt`) lists it for the
+ * sweeper next to the status events waiting for EventBridge, oldest first.
+ */
+export const UNCONFIRMED_CALLBACK = 'UNCONFIRMED_CALLBACK';
+
+/** How long a kept callback stays in the table after it arrived (DynamoDB TTL). */
+const INBOX_RETENTION_SECONDS = 30 * 24 * 60 * 60;
+
+/**
+ * The sweeper leaves a new item alone this long: the callback that kept it is still confirming
+ * it (its Lambda times out well before).
+ */
+export const FIRST_SWEEP_DELAY_MS = 60_000;
+
+/** Later confirmation attempts back off from a minute to an hour. */
+export const CONFIRMATION_BACKOFF = { baseMs: 60_000, maxMs: 3_600_000 } as const;
+
+export interface InboxKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+/** A verified callback as it arrived. */
+export interface KeptCallback {
+  readonly key: InboxKey;
+  /** The query exactly as received: the checksum and any later reading depend on it. */
+  readonly rawQueryString: string;
+  /** Our reservation id, when the callback URL carried it as a path segment. */
+  readonly reservationId: string | null;
+  /** Front Payment's reservation uuid as the callback named it (`orderUuid`), when readable. */
+  readonly reservationUuid: string | null;
+  readonly receivedAt: string;
+  /** Tries to confirm it so far. */
+  readonly attempts: number;
+}
+
+export type KeepOutcome =
+  | { readonly kind: 'kept'; readonly callback: KeptCallback }
+  /** The identical delivery came before; `confirmed` says whether its changes are recorded. */
+  | { readonly kind: 'seen'; readonly callback: KeptCallback; readonly confirmed: boolean };
+
+export interface CallbackInbox {
+  /** Keeps a verified callback; one conditional write, which also tells a repeated delivery. */
+  keep(callback: Omit<KeptCallback, 'key' | 'attempts'>): Promise<KeepOutcome>;
+  /** The update that marks a kept callback confirmed, for the transaction recording its changes. */
+  confirmation(key: InboxKey, confirmedAt: Date): ConfirmationUpdate;
+  /** Marks it confirmed on its own (when the details show nothing new). */
+  markConfirmed(key: InboxKey, confirmedAt: Date): Promise<void>;
+  /** Up to `limit` unconfirmed callbacks that arrived before `receivedBefore` (ISO), oldest first. */
+  listUnconfirmed(query: { receivedBefore: string; limit: number }): Promise<InboxKey[]>;
+  /**
+   * Takes the next confirmation attempt of an unconfirmed callback whose wait has run out;
+   * undefined when it is confirmed, not due, or another sweeper took it.
+   */
+  claim(key: InboxKey, now: Date): Promise<KeptCallback | undefined>;
+  /** After a failed attempt: the next one waits for the backoff of its attempt number. */
+  defer(callback: KeptCallback, now: Date): Promise<void>;
+}
+
+export interface ConfirmationUpdate {
+  readonly Update: {
+    readonly TableName: string;
+    readonly Key: Readonly<Record<string, string>>;
+    readonly UpdateExpression: string;
+    readonly ExpressionAttributeNames: Readonly<Record<string, string>>;
+    readonly ExpressionAttributeValues: Readonly<Record<string, unknown>>;
+  };
+}
+
+/**
+ * One item per distinct query: the same request again finds it (and is still confirmed through
+ * details, see `record-callback.ts`); a resend with a new `timestamp` is a new one.
+ */
+export function inboxKeyOf(reservationId: string | null, rawQueryString: string): InboxKey {
+  const hash = createHash('sha256')
+    .update(JSON.stringify([reservationId, rawQueryString]), 'utf8')
+    .digest('hex');
+  return { pk: `CALLBACK#${hash}`, sk: 'CALLBACK' };
+}
+
+export function createCallbackInbox(options: {
+  readonly documents: DynamoDBDocumentClient;
+  readonly tableName: string;
+}): CallbackInbox {
+  const { documents, tableName } = options;
+  const index = reservationsTableDesign.indexes.pendingEvents;
+
+  function confirmation(key: InboxKey, confirmedAt: Date): ConfirmationUpdate {
+    return {
+      Update: {
+        TableName: tableName,
+        Key: { pk: key.pk, sk: key.sk },
+        UpdateExpression: 'SET #confirmedAt = :at REMOVE #outbox, #next',
+        ExpressionAttributeNames: {
+          '#confirmedAt': 'confirmedAt',
+          '#outbox': index.partitionKey,
+          '#next': 'nextAttemptAt',
+        },
+        ExpressionAttributeValues: { ':at': confirmedAt.toISOString() },
+      },
+    };
+  }
+
+  return {
+    async keep(callback) {
+      const key = inboxKeyOf(callback.reservationId, callback.rawQueryString);
+      const receivedAt = Date.parse(callback.receivedAt);
+      const item = {
+        ...key,
+        itemType: 'CALLBACK',
+        ...callback,
+        attempts: 1,
+        [index.partitionKey]: UNCONFIRMED_CALLBACK,
+        nextAttemptAt: receivedAt + FIRST_SWEEP_DELAY_MS,
+        expiresAt: Math.floor(receivedAt / 1000) + INBOX_RETENTION_SECONDS,
+      };
+      try {
+        await documents.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(pk)',
+            // A repeated delivery learns what became of the first one without a second read.
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return { kind: 'kept', callback: keptCallbackOf(item) };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const existing = error.Item
+          ? keptCallbackOf(unmarshalled(error.Item))
+          : keptCallbackOf(item);
+        const confirmed = error.Item ? !(index.partitionKey in error.Item) : false;
+        return { kind: 'seen', callback: existing, confirmed };
+      }
+    },
+
+    confirmation,
+
+    async markConfirmed(key, confirmedAt) {
+      await documents.send(new UpdateCommand(confirmation(key, confirmedAt).Update));
+    },
+
+    async listUnconfirmed({ receivedBefore, limit }) {
+      const { Items = [] } = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: index.name,
+          KeyConditionExpression: '#outbox = :unconfirmed AND #receivedAt < :before',
+          ExpressionAttributeNames: { '#outbox': index.partitionKey, '#receivedAt': index.sortKey },
+          ExpressionAttributeValues: {
+            ':unconfirmed': UNCONFIRMED_CALLBACK,
+            ':before': receivedBefore,
+          },
+          Limit: limit,
+        }),
+      );
+      return Items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
+    },
+
+    async claim(key, now) {
+      const at = now.getTime();
+      try {
+        const { Attributes } = await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: key.pk, sk: key.sk },
+            // The claim is a lease: other sweepers skip the item until it runs out or `defer`
+            // sets the next try.
+            UpdateExpression: 'SET #next = :leaseUntil ADD #attempts :one',
+            ConditionExpression: '#outbox = :unconfirmed AND #next <= :now',
+            ExpressionAttributeNames: {
+              '#outbox': index.partitionKey,
+              '#next': 'nextAttemptAt',
+              '#attempts': 'attempts',
+            },
+            ExpressionAttributeValues: {
+              ':unconfirmed': UNCONFIRMED_CALLBACK,
+              ':now': at,
+              ':one': 1,
+              ':leaseUntil': at + FIRST_SWEEP_DELAY_MS,
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return Attributes ? keptCallbackOf(Attributes) : undefined;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return undefined;
+        throw error;
+      }
+    },
+
+    async defer(callback, now) {
+      await documents
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: callback.key.pk, sk: callback.key.sk },
+            UpdateExpression: 'SET #next = :next',
+            ConditionExpression: 'attribute_exists(#outbox)',
+            ExpressionAttributeNames: { '#next': 'nextAttemptAt', '#outbox': index.partitionKey },
+            ExpressionAttributeValues: {
+              ':next': now.getTime() + backoffMs(callback.attempts + 1, CONFIRMATION_BACKOFF),
+            },
+          }),
+        )
+        .catch((error: unknown) => {
+          // Confirmed meanwhile by someone else: nothing to defer.
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        });
+    },
+  };
+}
+
+function keptCallbackOf(item: Record<string, unknown>): KeptCallback {
+  return {
+    key: { pk: String(item.pk), sk: String(item.sk) },
+    rawQueryString: String(item.rawQueryString ?? ''),
+    reservationId: typeof item.reservationId === 'string' ? item.reservationId : null,
+    reservationUuid: typeof item.reservationUuid === 'string' ? item.reservationUuid : null,
+    receivedAt: String(item.receivedAt),
+    attempts: Number(item.attempts ?? 1),
+  };
+}
+
+/** `ReturnValuesOnConditionCheckFailure` hands back the raw attribute-value map. */
+function unmarshalled(item: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(item).map(([name, value]) => {
+      const typed = value as { S?: string; N?: string; NULL?: boolean } | undefined;
+      if (typed?.S !== undefined) return [name, typed.S];
+      if (typed?.N !== undefined) return [name, Number(typed.N)];
+      return [name, null];
+    }),
+  );
+}
