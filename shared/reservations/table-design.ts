@@ -12,7 +12,11 @@ export const reservationsTableDesign = {
   sortKey: 'sk',
   timeToLiveAttribute: 'expiresAt',
   indexes: {
-    /** Callbacks name a reservation by Front Payment's uuid (`orderUuid`), not by our id. */
+    /**
+     * Callbacks on the old path name a reservation only by Front Payment's uuid. Sparse: only the
+     * reservation item carries `frontPaymentUuid`; status changes and kept callbacks store the same
+     * uuid as `reservationUuid`, so they never enter this index.
+     */
     byFrontPaymentUuid: { name: 'by-front-payment-uuid', partitionKey: 'frontPaymentUuid' },
     /** Sparse: only status changes whose event is not yet on EventBridge carry `outbox`. */
     pendingEvents: { name: 'pending-events', partitionKey: 'outbox', sortKey: 'receivedAt' },
@@ -27,10 +31,6 @@ export const reservationKeys = {
   }),
   statusChange: (reservationId: string, changeId: string) => ({
     pk: `RESERVATION#${reservationId}`,
-    sk: `CHANGE#${changeId}`,
-  }),
-  unmatchedCallback: (frontPaymentUuid: string, changeId: string) => ({
-    pk: `UNMATCHED#${frontPaymentUuid}`,
     sk: `CHANGE#${changeId}`,
   }),
 } as const;
