@@ -1,5 +1,5 @@
 /**
- * A reservation request in the seed's shape for the printed `curl`, the demo and the end-to-end
+ * A reservation request in Front Payment's documented shape for the printed `curl`, the demo and the end-to-end
  * tests. The customer is fictional (reserved example values); our service does not store it.
  */
 export interface SampleReservationOptions {

@@ -141,7 +141,7 @@ describe('POST reservations/create', () => {
     expect(sandbox.reservations()).toHaveLength(before);
   });
 
-  it('answers 417 with Laravel style messages for every broken rule of the seed table', async () => {
+  it("answers 417 with Laravel style messages for every broken rule of Front Payment's validation table", async () => {
     const payload = exampleCreatePayload({ success: 'not a url' });
     payload.customerDetails.type = 'corporate';
     payload.customerDetails.email = 'kari.example.com';
@@ -366,7 +366,7 @@ describe('injected faults', () => {
     expect(sandbox.reservations()).toHaveLength(before + 1);
   });
 
-  it('gives 500 and 510 the errors the seed documents', async () => {
+  it('gives 500 and 510 the errors Front Payment documents', async () => {
     sandbox.injectFault({ kind: 'status', statusCode: 500 });
     sandbox.injectFault({ kind: 'status', statusCode: 510 });
 

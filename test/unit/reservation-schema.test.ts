@@ -11,7 +11,7 @@ import {
 } from '#shared/reservations/reservation-schema';
 import { ROOT_PATH, toFieldErrors } from '#shared/validation-issues';
 
-// 2024-08-22T02:40:30Z: 94 seconds before the seed's dueDateForPaymentLink (1724294524).
+// 2024-08-22T02:40:30Z: 94 seconds before the documented example's dueDateForPaymentLink (1724294524).
 const NOW = new Date('2024-08-22T02:40:30Z');
 const NOW_SECONDS = 1724294430;
 const START_OF_MINUTE = 1724294400;
@@ -21,8 +21,8 @@ const schema = createReservationRequestSchema({
   now: () => NOW,
 });
 
-/** The seed's example payload, its two broken blocks joined into one JSON document. */
-const SEED_PAYLOAD_JSON = `{
+/** Front Payment's documented example payload: its create page shows it in two blocks, joined here. */
+const DOCUMENTED_PAYLOAD_JSON = `{
   "customerDetails": {
     "type": "private",
     "countryCode": "+47",
@@ -57,9 +57,9 @@ const SEED_PAYLOAD_JSON = `{
 
 type Json = Record<string, unknown>;
 
-/** The seed's payload as a merchant may send it to us: without the callbackUrl that is ours. */
+/** The documented example as a merchant may send it to us: without the callbackUrl that is ours. */
 function validRequest(): Json {
-  const payload = JSON.parse(SEED_PAYLOAD_JSON) as Json;
+  const payload = JSON.parse(DOCUMENTED_PAYLOAD_JSON) as Json;
   delete (payload.callback as Json).callbackUrl;
   return payload;
 }
@@ -106,7 +106,7 @@ function pathsOf(input: unknown, parser = schema): string[] {
   return errorsOf(input, parser).map((error) => error.path);
 }
 
-describe('the seed example', () => {
+describe("Front Payment's documented example", () => {
   it('is valid once its callbackUrl (ours to set) is removed, while its due date is ahead', () => {
     const output = parse(validRequest());
 
@@ -121,7 +121,7 @@ describe('the seed example', () => {
   });
 
   it('as written is rejected only for its callbackUrl', () => {
-    expect(errorsOf(JSON.parse(SEED_PAYLOAD_JSON))).toEqual([
+    expect(errorsOf(JSON.parse(DOCUMENTED_PAYLOAD_JSON))).toEqual([
       {
         path: 'callback.callbackUrl',
         message: 'callbackUrl is set by this service and must not be sent',

@@ -1,5 +1,5 @@
 /**
- * A create payload Front Payment accepts, shaped like the seed page's example (products keyed
+ * A create payload Front Payment accepts, shaped like the example on Front Payment's create page (products keyed
  * "0", "1"; timestamps as digit strings), with made-up customer data. For tests, the demo and
  * copy-paste requests against the sandbox.
  */
