@@ -33,8 +33,9 @@ const keyedByPosition = custom(
 
 /**
  * The rules of Front Payment's "Validation Rules" table for `reservations/create` (see
- * docs/front-payment.md), row by row and in the table's order (which is the order of the error bag). Only rows of the table: a parent the
- * table does not list (`customerDetails`, `orderSummary`) gets no rule of its own.
+ * docs/front-payment.md), row by row and in the table's order (which is the order of the error
+ * bag). Only rows of the table: a parent the table does not list (`customerDetails`,
+ * `orderSummary`) gets no rule of its own.
  */
 export function createReservationRules(allowedTaxRates: readonly number[]): RuleSet {
   return [
