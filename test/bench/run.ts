@@ -8,6 +8,9 @@ import { benchColdStarts } from './cold-start.ts';
 import { benchMicro } from './micro.ts';
 import { benchRequests } from './requests.ts';
 
+// The SDK's notice that Node 20 support ends: known, and it would break up the report.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const coldStarts = Number(process.env.BENCH_COLD_STARTS ?? 15);
 const requests = Number(process.env.BENCH_REQUESTS ?? 200);
 
