@@ -176,7 +176,8 @@ export function createReservationRepository(
           Key: reservationKeys.reservation(reservationId),
           UpdateExpression:
             'SET #status = :failed, failure = :failure, updatedAt = :at, version = version + :one ' +
-            `REMOVE inProgressUntil${final ? ', openShard, nextCheckAt' : ''}`,
+            // An unknown one is due for the reconciler at once.
+            `${final ? '' : ', nextCheckAt = :at'} REMOVE inProgressUntil${final ? ', openShard, nextCheckAt' : ''}`,
           ConditionExpression: '#status = :creating',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
