@@ -54,21 +54,24 @@ export async function findSession(
   return { kind: 'not-found', candidates: candidates.length };
 }
 
-/**
- * From the reservation's first attempt to the last attempt's deadline (or when it was marked
- * unknown), with margins: every session one of its attempts may have made was created in it.
- */
-export function attemptWindow(reservation: OpenReservation, now: Date): { start: Date; end: Date } {
-  const created = Date.parse(reservation.createdAt);
-  const ended = Math.max(
-    created,
+/** When the last attempt ended: its deadline, or when it was marked unknown (epoch ms). */
+export function attemptEndedAt(reservation: OpenReservation): number {
+  return Math.max(
+    Date.parse(reservation.createdAt),
     Date.parse(reservation.updatedAt),
     reservation.inProgressUntil ?? 0,
     reservation.failure ? Date.parse(reservation.failure.at) : 0,
   );
+}
+
+/**
+ * From the reservation's first attempt to the end of its last, with margins: every session one of
+ * its attempts may have made was created in it.
+ */
+export function attemptWindow(reservation: OpenReservation, now: Date): { start: Date; end: Date } {
   return {
-    start: new Date(created - WINDOW_MARGIN_MS),
-    end: new Date(Math.min(now.getTime(), ended + WINDOW_MARGIN_MS)),
+    start: new Date(Date.parse(reservation.createdAt) - WINDOW_MARGIN_MS),
+    end: new Date(Math.min(now.getTime(), attemptEndedAt(reservation) + WINDOW_MARGIN_MS)),
   };
 }
 

@@ -9,7 +9,7 @@ import type { ReservationDetails } from '#shared/front-payment/reservation-detai
 import { SESSION_STATUSES } from '#shared/reservations/reservation-status';
 import type { StructuredLog } from '#shared/structured-log';
 import { type DeadlineSettings, warnOfDeadlines } from './deadlines.ts';
-import { attemptWindow, findSession } from './find-session.ts';
+import { attemptEndedAt, findSession } from './find-session.ts';
 import { budgetedCall, type FrontPaymentReader } from './front-payment-calls.ts';
 import type { OpenReservation, OpenReservations } from './open-reservations.ts';
 import type { RunBudget } from './run-budget.ts';
@@ -120,7 +120,7 @@ async function settleUnknownOutcome(
     await reservations.reschedule(reservationId, new Date(now.getTime() + settings.recheckMs));
     return { kind: 'checked', changed: true, events: recorded, warnings: 0 };
   }
-  const attemptEnded = attemptWindow(reservation, now).end.getTime();
+  const attemptEnded = attemptEndedAt(reservation);
   const unresolvedSince = Date.parse(reservation.createdAt);
   if (now.getTime() - attemptEnded < settings.graceMs) {
     await reservations.reschedule(reservationId, new Date(now.getTime() + settings.searchRetryMs));
