@@ -1,13 +1,11 @@
 import { allOpenShards } from '#shared/reservations/open-index';
+import { RECONCILE_SUMMARY, UNRESOLVED_SECONDS_FIELD } from '#shared/reservations/reconcile-log';
 import {
   type ReconcileDependencies,
   type ReservationOutcome,
   reconcileReservation,
 } from './reconcile-reservation.ts';
 import { RunBudget, type StopReason } from './run-budget.ts';
-
-/** The one log line of a run; its fields are the reconciler's metrics (see infra/operations.ts). */
-export const RECONCILE_SUMMARY = 'Reconciler run';
 
 export interface ReconcileRunOptions {
   /** Front Payment calls this run may make. */
@@ -127,6 +125,12 @@ export async function reconcileOpenReservations(
     oldestUnresolvedSeconds: Math.round(tally.oldestUnresolvedMs / 1000),
     oldestOverdueSeconds: Math.round(Math.max(0, ...overdue) / 1000),
   };
-  dependencies.log.info(RECONCILE_SUMMARY, { ...result });
+  dependencies.log.info(RECONCILE_SUMMARY, {
+    ...result,
+    [UNRESOLVED_SECONDS_FIELD]: Math.max(
+      result.oldestUnresolvedSeconds,
+      result.oldestOverdueSeconds,
+    ),
+  });
   return result;
 }
