@@ -1,19 +1,11 @@
-import type { ReservationDetails } from '#shared/front-payment/reservation-details';
-import type { ReservationHistoryEntry } from '#shared/front-payment/reservation-history';
+import type { FrontPaymentClient } from '#shared/front-payment/front-payment-client';
 import type { RunBudget } from './run-budget.ts';
 
-/** The two Front Payment reads the reconciler makes (`front-payment-client.ts` has both). */
-export interface FrontPaymentReader {
-  getReservationDetails(
-    reservationUuid: string,
-    options?: { readonly timeoutMs?: number },
-  ): Promise<ReservationDetails>;
-  getReservationHistory(
-    start: Date,
-    end: Date,
-    options?: { readonly timeoutMs?: number },
-  ): Promise<ReservationHistoryEntry[]>;
-}
+/** The two Front Payment reads the reconciler makes. */
+export type FrontPaymentReader = Pick<
+  FrontPaymentClient,
+  'getReservationDetails' | 'getReservationHistory'
+>;
 
 /** A call's result, or why there is none: no budget left, or Front Payment failed. */
 export type CallResult<T> =

@@ -23,9 +23,9 @@ export class RunBudget {
 
   /** Why no more work starts, or undefined while it may. */
   get stopped(): StopReason | undefined {
-    if (this.#stopped) return this.#stopped;
+    // Out of time is the reason whatever else happened: nothing more could have been done.
     if (this.#now() >= this.#deadline) return 'time';
-    return undefined;
+    return this.#stopped;
   }
 
   get callsLeft(): number {

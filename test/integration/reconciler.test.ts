@@ -32,6 +32,29 @@ const captureDueEvents = () =>
     .filter((event) => event.detailType === CAPTURE_DUE_DETAIL_TYPE)
     .map((event) => event.detail as { reservationId: string; deadline: string });
 
+/**
+ * create-session with a 400 ms Front Payment timeout; the returned function posts one request
+ * again and again with the same Idempotency-Key, as a retrying merchant does.
+ */
+async function merchantPosting(idempotencyKey: string) {
+  const handler = await coldStartCreateSession(
+    { tables: stack.tables, frontPaymentUrl: stack.sandbox.url, token: FRONT_PAYMENT_TOKEN },
+    { FRONT_PAYMENT_TIMEOUT_MS: '400' },
+  );
+  const body = JSON.stringify(validReservationRequest());
+  return () =>
+    handler(
+      httpApiEvent({
+        method: 'POST',
+        path: '/reservations',
+        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+        body,
+        callerArn: 'arn:aws:iam::123456789012:user/merchant',
+      }),
+      lambdaContext(),
+    ) as Promise<APIGatewayProxyStructuredResultV2>;
+}
+
 /** A reservation known to the sandbox and to our table, open and due now. */
 async function openReservation() {
   const reservation = await stack.createReservation();
@@ -41,22 +64,7 @@ async function openReservation() {
 
 describe('an unknown outcome', () => {
   it('is settled to SESSION_CREATED; the retry with the same key gets 201 and the sandbox holds one session', async () => {
-    const handler = await coldStartCreateSession(
-      { tables: stack.tables, frontPaymentUrl: stack.sandbox.url, token: FRONT_PAYMENT_TOKEN },
-      { FRONT_PAYMENT_TIMEOUT_MS: '400' },
-    );
-    const request = validReservationRequest();
-    const post = () =>
-      handler(
-        httpApiEvent({
-          method: 'POST',
-          path: '/reservations',
-          headers: { 'content-type': 'application/json', 'idempotency-key': 'unknown-1' },
-          body: JSON.stringify(request),
-          callerArn: 'arn:aws:iam::123456789012:user/merchant',
-        }),
-        lambdaContext(),
-      ) as Promise<APIGatewayProxyStructuredResultV2>;
+    const post = await merchantPosting('unknown-1');
     // The sandbox creates the session but answers after our timeout.
     stack.sandbox.injectFault({ kind: 'delay', delayMs: 1_200 });
     const first = await post();
@@ -92,22 +100,7 @@ describe('an unknown outcome', () => {
   });
 
   it('becomes SESSION_FAILED when no session is found after the grace period, and a retry creates one', async () => {
-    const handler = await coldStartCreateSession(
-      { tables: stack.tables, frontPaymentUrl: stack.sandbox.url, token: FRONT_PAYMENT_TOKEN },
-      { FRONT_PAYMENT_TIMEOUT_MS: '400' },
-    );
-    const request = validReservationRequest();
-    const post = () =>
-      handler(
-        httpApiEvent({
-          method: 'POST',
-          path: '/reservations',
-          headers: { 'content-type': 'application/json', 'idempotency-key': 'unknown-2' },
-          body: JSON.stringify(request),
-          callerArn: 'arn:aws:iam::123456789012:user/merchant',
-        }),
-        lambdaContext(),
-      ) as Promise<APIGatewayProxyStructuredResultV2>;
+    const post = await merchantPosting('unknown-2');
     // Served, then broken off as a 500: the sandbox did not create it (no afterCommit).
     stack.sandbox.injectFault({ kind: 'status', statusCode: 500 });
     const first = await post();
@@ -224,15 +217,20 @@ describe('Front Payment failing during a run', () => {
     ['500', { kind: 'status', statusCode: 500, times: 3 } as const, 'failing'],
     // Every call times out (500 ms): after three in a row the run stops calling.
     ['hanging', { kind: 'delay', delayMs: 3_000, times: 3 } as const, 'failing'],
+    // Calls that would outlast the run: each is cut off at the run's deadline (800 ms away).
+    ['hanging past the run deadline', { kind: 'delay', delayMs: 3_000, times: 3 } as const, 'time'],
   ])(
     'on %s: the run stops within its budget, loses nothing, and the next run completes',
     async (_name, fault, stoppedBy) => {
       const reservations = await threeMissed();
       stack.sandbox.injectFault(fault);
-      const dependencies = reconcilerOn(stack, { frontPaymentTimeoutMs: 500 });
+      const pastDeadline = stoppedBy === 'time';
+      const dependencies = reconcilerOn(stack, {
+        frontPaymentTimeoutMs: pastDeadline ? 5_000 : 500,
+      });
 
       const failing = await runReconciler(dependencies, {
-        deadline: Date.now() + (stoppedBy === 'time' ? 1_200 : 20_000),
+        deadline: Date.now() + (pastDeadline ? 800 : 20_000),
       });
       expect(failing.stoppedBy).toBe(stoppedBy);
       expect(failing.events).toBeLessThan(3);
