@@ -233,7 +233,9 @@ export class ReservationStore {
       const unpaid = state.status === 'SENT' || state.status === 'DECLINED';
       if (!unpaid || dueAt === null || Date.parse(dueAt) > now.getTime()) continue;
       state.status = 'EXPIRED';
-      state.history.push({ status: 'EXPIRED', amount: 0, at: dueAt });
+      // Never before the link was sent (a due date already past at creation expires at once).
+      const at = new Date(Math.max(Date.parse(dueAt), state.createdAt.getTime())).toISOString();
+      state.history.push({ status: 'EXPIRED', amount: 0, at });
     }
   }
 
