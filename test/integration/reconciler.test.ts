@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CAPTURE_DUE_DETAIL_TYPE } from '#shared/events/capture-due-event';
 import type { StatusChangedDetail } from '#shared/events/status-changed-event';
 import { STATUS_CHANGED_DETAIL_TYPE } from '#shared/events/status-changed-event';
+import { openShardOf } from '#shared/reservations/open-index';
+import { backfillOpenIndex } from '../../functions/reconcile/backfill-open-index.ts';
 import { httpApiEvent, lambdaContext } from '../support/api-gateway-events.ts';
 import {
   FRONT_PAYMENT_TOKEN,
@@ -249,4 +251,29 @@ describe('Front Payment failing during a run', () => {
       ]);
     },
   );
+});
+
+describe('backfill of reservations written before the index', () => {
+  it('adds the open ones, due now, leaves final ones out, and changes nothing when run again', async () => {
+    const open = await seedReservation(stack.tables, { status: 'RESERVED', statusRank: 20 });
+    const created = await seedReservation(stack.tables);
+    const completed = await seedReservation(stack.tables, { status: 'COMPLETED', statusRank: 60 });
+    const failed = await seedReservation(stack.tables, { status: 'SESSION_FAILED' });
+    const { documents, names } = stack.tables;
+
+    const added = await backfillOpenIndex(documents, names.reservations);
+    const again = await backfillOpenIndex(documents, names.reservations);
+
+    expect(added).toBeGreaterThanOrEqual(2);
+    expect(again).toBe(0);
+    for (const { reservationId } of [open, created]) {
+      expect(await readReservation(stack.tables, reservationId)).toMatchObject({
+        openShard: openShardOf(reservationId),
+        nextCheckAt: expect.any(String),
+      });
+    }
+    for (const { reservationId } of [completed, failed]) {
+      expect(await readReservation(stack.tables, reservationId)).not.toHaveProperty('openShard');
+    }
+  });
 });
