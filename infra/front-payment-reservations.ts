@@ -22,7 +22,7 @@ import type { ChecksumFormula } from '#shared/front-payment/callback-checksum';
 import { reservationsTableDesign } from '#shared/reservations/table-design';
 import { StatusEventSchema } from './event-schema.ts';
 import { TIMEOUT_SECONDS } from './function-timeouts.ts';
-import { HouseFunction } from './house-function.ts';
+import { HouseFunction, type HouseFunctionProps } from './house-function.ts';
 import { ReservationsOperations } from './operations.ts';
 
 /** Front Payment's demo environment. */
@@ -56,6 +56,8 @@ export const CALLBACK_FRONT_PAYMENT_TIMEOUT = Duration.seconds(
 );
 export const PUBLISH_PENDING_TIMEOUT = Duration.seconds(TIMEOUT_SECONDS.publishPending);
 export const PUBLISH_PENDING_SCHEDULE = Duration.minutes(1);
+export const RECONCILE_TIMEOUT = Duration.seconds(TIMEOUT_SECONDS.reconcile);
+export const DEFAULT_RECONCILE_INTERVAL = Duration.minutes(5);
 
 export const DEFAULT_THROTTLE: apigwv2.ThrottleSettings = { rateLimit: 50, burstLimit: 100 };
 /**
@@ -161,6 +163,34 @@ export interface FrontPaymentReservationsProps {
    * @default Duration.minutes(30)
    */
   readonly unconfirmedCallbackAlarmAge?: Duration;
+  /**
+   * How often the reconciler runs (docs/reconciler.md).
+   * @default Duration.minutes(5)
+   */
+  readonly reconcileInterval?: Duration;
+  /**
+   * Front Payment calls one reconciler run may make (its demo answers show 240 a minute).
+   * @default 120
+   */
+  readonly reconcileCallBudget?: number;
+  /**
+   * How long Front Payment lets a reservation be captured (it documents 7 to 31 days, by
+   * business rules); a `Reservation Capture Due` event is sent `captureDueLeadTime` before its end.
+   * @default Duration.days(7)
+   */
+  readonly captureWindow?: Duration;
+  /**
+   * How early the `Reservation Capture Due` events come before the capture window and the charge
+   * validity end.
+   * @default Duration.days(1)
+   */
+  readonly captureDueLeadTime?: Duration;
+  /**
+   * A reservation unresolved (unknown outcome unsettled, or not checked while due) for longer
+   * than this alarms.
+   * @default Duration.hours(2)
+   */
+  readonly unresolvedReservationAlarmAge?: Duration;
   /**
    * Authorization of `POST /reservations`. `GET /callbacks/front-payment` is always public and
    * verified by its checksum.
@@ -276,6 +306,8 @@ export class FrontPaymentReservations extends Construct {
   readonly callbackFunction: lambda.IFunction;
   /** The outbox sweeper, run every minute. */
   readonly publishPendingFunction: lambda.IFunction;
+  /** The reconciler, run every `reconcileInterval` (docs/reconciler.md). */
+  readonly reconcileFunction: lambda.IFunction;
   /** The Front Payment token and callback secret (created empty, or the caller's). */
   readonly secrets: FrontPaymentSecrets;
   /** API access logs (JSON, no query strings). */
@@ -465,9 +497,12 @@ export class FrontPaymentReservations extends Construct {
       targets: [new targets.LambdaFunction(publishPending.function, { retryAttempts: 0 })],
     });
 
+    const reconcile = this.createReconciler(props, common, frontPaymentBaseUrl);
+
     this.createSessionFunction = createSession.function;
     this.callbackFunction = callback.function;
     this.publishPendingFunction = publishPending.function;
+    this.reconcileFunction = reconcile.function;
 
     const [createRoute] = this.httpApi.addRoutes({
       path: CREATE_RESERVATION_ROUTE,
@@ -516,6 +551,7 @@ export class FrontPaymentReservations extends Construct {
         { name: 'create-session', function: createSession.function },
         { name: 'callback', function: callback.function },
         { name: 'publish-pending', function: publishPending.function },
+        { name: 'reconcile', function: reconcile.function },
       ],
       httpApi: this.httpApi as apigwv2.IHttpApi,
       accessLogGroup: this.accessLogGroup,
@@ -523,6 +559,10 @@ export class FrontPaymentReservations extends Construct {
       callbackLogGroup: callback.logGroup,
       publishPendingFunction: publishPending.function,
       publishPendingLogGroup: publishPending.logGroup,
+      reconcileLogGroup: reconcile.logGroup,
+      ...(props.unresolvedReservationAlarmAge
+        ? { unresolvedReservationAge: props.unresolvedReservationAlarmAge }
+        : {}),
       ...(props.unconfirmedCallbackAlarmAge
         ? { unconfirmedCallbackAge: props.unconfirmedCallbackAlarmAge }
         : {}),
@@ -598,6 +638,60 @@ export class FrontPaymentReservations extends Construct {
     }
   }
 
+  /**
+   * The reconciler (docs/reconciler.md): walks the open-reservations index on a schedule and
+   * brings each reservation up to date with Front Payment's details.
+   */
+  private createReconciler(
+    props: FrontPaymentReservationsProps,
+    common: Omit<HouseFunctionProps, 'entry' | 'description' | 'serviceName' | 'timeout'>,
+    frontPaymentBaseUrl: string,
+  ): HouseFunction {
+    const interval = props.reconcileInterval ?? DEFAULT_RECONCILE_INTERVAL;
+    const reconcile = new HouseFunction(this, 'reconcile', {
+      ...common,
+      entry: entry('reconcile'),
+      description:
+        'On a schedule: settles unknown outcomes, records missed changes, expires links, warns of deadlines',
+      serviceName: 'reconcile',
+      timeout: RECONCILE_TIMEOUT,
+    })
+      // Query on the open-reservations index (and nothing else); GetItem for consistent reads;
+      // conditional UpdateItem to settle, reschedule and mark warnings; PutItem and UpdateItem
+      // for the TransactWriteItems that records changes and for the outbox marks.
+      .bindTable('RESERVATIONS_TABLE_NAME', this.table, {
+        tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        queryIndexes: [reservationsTableDesign.indexes.openReservations.name],
+      })
+      .bindSecret('FRONT_PAYMENT_TOKEN_ARN', this.secrets.frontPaymentToken)
+      .setEnvironment('FRONT_PAYMENT_BASE_URL', frontPaymentBaseUrl)
+      .setEnvironment(
+        'FRONT_PAYMENT_TIMEOUT_MS',
+        String(CALLBACK_FRONT_PAYMENT_TIMEOUT.toMilliseconds()),
+      )
+      .bindEventBus('EVENT_BUS_NAME', this.eventBus)
+      .setEnvironment('EVENT_SOURCE', this.eventSource);
+    if (props.reconcileCallBudget !== undefined) {
+      reconcile.setEnvironment('RECONCILE_CALL_BUDGET', String(props.reconcileCallBudget));
+    }
+    if (props.captureWindow) {
+      reconcile.setEnvironment('CAPTURE_WINDOW_DAYS', String(props.captureWindow.toDays()));
+    }
+    if (props.captureDueLeadTime) {
+      reconcile.setEnvironment(
+        'CAPTURE_DUE_LEAD_HOURS',
+        String(props.captureDueLeadTime.toHours()),
+      );
+    }
+    new events.Rule(this, 'reconcile-schedule', {
+      description: `Runs the reconciler every ${interval.toHumanString()}`,
+      schedule: events.Schedule.rate(interval),
+      // The next run is the retry: what a run did not reach stays due.
+      targets: [new targets.LambdaFunction(reconcile.function, { retryAttempts: 0 })],
+    });
+    return reconcile;
+  }
+
   private createReservationsTable(settings: StatefulTableSettings): dynamodb.Table {
     const design = reservationsTableDesign;
     const table = new dynamodb.Table(this, 'reservations-table', {
@@ -622,6 +716,19 @@ export class FrontPaymentReservations extends Construct {
         type: dynamodb.AttributeType.STRING,
       },
       sortKey: { name: design.indexes.pendingEvents.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
+    // Sparse and sharded (docs/reconciler.md): open reservations only, by when they are due.
+    table.addGlobalSecondaryIndex({
+      indexName: design.indexes.openReservations.name,
+      partitionKey: {
+        name: design.indexes.openReservations.partitionKey,
+        type: dynamodb.AttributeType.STRING,
+      },
+      sortKey: {
+        name: design.indexes.openReservations.sortKey,
+        type: dynamodb.AttributeType.STRING,
+      },
       projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
     return table;

@@ -14,4 +14,6 @@ export const TIMEOUT_SECONDS = {
   callback: 15,
   callbackFrontPayment: 5,
   publishPending: 50,
+  /** Below its 5-minute schedule; a run stops starting work 5 s before its end. */
+  reconcile: 120,
 } as const;

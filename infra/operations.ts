@@ -18,6 +18,11 @@ import {
   OUTBOX_SWEPT,
   STATUS_EVENT_NOT_PUBLISHED,
 } from '#shared/events/outbox-log';
+import {
+  FAILED_FIELD,
+  RECONCILE_SUMMARY,
+  UNRESOLVED_SECONDS_FIELD,
+} from '#shared/reservations/reconcile-log';
 
 /**
  * Alarm thresholds, each over one 5-minute period. docs/deploy.md says what each alarm means and
@@ -43,6 +48,8 @@ export const ALARM_THRESHOLDS = {
   callbackRejections: 10,
   /** Answers of the HTTP API with a 5xx status. */
   api5xx: 5,
+  /** Reservations the reconciler failed to check (each stays due and is tried next run). */
+  reconcilerFailures: 5,
 } as const;
 
 /** Log messages the handlers write (Powertools JSON, field `message`) that metric filters read. */
@@ -58,6 +65,9 @@ export const LOG_MESSAGES = {
   /** WARN from the callback and the sweeper, with the kept callback's age: not confirmed yet. */
   callbackNotConfirmed: CALLBACK_NOT_CONFIRMED,
 } as const;
+
+/** How long a reservation may stay unresolved before the reconciler's alarm fires. */
+export const DEFAULT_UNRESOLVED_RESERVATION_AGE = Duration.hours(2);
 
 /** How long a kept callback may stay unconfirmed before its alarm fires, unless set otherwise. */
 export const DEFAULT_UNCONFIRMED_CALLBACK_AGE = Duration.minutes(30);
@@ -89,6 +99,14 @@ export interface ReservationsOperationsProps {
   readonly unconfirmedCallbackAge?: Duration;
   /** Log group of the outbox sweeper (events still not published, the oldest pending age). */
   readonly publishPendingLogGroup: logs.ILogGroup;
+  /** The reconciler's log group (its summary line per run). */
+  readonly reconcileLogGroup: logs.ILogGroup;
+  /**
+   * Alarm when a reservation stays unresolved longer than this (an unknown outcome unsettled, or
+   * a due reservation not checked).
+   * @default Duration.hours(2)
+   */
+  readonly unresolvedReservationAge?: Duration;
   /**
    * Topic that receives alarm and OK notifications.
    * @default - a new topic
@@ -255,6 +273,8 @@ export class ReservationsOperations extends Construct {
       },
     );
 
+    this.addReconcilerAlarms(props);
+
     // Counted from the access log, so it does not depend on how the function words its warnings:
     // every 403 on the callback route is a callback whose checksum or timestamp did not verify.
     const rejections = new logs.MetricFilter(this, 'callback-rejections-filter', {
@@ -341,6 +361,44 @@ export class ReservationsOperations extends Construct {
         'managed key for this topic would cost more than the data is worth protecting.',
     });
     return topic;
+  }
+
+  /** From the reconciler's summary line: reservations left unresolved, and failed checks. */
+  private addReconcilerAlarms(props: ReservationsOperationsProps): void {
+    const summaryMetric = (id: string, field: string, metricName: string, unit: cloudwatch.Unit) =>
+      new logs.MetricFilter(this, id, {
+        logGroup: props.reconcileLogGroup,
+        filterPattern: logs.FilterPattern.all(
+          logs.FilterPattern.stringValue('$.message', '=', RECONCILE_SUMMARY),
+          logs.FilterPattern.numberValue(`$.${field}`, '>=', 0),
+        ),
+        metricNamespace: this.metricNamespace,
+        metricName,
+        metricValue: `$.${field}`,
+        unit,
+      });
+    const unresolvedSeconds = (
+      props.unresolvedReservationAge ?? DEFAULT_UNRESOLVED_RESERVATION_AGE
+    ).toSeconds();
+    const unresolved = summaryMetric(
+      'reconciler-unresolved-filter',
+      UNRESOLVED_SECONDS_FIELD,
+      'ReconcilerUnresolvedSeconds',
+      cloudwatch.Unit.SECONDS,
+    ).metric({ period: ALARM_PERIOD, statistic: 'Maximum' });
+    this.addAlarm('reconciler-unresolved', unresolved, unresolvedSeconds, {
+      description: `A reservation stayed unresolved for more than ${unresolvedSeconds} s: an unknown outcome is not settled, or the reconciler does not reach every open reservation. See "Alarms" in docs/deploy.md.`,
+    });
+    const failed = summaryMetric(
+      'reconciler-failures-filter',
+      FAILED_FIELD,
+      'ReconcilerFailures',
+      cloudwatch.Unit.COUNT,
+    ).metric({ period: ALARM_PERIOD, statistic: 'Sum' });
+    this.addAlarm('reconciler-failures', failed, ALARM_THRESHOLDS.reconcilerFailures, {
+      description:
+        'The reconciler could not check reservations (Front Payment or DynamoDB failed); they stay due. See "Alarms" in docs/deploy.md.',
+    });
   }
 
   /** A metric that counts log lines whose `message` field equals `message` (0 when none). */

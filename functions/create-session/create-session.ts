@@ -32,8 +32,12 @@ export interface CreateSessionDependencies {
 export interface CreatedReservation {
   readonly reservationId: string;
   readonly reservationUuid: string;
-  readonly customerUuid: string;
-  readonly paymentUrl: string;
+  /**
+   * Null only for a session the reconciler found after an unknown outcome: Front Payment's
+   * details do not carry the customer's uuid or the payment link (docs/reconciler.md).
+   */
+  readonly customerUuid: string | null;
+  readonly paymentUrl: string | null;
   readonly status: string;
 }
 
@@ -231,10 +235,16 @@ async function recordFailedCall(
 
 function answerFor(record: ReservationRecord): CreatedReservation {
   const { reservationId, frontPaymentUuid, customerUuid, paymentUrl, status } = record;
-  if (!frontPaymentUuid || !customerUuid || !paymentUrl) {
+  if (!frontPaymentUuid) {
     throw new IntegrationError(`Reservation ${reservationId} has no checkout session yet`);
   }
-  return { reservationId, reservationUuid: frontPaymentUuid, customerUuid, paymentUrl, status };
+  return {
+    reservationId,
+    reservationUuid: frontPaymentUuid,
+    customerUuid: customerUuid ?? null,
+    paymentUrl: paymentUrl ?? null,
+    status,
+  };
 }
 
 function unknownOutcomeKind(

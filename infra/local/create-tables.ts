@@ -25,6 +25,8 @@ function reservationsTableInput(tableName: string): CreateTableCommandInput {
     indexes.byFrontPaymentUuid.partitionKey,
     indexes.pendingEvents.partitionKey,
     indexes.pendingEvents.sortKey,
+    indexes.openReservations.partitionKey,
+    indexes.openReservations.sortKey,
   ];
   return {
     TableName: tableName,
@@ -48,6 +50,14 @@ function reservationsTableInput(tableName: string): CreateTableCommandInput {
         KeySchema: [
           { AttributeName: indexes.pendingEvents.partitionKey, KeyType: 'HASH' },
           { AttributeName: indexes.pendingEvents.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+      {
+        IndexName: indexes.openReservations.name,
+        KeySchema: [
+          { AttributeName: indexes.openReservations.partitionKey, KeyType: 'HASH' },
+          { AttributeName: indexes.openReservations.sortKey, KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'KEYS_ONLY' },
       },

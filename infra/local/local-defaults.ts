@@ -12,6 +12,8 @@ export const LOCAL_DEFAULTS = {
   tableNames: { reservations: 'reservations' },
   eventBusName: 'front-payment-reservations',
   publishPendingIntervalMs: 15_000,
+  /** The reconciler runs this often locally (5 minutes in AWS), so its work shows quickly. */
+  reconcileIntervalMs: 10_000,
   logLevel: 'INFO',
   region: localAwsClientConfig.region,
 } as const;

@@ -21,6 +21,7 @@ export const SANDBOX_QUIRK_NAMES = {
   'reverse-callback-order': { reverseCallbackOrder: true },
   'capitalized-status': { statusCase: 'capitalized' },
   'list-validation-errors': { validationErrorStyle: 'list' },
+  'drop-callbacks': { dropCallbacks: true },
 } as const satisfies Record<string, Partial<SandboxQuirks>>;
 
 export type SandboxQuirkName = keyof typeof SANDBOX_QUIRK_NAMES;
@@ -32,6 +33,12 @@ const FUNCTION_PASS_THROUGH = [
   'ALLOWED_TAX_RATES',
   'FRONT_PAYMENT_TIMEOUT_MS',
   'EVENT_SOURCE',
+  // The reconciler's settings (docs/reconciler.md); the local stack sets short recheck and grace.
+  'RECONCILE_CALL_BUDGET',
+  'RECONCILE_RECHECK_SECONDS',
+  'RECONCILE_GRACE_SECONDS',
+  'CAPTURE_WINDOW_DAYS',
+  'CAPTURE_DUE_LEAD_HOURS',
 ] as const;
 
 const PortSchema = v.pipe(WholeNumberSchema, v.maxValue(65_535, 'must be a port number (0-65535)'));
@@ -51,6 +58,7 @@ const LocalEnvironmentSchema = v.object({
   ),
   SANDBOX_QUIRKS: v.optional(v.string()),
   PUBLISH_PENDING_INTERVAL_SECONDS: v.optional(PositiveIntegerSchema),
+  RECONCILE_INTERVAL_SECONDS: v.optional(WholeNumberSchema),
   POWERTOOLS_LOG_LEVEL: v.optional(
     v.picklist(
       ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL'],
@@ -107,6 +115,9 @@ export function readLocalSettings(
       ? { sandboxQuirks: Object.assign({}, ...quirkNames.map((n) => SANDBOX_QUIRK_NAMES[n])) }
       : {}),
     ...(intervalSeconds === undefined ? {} : { publishPendingIntervalMs: intervalSeconds * 1000 }),
+    ...(env.RECONCILE_INTERVAL_SECONDS === undefined
+      ? {}
+      : { reconcileIntervalMs: env.RECONCILE_INTERVAL_SECONDS * 1000 }),
     ...(env.POWERTOOLS_LOG_LEVEL ? { logLevel: env.POWERTOOLS_LOG_LEVEL } : {}),
     ...(Object.keys(functionEnvironment).length > 0 ? { functionEnvironment } : {}),
   };

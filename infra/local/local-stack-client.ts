@@ -1,5 +1,9 @@
 import { IntegrationError } from '#shared/errors';
-import type { CreatedReservation } from '../../functions/create-session/create-session.ts';
+import type { CreatedReservation as Answer } from '../../functions/create-session/create-session.ts';
+
+/** A session just created: its payment link is always known (only a reconciled one lacks it). */
+export type CreatedReservation = Answer & { readonly paymentUrl: string };
+
 import type { ConsoleLinks } from './console/console-page.ts';
 import type { ConsoleReservations, ReservationView } from './console/reservation-history.ts';
 import type { ReceivedEvent } from './event-bridge-stand-in.ts';
@@ -10,7 +14,6 @@ export class LocalStackClientError extends IntegrationError {
 }
 
 /** What `POST /reservations` answers on success. */
-export type { CreatedReservation };
 
 export interface CheckoutOutcome {
   /** Where the checkout redirected the browser (the reservation's success or failure URL). */
@@ -85,13 +88,13 @@ export function createLocalStackClient(options: {
         headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
         body: JSON.stringify(body),
       });
-      const answer = (await response.json()) as CreatedReservation & { message?: string };
-      if (response.status !== 201) {
+      const answer = (await response.json()) as Answer & { message?: string };
+      if (response.status !== 201 || answer.paymentUrl === null) {
         throw new LocalStackClientError(
           `POST /reservations answered ${response.status}: ${answer.message ?? JSON.stringify(answer)}`,
         );
       }
-      return answer;
+      return answer as CreatedReservation;
     },
 
     /** Opens the checkout page and submits its pay form with the card, as a browser does. */

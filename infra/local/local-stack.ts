@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ChecksumFormula } from '#shared/front-payment/callback-checksum';
+import type { ReconcileRunResult } from '../../functions/reconcile/reconcile.ts';
 import { LOCAL_CALLER_ARN } from './api-gateway-event.ts';
 import { CALLBACK_PATH } from './callback-path.ts';
 import { createConsoleRoutes } from './console/console-routes.ts';
@@ -64,6 +65,8 @@ export interface LocalStackOptions {
   readonly eventBusName?: string;
   /** How often the publish-pending sweeper runs; 0 turns the schedule off. @default 15000 */
   readonly publishPendingIntervalMs?: number;
+  /** How often the reconciler runs; 0 turns the schedule off. @default 10000 */
+  readonly reconcileIntervalMs?: number;
   /** POWERTOOLS_LOG_LEVEL of the functions. @default 'INFO' */
   readonly logLevel?: string;
   /** Every request the API server answered. */
@@ -73,6 +76,11 @@ export interface LocalStackOptions {
   /** Extra variables for the functions, e.g. CALLBACK_MAX_AGE_SECONDS. */
   readonly functionEnvironment?: Readonly<Record<string, string>>;
 }
+
+/** One reconciler run as the console lists it. */
+export type ReconcilerRun = ReconcileRunResult & { readonly at: string };
+/** The console keeps this many runs. */
+const MAX_RECONCILER_RUNS = 20;
 
 export interface LocalStackUrls {
   readonly api: string;
@@ -98,6 +106,10 @@ export interface RunningLocalStack {
   readonly documents: DynamoDBDocumentClient;
   /** Runs the publish-pending sweeper once, now (it also runs on its schedule). */
   publishPendingNow(): Promise<void>;
+  /** Runs the reconciler once, now (it also runs on its schedule); its summary. */
+  reconcileNow(): Promise<ReconcileRunResult>;
+  /** The last reconciler runs that checked something, newest last (the console shows them). */
+  reconcilerRuns(): readonly ReconcilerRun[];
   /** Stops everything, DynamoDB Local's Java process included; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -237,11 +249,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         CALLBACK_CHECKSUM_FORMULA: options.checksumFormula ?? 'all-parameters',
         POWERTOOLS_SERVICE_NAME: 'front-payment-reservations-local',
         POWERTOOLS_LOG_LEVEL: options.logLevel ?? LOCAL_DEFAULTS.logLevel,
+        // Locally a missed callback shows within a minute; AWS checks every 15 minutes.
+        RECONCILE_RECHECK_SECONDS: '60',
+        RECONCILE_GRACE_SECONDS: '120',
         ...options.functionEnvironment,
       },
       REMOVED_VARIABLES,
     );
 
+    const runs: ReconcilerRun[] = [];
     await dynamoDbStarted;
     const dynamoDbClient = new DynamoDBClient({
       ...localAwsClientConfig,
@@ -289,6 +305,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         documents,
         reservationsTableName: tableNames.reservations,
         events: () => eventBridge.events,
+        reconcilerRuns: () => runs,
         links: {
           api: urls.api,
           sandbox: urls.sandbox,
@@ -319,6 +336,33 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         : undefined;
     if (schedule) stoppers.push(schedule.stop);
 
+    const reconcile = async () => {
+      const result = (await functions.reconcile(
+        scheduledEvent(LOCAL_DEFAULTS.region, 'reconcile-schedule'),
+        createLambdaContext({
+          functionName: 'reconcile',
+          timeoutMs: FUNCTION_TIMEOUTS_MS.reconcile,
+        }),
+      )) as ReconcileRunResult;
+      if (result.checked > 0 || result.failed > 0) {
+        runs.push({ at: new Date().toISOString(), ...result });
+        runs.splice(0, Math.max(0, runs.length - MAX_RECONCILER_RUNS));
+      }
+      return result;
+    };
+    const reconcileIntervalMs = options.reconcileIntervalMs ?? LOCAL_DEFAULTS.reconcileIntervalMs;
+    const reconcileSchedule: Schedule | undefined =
+      reconcileIntervalMs > 0
+        ? startSchedule(
+            reconcileIntervalMs,
+            async () => {
+              await reconcile();
+            },
+            options.onScheduleError ?? (() => {}),
+          )
+        : undefined;
+    if (reconcileSchedule) stoppers.push(reconcileSchedule.stop);
+
     let stopping: Promise<void> | undefined;
     return {
       urls,
@@ -329,6 +373,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       eventBridge,
       documents,
       publishPendingNow: () => (schedule ? schedule.runNow() : sweep()),
+      reconcileNow: reconcile,
+      reconcilerRuns: () => runs,
       stop: () => {
         stopping ??= stopAll();
         return stopping;

@@ -121,6 +121,8 @@ function printBanner(stack: RunningLocalStack, settings: LocalSettings, elapsedM
     );
   }
   row('Sweeper', intervalMs > 0 ? `publish-pending every ${intervalMs / 1000} s` : 'off');
+  const reconcileMs = options.reconcileIntervalMs ?? LOCAL_DEFAULTS.reconcileIntervalMs;
+  row('Reconciler', reconcileMs > 0 ? `every ${reconcileMs / 1000} s (docs/reconciler.md)` : 'off');
   if (settings.defaultedSecrets.length > 0) {
     row(
       'Defaults',
@@ -245,8 +247,9 @@ Variables (all optional):
   CALLBACK_BASE_URL                our public base URL in callbacks (a tunnel)
   CALLBACK_CHECKSUM_FORMULA        all-parameters | order-status-created | order-status-created-amount-timestamp
   SANDBOX_QUIRKS                   misspell-reserved,duplicate-callbacks,reverse-callback-order,
-                                   capitalized-status,list-validation-errors
+                                   capitalized-status,list-validation-errors,drop-callbacks
   PUBLISH_PENDING_INTERVAL_SECONDS sweeper interval (default ${LOCAL_DEFAULTS.publishPendingIntervalMs / 1000}; 0 turns it off)
+  RECONCILE_INTERVAL_SECONDS       reconciler interval (default ${LOCAL_DEFAULTS.reconcileIntervalMs / 1000}; 0 turns it off)
   POWERTOOLS_LOG_LEVEL             the functions' log level (default ${LOCAL_DEFAULTS.logLevel})
 
 docs/local.md has the details.`);

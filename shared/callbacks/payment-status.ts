@@ -78,3 +78,8 @@ export function applyTransition(
   }
   return { status: current.status, statusRank: current.statusRank, advanced: false };
 }
+
+/** COMPLETED, EXPIRED and CANCELLED: nothing follows them. */
+export function isFinalStatus(status: string): boolean {
+  return status === 'COMPLETED' || status === 'EXPIRED' || status === 'CANCELLED';
+}

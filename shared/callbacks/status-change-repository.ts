@@ -25,7 +25,7 @@ import {
 import type { ConfirmationUpdate } from './callback-inbox.ts';
 import { changeIdOf, eventIdOf } from './change-id.ts';
 import { type Movement, newMovements } from './movements.ts';
-import { applyTransition } from './payment-status.ts';
+import { applyTransition, isFinalStatus } from './payment-status.ts';
 import type { StatusChangeRecord } from './status-change-record.ts';
 
 /**
@@ -168,7 +168,9 @@ export function createStatusChangeRepository(
                     TableName: tableName,
                     Key: { pk: seen.pk, sk: seen.sk },
                     UpdateExpression:
-                      'SET #status = :status, #rank = :rank, #version = :version, #updatedAt = :now, #lastChangeAt = :receivedAt ADD #recorded :identities',
+                      'SET #status = :status, #rank = :rank, #version = :version, #updatedAt = :now, #lastChangeAt = :receivedAt ADD #recorded :identities' +
+                      // A final status takes the reservation out of the reconciler's index.
+                      (isFinalStatus(last.currentStatus) ? ' REMOVE openShard, nextCheckAt' : ''),
                     // Optimistic lock: the snapshot we compared against is still the current one.
                     ConditionExpression: '#version = :seen',
                     ExpressionAttributeNames: {

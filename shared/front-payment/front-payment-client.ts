@@ -19,6 +19,7 @@ import {
   SuccessEnvelopeSchema,
 } from './envelope.ts';
 import { type ReservationDetails, ReservationDetailsSchema } from './reservation-details.ts';
+import { type ReservationHistoryEntry, ReservationHistorySchema } from './reservation-history.ts';
 
 export interface FrontPaymentClientOptions {
   /** e.g. `https://demo-api.frontpayment.no`, without a trailing slash. */
@@ -48,6 +49,15 @@ export interface FrontPaymentClient {
     reservationUuid: string,
     options?: { readonly timeoutMs?: number },
   ): Promise<ReservationDetails>;
+  /**
+   * GET reservations/history/{start}/{end}: every event of every reservation in the window
+   * (whole seconds), so the reconciler can list candidate uuids.
+   */
+  getReservationHistory(
+    start: Date,
+    end: Date,
+    options?: { readonly timeoutMs?: number },
+  ): Promise<ReservationHistoryEntry[]>;
 }
 
 const CONNECT_PATH = '/api/v1/connect';
@@ -66,18 +76,33 @@ export function createFrontPaymentClient(options: FrontPaymentClientOptions): Fr
       return parseData(CreatedSessionSchema, data, 'reservations/create');
     },
     async getReservationDetails(reservationUuid, { timeoutMs } = {}) {
-      const callOptions =
-        timeoutMs === undefined
-          ? options
-          : { ...options, timeoutMs: Math.min(timeoutMs, options.timeoutMs) };
-      const data = await sendRequest(callOptions, await readToken(options), {
+      const data = await sendRequest(withTimeout(options, timeoutMs), await readToken(options), {
         method: 'GET',
         path: `${CONNECT_PATH}/reservations/details/${encodeURIComponent(reservationUuid)}`,
         notFound: 'rejected',
       });
       return parseData(ReservationDetailsSchema, data, 'reservations/details');
     },
+    async getReservationHistory(start, end, { timeoutMs } = {}) {
+      const seconds = (at: Date) => Math.floor(at.getTime() / 1000);
+      const data = await sendRequest(withTimeout(options, timeoutMs), await readToken(options), {
+        method: 'GET',
+        path: `${CONNECT_PATH}/reservations/history/${seconds(start)}/${seconds(end)}`,
+        notFound: 'misconfigured',
+      });
+      return parseData(ReservationHistorySchema, data, 'reservations/history');
+    },
   };
+}
+
+/** The client's options with `timeoutMs` shortened for one call. */
+function withTimeout(
+  options: FrontPaymentClientOptions,
+  timeoutMs: number | undefined,
+): FrontPaymentClientOptions {
+  return timeoutMs === undefined
+    ? options
+    : { ...options, timeoutMs: Math.min(timeoutMs, options.timeoutMs) };
 }
 
 interface FrontPaymentRequest {

@@ -49,6 +49,12 @@ export const ReservationDetailsSchema = v.pipe(
     status: v.pipe(v.string(), v.nonEmpty()),
     grandTotal: OptionalAmountSchema,
     reservationDate: TimeSchema,
+    isPaid: v.optional(v.nullable(v.union([v.boolean(), v.string(), v.number()])), null),
+    paymentLinkDueDate: TimeSchema,
+    // Minutes, as sent with the create (digits); absent when none was given.
+    chargeValidity: v.optional(v.nullable(v.union([v.string(), v.number()])), null),
+    // Our reservation id, sent with the create: how the reconciler finds a session of ours.
+    customerReference: v.optional(v.nullable(v.string()), null),
     paymentDetails: v.optional(
       v.nullable(
         v.looseObject({
@@ -85,6 +91,10 @@ export const ReservationDetailsSchema = v.pipe(
     status: data.status,
     grandTotal: data.grandTotal,
     orderCreatedAt: data.reservationDate,
+    isPaid: data.isPaid === true || data.isPaid === 'true' || data.isPaid === 1,
+    paymentLinkDueDate: data.paymentLinkDueDate,
+    chargeValidityMinutes: minutesOf(data.chargeValidity),
+    customerReference: data.customerReference ?? null,
     reservedAt: data.paymentDetails?.reservedAt ?? data.paymentHistory?.reserved[0]?.at ?? null,
     reservedAmount: data.paymentDetails?.reservedAmount ?? 0,
     capturedAmount: data.paymentDetails?.capturedAmount ?? 0,
@@ -97,6 +107,13 @@ export const ReservationDetailsSchema = v.pipe(
 );
 export type ReservationDetails = v.InferOutput<typeof ReservationDetailsSchema>;
 export type PaymentEntry = ReservationDetails['captures'][number];
+
+function minutesOf(value: string | number | null): number | null {
+  const minutes = Number(value);
+  return value === null || value === '' || !Number.isFinite(minutes) || minutes <= 0
+    ? null
+    : minutes;
+}
 
 /**
  * An ISO timestamp from Front Payment's time: unix seconds, or `dd.mm.yyyy hh:mm[:ss]` read as

@@ -54,7 +54,9 @@ export interface ReservationFailure {
     | 'timeout'
     | 'interrupted'
     | 'server-error'
-    | 'protocol';
+    | 'protocol'
+    /** The reconciler found no session of ours at Front Payment after the grace period. */
+    | 'not-found';
   readonly message: string;
   readonly retryable: boolean;
   readonly frontPaymentStatusCode?: number;

@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CreatedSession } from '../front-payment/envelope.ts';
+import { checkTime, openShardOf } from './open-index.ts';
 import type {
   ReservationAmounts,
   ReservationFailure,
@@ -88,7 +89,9 @@ export function createReservationRepository(
               'SET reservationId = :id, #status = :creating, statusRank = :rank, amounts = :amounts, ' +
               'preferredPaymentMethod = :method, createdAt = if_not_exists(createdAt, :at), ' +
               'updatedAt = :at, version = if_not_exists(version, :zero) + :one, ' +
-              'requestHash = :hash, inProgressUntil = :until' +
+              'requestHash = :hash, inProgressUntil = :until, ' +
+              // Open until final: the reconciler looks at it once this attempt's deadline passed.
+              'openShard = :shard, nextCheckAt = :nextCheck' +
               (reservation.referenceNo ? ', referenceNo = :referenceNo' : '') +
               ' REMOVE failure',
             ConditionExpression:
@@ -106,6 +109,8 @@ export function createReservationRepository(
               ':one': 1,
               ':hash': reservation.requestHash,
               ':until': reservation.inProgressUntil,
+              ':shard': openShardOf(reservation.reservationId),
+              ':nextCheck': checkTime(reservation.inProgressUntil),
               ...(reservation.referenceNo ? { ':referenceNo': reservation.referenceNo } : {}),
             },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -163,13 +168,16 @@ export function createReservationRepository(
     },
 
     async recordSessionFailed(reservationId, failure, status = SESSION_STATUSES.sessionFailed) {
+      // A known failure is final: out of the reconciler's index. An unknown one stays in it.
+      const final = status === SESSION_STATUSES.sessionFailed;
       await documents.send(
         new UpdateCommand({
           TableName: tableName,
           Key: reservationKeys.reservation(reservationId),
           UpdateExpression:
             'SET #status = :failed, failure = :failure, updatedAt = :at, version = version + :one ' +
-            'REMOVE inProgressUntil',
+            // An unknown one is due for the reconciler at once.
+            `${final ? '' : ', nextCheckAt = :at'} REMOVE inProgressUntil${final ? ', openShard, nextCheckAt' : ''}`,
           ConditionExpression: '#status = :creating',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {

@@ -20,6 +20,16 @@ export const reservationsTableDesign = {
     byFrontPaymentUuid: { name: 'by-front-payment-uuid', partitionKey: 'frontPaymentUuid' },
     /** Sparse: only status changes whose event is not yet on EventBridge carry `outbox`. */
     pendingEvents: { name: 'pending-events', partitionKey: 'outbox', sortKey: 'receivedAt' },
+    /**
+     * Reservations that are not final, for the reconciler (docs/reconciler.md). Sparse: only a
+     * reservation item that is not final carries `openShard` (`OPEN#0`…`OPEN#7`, from a hash of
+     * its id, so no partition is hot); the sort key is when it is due to be checked next.
+     */
+    openReservations: {
+      name: 'open-reservations',
+      partitionKey: 'openShard',
+      sortKey: 'nextCheckAt',
+    },
   },
 } as const;
 

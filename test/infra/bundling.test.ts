@@ -35,6 +35,13 @@ const COLD_START_ENVIRONMENT: Record<string, Record<string, string>> = {
     FRONT_PAYMENT_BASE_URL: 'https://demo-api.frontpayment.no',
     FRONT_PAYMENT_TOKEN_ARN: 'arn:aws:secretsmanager:eu-north-1:111111111111:secret:t-AbCdEf',
   },
+  reconcile: {
+    RESERVATIONS_TABLE_NAME: 'reservations',
+    EVENT_BUS_NAME: 'bus',
+    EVENT_SOURCE: 'frontpayment.reservations',
+    FRONT_PAYMENT_BASE_URL: 'https://demo-api.frontpayment.no',
+    FRONT_PAYMENT_TOKEN_ARN: 'arn:aws:secretsmanager:eu-north-1:111111111111:secret:t-AbCdEf',
+  },
 };
 
 // The one test with esbuild bundling on (about a second per function).
@@ -59,6 +66,7 @@ describe('bundles (esbuild, bundling on)', () => {
       ['create-session', reservations.createSessionFunction],
       ['callback', reservations.callbackFunction],
       ['publish-pending', reservations.publishPendingFunction],
+      ['reconcile', reservations.reconcileFunction],
     ] as const) {
       const logicalId = stack.getLogicalId(fn.node.defaultChild as never);
       const key: string = template.Resources[logicalId].Properties.Code.S3Key;
@@ -67,7 +75,7 @@ describe('bundles (esbuild, bundling on)', () => {
   }, 120_000);
 
   it('bundles each function with esbuild, which reports no warning', () => {
-    for (const name of ['create-session', 'callback', 'publish-pending']) {
+    for (const name of ['create-session', 'callback', 'publish-pending', 'reconcile']) {
       expect(bundlingOutput).toContain(`Bundling asset bundle-stack/reservations/${name}/`);
     }
     expect(bundlingOutput).not.toMatch(/warning/i);

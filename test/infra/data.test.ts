@@ -37,6 +37,14 @@ describe('DynamoDB tables', () => {
         ],
         Projection: { ProjectionType: 'KEYS_ONLY' },
       },
+      {
+        IndexName: indexes.openReservations.name,
+        KeySchema: [
+          { AttributeName: 'openShard', KeyType: 'HASH' },
+          { AttributeName: 'nextCheckAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
     ]);
     expect(Properties.TimeToLiveSpecification).toEqual({
       AttributeName: reservationsTableDesign.timeToLiveAttribute,

@@ -24,11 +24,13 @@ describe('Lambda functions', () => {
   });
 
   it('run Node 22 on ARM64 without X-Ray, with source maps and their own log group', () => {
-    const { createSessionFunction, callbackFunction, publishPendingFunction } = s.reservations;
+    const { createSessionFunction, callbackFunction, publishPendingFunction, reconcileFunction } =
+      s.reservations;
     for (const [name, fn] of [
       ['create-session', createSessionFunction],
       ['callback', callbackFunction],
       ['publish-pending', publishPendingFunction],
+      ['reconcile', reconcileFunction],
     ] as const) {
       const properties = functionProperties(s, fn);
       expect(properties).toMatchObject({
@@ -49,7 +51,7 @@ describe('Lambda functions', () => {
   });
 
   it('each entry file exports the handler the functions name', () => {
-    for (const name of ['create-session', 'callback', 'publish-pending']) {
+    for (const name of ['create-session', 'callback', 'publish-pending', 'reconcile']) {
       const source = readFileSync(`functions/${name}/handler.ts`, 'utf8');
       expect(source).toMatch(
         new RegExp(`export (const|async function|function) ${HANDLER_EXPORT}\\b`),
@@ -67,6 +69,24 @@ describe('Lambda functions', () => {
       Environment: { Variables: expect.objectContaining({ FRONT_PAYMENT_TIMEOUT_MS: '5000' }) },
     });
     expect(functionProperties(s, s.reservations.publishPendingFunction).Timeout).toBe(50);
+  });
+
+  it('runs the reconciler every 5 minutes by default (a prop), never retried, 120 s each', () => {
+    expect(functionProperties(s, s.reservations.reconcileFunction).Timeout).toBe(120);
+    const schedules = (template: typeof s.template) =>
+      Object.values(template.findResources('AWS::Events::Rule'))
+        .map((rule) => rule.Properties)
+        .filter((properties) => String(properties.Description).includes('reconciler'));
+    expect(schedules(s.template)).toEqual([
+      expect.objectContaining({
+        ScheduleExpression: 'rate(5 minutes)',
+        Targets: [expect.objectContaining({ RetryPolicy: { MaximumRetryAttempts: 0 } })],
+      }),
+    ]);
+    const faster = synthReservations({ reconcileInterval: Duration.minutes(2) });
+    expect(schedules(faster.template)).toEqual([
+      expect.objectContaining({ ScheduleExpression: 'rate(2 minutes)' }),
+    ]);
   });
 
   it('configure create-session, callback and the sweeper with the contract variables', () => {

@@ -143,8 +143,25 @@ describe('IAM: each function may do exactly what it needs', () => {
     ]);
   });
 
+  it('reconcile: Get/Put/Update on the table, Query on the open-reservations index only, the token, PutEvents', () => {
+    expect(statementsOf(s, 'reconcile')).toEqual([
+      {
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [arnOf(logGroupOf('reconcile'))],
+      },
+      // Settling, rescheduling and marking warnings (UpdateItem); recording changes (PutItem too).
+      {
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [arnOf(ids.table)],
+      },
+      { actions: ['dynamodb:Query'], resources: [indexArn(ids.table, 'open-reservations')] },
+      { actions: secretRead, resources: [{ Ref: ids.token }] },
+      { actions: ['events:PutEvents'], resources: [arnOf(ids.bus)] },
+    ]);
+  });
+
   it("grants the reservations table exactly the item actions each handler's code sends", async () => {
-    for (const id of ['create-session', 'callback', 'publish-pending']) {
+    for (const id of ['create-session', 'callback', 'publish-pending', 'reconcile']) {
       const used = await dynamoDbActionsInCode(id);
       const onTable = statementsOf(s, id).filter(
         (statement) => JSON.stringify(statement.resources) === JSON.stringify([arnOf(ids.table)]),
@@ -178,7 +195,7 @@ describe('IAM: each function may do exactly what it needs', () => {
   });
 
   it('names a resource in every statement: no wildcard, no X-Ray grant (tracing is off)', () => {
-    for (const id of ['create-session', 'callback', 'publish-pending']) {
+    for (const id of ['create-session', 'callback', 'publish-pending', 'reconcile']) {
       const wildcards = statementsOf(s, id).filter((statement) =>
         JSON.stringify(statement.resources).includes('*'),
       );

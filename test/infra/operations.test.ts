@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ALARM_THRESHOLDS,
   DEFAULT_UNCONFIRMED_CALLBACK_AGE,
+  DEFAULT_UNRESOLVED_RESERVATION_AGE,
   LOG_MESSAGES,
   OLDEST_PENDING_AGE_FIELD,
 } from '../../infra/operations.ts';
@@ -12,6 +13,10 @@ import {
   CALLBACK_NOT_CONFIRMED,
   SIGNED_CALLBACK_NOT_UNDERSTOOD,
 } from '../../shared/callbacks/callback-log.ts';
+import {
+  RECONCILE_SUMMARY,
+  UNRESOLVED_SECONDS_FIELD,
+} from '../../shared/reservations/reconcile-log.ts';
 import { type Synthesised, synthReservations } from './support/synth.ts';
 
 type Alarm = Record<string, unknown>;
@@ -222,8 +227,46 @@ describe('alarms, metric filters, topic and dashboard', () => {
     ]);
   });
 
+  it('alarms when a reservation stays unresolved past the configured age, from the reconciler summary', () => {
+    const filters = Object.values(s.template.findResources('AWS::Logs::MetricFilter'))
+      .map((filter) => filter.Properties)
+      .filter(
+        (properties) =>
+          properties.MetricTransformations[0].MetricName === 'ReconcilerUnresolvedSeconds',
+      );
+    expect(filters).toEqual([
+      expect.objectContaining({
+        LogGroupName: { Ref: logGroupOf('reconcile') },
+        FilterPattern: `{ ($.message = "${RECONCILE_SUMMARY}") && ($.${UNRESOLVED_SECONDS_FIELD} >= 0) }`,
+      }),
+    ]);
+    expect(filters[0]?.MetricTransformations[0].MetricValue).toBe(`$.${UNRESOLVED_SECONDS_FIELD}`);
+    expect(alarmOn('ReconcilerUnresolvedSeconds')).toEqual([
+      expect.objectContaining({
+        Statistic: 'Maximum',
+        Threshold: DEFAULT_UNRESOLVED_RESERVATION_AGE.toSeconds(),
+      }),
+    ]);
+    const shorter = synthReservations({ unresolvedReservationAlarmAge: Duration.minutes(30) });
+    expect(
+      Object.values(shorter.template.findResources('AWS::CloudWatch::Alarm')).filter(
+        (alarm) => alarm.Properties.MetricName === 'ReconcilerUnresolvedSeconds',
+      )[0]?.Properties.Threshold,
+    ).toBe(1800);
+  });
+
+  it('alarms on failed reconciler checks, from the reconciler summary', () => {
+    expect(alarmOn('ReconcilerFailures')).toEqual([
+      expect.objectContaining({
+        Statistic: 'Sum',
+        Threshold: ALARM_THRESHOLDS.reconcilerFailures,
+      }),
+    ]);
+  });
+
   it('notifies the topic on alarm and on recovery; the email address is subscribed', () => {
-    expect(alarms).toHaveLength(14);
+    // 2 per function (4), 8 from logs and the API, 2 from the reconciler's summary.
+    expect(alarms).toHaveLength(18);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
       expect(alarm.OKActions).toEqual([{ Ref: topic }]);

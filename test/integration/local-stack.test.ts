@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { reservationKeys } from '#shared/reservations/table-design';
 import {
   CALLBACK_RESERVATION_ROUTE,
   CALLBACK_ROUTE,
@@ -8,6 +10,7 @@ import {
   CREATE_RESERVATION_ROUTE,
   CREATE_SESSION_TIMEOUT,
   PUBLISH_PENDING_TIMEOUT,
+  RECONCILE_TIMEOUT,
 } from '../../infra/front-payment-reservations.ts';
 import { CALLBACK_PATH } from '../../infra/local/callback-path.ts';
 import { FUNCTION_TIMEOUTS_MS } from '../../infra/local/local-functions.ts';
@@ -25,6 +28,8 @@ const stackOptions = {
   // The suite's DynamoDB Local, with tables of this file's own.
   tableNames: { reservations: `reservations-${suffix}` },
   publishPendingIntervalMs: 500,
+  // Run by the test (reconcileNow), so no scheduled run races it.
+  reconcileIntervalMs: 0,
 } as const;
 
 let stack: RunningLocalStack;
@@ -146,6 +151,36 @@ describe('startLocalStack', () => {
     ).toHaveLength(1);
   }, 40_000);
 
+  it('finds a change whose callback never came with the reconciler; the console lists the run', async () => {
+    const created = await createReservation('IT-R');
+    stack.sandbox?.setQuirks({ dropCallbacks: true });
+    try {
+      await stack.sandbox?.pay(created.reservationUuid, 'visa');
+    } finally {
+      stack.sandbox?.setQuirks({ dropCallbacks: false });
+    }
+    expect((await client.reservation(created.reservationId))?.status).toBe('SESSION_CREATED');
+    // A new reservation is first due when its create attempt's deadline passes (25 s): due now.
+    await stack.documents.send(
+      new UpdateCommand({
+        TableName: stack.tableNames.reservations,
+        Key: reservationKeys.reservation(created.reservationId),
+        UpdateExpression: 'SET nextCheckAt = :due',
+        ConditionExpression: 'attribute_exists(openShard)',
+        ExpressionAttributeValues: { ':due': new Date(Date.now() - 1000).toISOString() },
+      }),
+    );
+
+    const run = await stack.reconcileNow();
+
+    expect(run.failed).toBe(0);
+    expect((await client.reservation(created.reservationId))?.status).toBe('RESERVED');
+    const runs = (await (await fetch(`${stack.urls.api}/_local/reconciler`)).json()) as {
+      runs: { checked: number; events: number }[];
+    };
+    expect(runs.runs.at(-1)).toMatchObject({ events: 1 });
+  });
+
   it('serves the console page, the return page and the stack URLs under /_local/', async () => {
     const page = await fetch(stack.urls.console);
     const returned = await fetch(
@@ -185,6 +220,7 @@ describe('startLocalStack', () => {
       createSession: CREATE_SESSION_TIMEOUT.toMilliseconds(),
       callback: CALLBACK_TIMEOUT.toMilliseconds(),
       publishPending: PUBLISH_PENDING_TIMEOUT.toMilliseconds(),
+      reconcile: RECONCILE_TIMEOUT.toMilliseconds(),
     });
     expect([CREATE_RESERVATION_ROUTE, CALLBACK_ROUTE, CALLBACK_RESERVATION_ROUTE]).toEqual([
       '/reservations',

@@ -35,6 +35,7 @@ export function renderConsolePage(links: ConsoleLinks): string {
     <nav>
       <a href="/_local/reservations">reservations.json</a>
       <a href="/_local/events">events.json</a>
+      <a href="/_local/reconciler">reconciler.json</a>
       ${sandboxLink}
       <span>API ${escapeHtml(links.api)}</span>
       <span>EventBridge ${escapeHtml(links.eventBridge)}</span>
@@ -53,6 +54,10 @@ export function renderConsolePage(links: ConsoleLinks): string {
     <h2>Events on the bus <span class="count" id="event-count">0</span></h2>
     <p class="caption">What the local EventBridge received: <code>Reservation Status Changed</code> events; hover an id for the full detail.</p>
     <div id="events" data-testid="events"><p class="empty">No events yet: each status callback publishes one.</p></div>
+  </section>
+  <section>
+    <h2>Reconciler</h2>
+    <p class="caption" id="reconciler" data-testid="reconciler">No run has checked a reservation yet.</p>
   </section>
 </main>
 <script>${CONSOLE_SCRIPT}</script>
@@ -211,6 +216,15 @@ const CONSOLE_SCRIPT = `
         const data = JSON.parse(events);
         document.getElementById('event-count').textContent = data.events.length;
         document.getElementById('events').replaceChildren(data.events.length ? eventsTable(data.events) : emptyEvents);
+      }
+      const runs = (await fetch('/_local/reconciler', { cache: 'no-store' }).then((r) => r.json())).runs;
+      const last = runs[runs.length - 1];
+      if (last) {
+        const changed = runs.filter((run) => run.changed > 0).length;
+        document.getElementById('reconciler').textContent = 'Last run ' + time(last.at) + ': checked ' + last.checked +
+          ', changed ' + last.changed + ' (' + last.events + ' events, ' + last.warnings + ' warnings), failed ' + last.failed +
+          ', ' + last.callsLeft + ' calls left' + (last.stoppedBy ? ', stopped: ' + last.stoppedBy : '') +
+          '. Runs that changed something: ' + changed + ' of the last ' + runs.length + '.';
       }
       live.className = 'live ok';
       liveText.textContent = 'live · updated ' + new Date().toLocaleTimeString('en-GB');

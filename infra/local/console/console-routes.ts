@@ -10,6 +10,8 @@ export interface ConsoleOptions {
   readonly reservationsTableName: string;
   /** The events the local EventBridge received, oldest first. */
   readonly events: () => readonly ReceivedEvent[];
+  /** The reconciler's last runs that checked something, newest last. */
+  readonly reconcilerRuns?: () => readonly object[];
   readonly links: ConsoleLinks;
 }
 
@@ -48,6 +50,9 @@ export function createConsoleRoutes(options: ConsoleOptions) {
           response,
           await readReservations(options.documents, options.reservationsTableName),
         );
+        return true;
+      case `${CONSOLE_PREFIX}/reconciler`:
+        sendJson(response, { runs: options.reconcilerRuns?.() ?? [] });
         return true;
       case `${CONSOLE_PREFIX}/events`:
         sendJson(response, { events: options.events() });

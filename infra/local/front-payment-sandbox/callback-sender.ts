@@ -36,7 +36,8 @@ export class CallbackSender {
   /** Sends (or holds) the callback of a change; resolves once the receiver answered. */
   notify(change: StatusChange): Promise<readonly SandboxCallback[]> {
     if (change.callbackUrl === undefined) return Promise.resolve([]);
-    if (this.#options.quirks().reverseCallbackOrder) {
+    const quirks = this.#options.quirks();
+    if (quirks.reverseCallbackOrder || quirks.dropCallbacks) {
       const held = this.#held.get(change.reservationUuid) ?? [];
       held.push(change);
       this.#held.set(change.reservationUuid, held);

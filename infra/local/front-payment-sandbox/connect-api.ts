@@ -19,6 +19,7 @@ import {
   unauthorized,
   validationFailed,
 } from './envelope.ts';
+import { reservationHistory } from './history-api.ts';
 import { isJsonContentType, parseJson, sendHtml, sendJson } from './http-io.ts';
 import { dataGet, type FieldErrors, isRecord, type RuleSet, validate } from './laravel-rules.ts';
 import {
@@ -53,6 +54,11 @@ const RESERVATIONS = '^/api/v1/connect/reservations';
 const ROUTES: readonly Route<ConnectCall>[] = [
   { methods: ['POST'], pattern: new RegExp(`${RESERVATIONS}/create$`), handle: create },
   { methods: ['GET'], pattern: new RegExp(`${RESERVATIONS}/details/([^/]+)$`), handle: details },
+  {
+    methods: ['GET'],
+    pattern: new RegExp(`${RESERVATIONS}/history(?:/(\\d+)/(\\d+))?$`),
+    handle: history,
+  },
   { methods: ['POST'], pattern: new RegExp(`${RESERVATIONS}/capture/([^/]+)$`), handle: capture },
   { methods: ['POST'], pattern: new RegExp(`${RESERVATIONS}/charge/([^/]+)$`), handle: charge },
   { methods: ['POST'], pattern: new RegExp(`${RESERVATIONS}/refund/([^/]+)$`), handle: refund },
@@ -82,6 +88,8 @@ export async function handleConnectApi(
     receivedAt: new Date().toISOString(),
   });
 
+  // Links left unpaid past their due date expire, as time passes at Front Payment.
+  context.store.expireUnpaid(new Date());
   const fault = context.faults.take();
   if (fault && !(await applyFault(context, request, fault))) return;
 
@@ -212,6 +220,17 @@ async function details(call: ConnectCall, [uuid]: readonly string[]): Promise<vo
       reservationDetails(reservation, call.context.quirks()),
     ),
   );
+}
+
+/** Without a window, the last 24 hours, as Front Payment documents. */
+async function history(call: ConnectCall, [start, end]: readonly string[]): Promise<void> {
+  const now = Math.floor(Date.now() / 1000);
+  const data = reservationHistory(
+    call.context.store.list(),
+    start === undefined ? now - 24 * 3600 : Number(start),
+    end === undefined ? now : Number(end),
+  );
+  respond(call.request, success(200, 'reservationHistoryRetrievedSuccessfully', data));
 }
 
 async function capture(call: ConnectCall, [uuid = '']: readonly string[]): Promise<void> {

@@ -18,6 +18,7 @@ const QuirksSchema = v.strictObject({
   misspellReserved: v.optional(v.boolean()),
   duplicateCallbacks: v.optional(v.boolean()),
   reverseCallbackOrder: v.optional(v.boolean()),
+  dropCallbacks: v.optional(v.boolean()),
   statusCase: v.optional(v.picklist(['upper', 'capitalized'])),
   validationErrorStyle: v.optional(v.picklist(['keyed', 'list'])),
 });

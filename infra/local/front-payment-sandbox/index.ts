@@ -6,6 +6,9 @@
  * - POST /api/v1/connect/reservations/create          validates like Front Payment (417 + field
  *   messages), 201 with `paymentUrl` = `<url>/checkout/RES…`
  * - GET  /api/v1/connect/reservations/details/{uuid}  with `referenceNumber` and `customerReference`
+ * - GET  /api/v1/connect/reservations/history/{start}/{end}  every event of every reservation in
+ *   the window (unix seconds), `datetime` zone-less Oslo text, `amount` a string
+ * A link left unpaid past its `dueDateForPaymentLink` becomes EXPIRED (no callback).
  * - POST /api/v1/connect/reservations/capture/{uuid}  partial captures up to the reserved amount
  * - POST /api/v1/connect/reservations/charge/{uuid}   repeatable
  * - POST /api/v1/connect/reservations/refund/{uuid}   no callback follows (none is documented)
@@ -24,7 +27,7 @@
  * - DELETE /_sandbox/faults
  * - POST   /_sandbox/quirks        body: partial SandboxQuirks, e.g. {"misspellReserved":true}
  * - POST   /_sandbox/reservations/{uuid}/flush-callbacks  sends callbacks held by
- *          `reverseCallbackOrder`, newest first; answers {"delivered": SandboxCallback[]}
+ *          `reverseCallbackOrder` or `dropCallbacks`, newest first; answers {"delivered": SandboxCallback[]}
  * - POST   /_sandbox/reservations/{uuid}/pay {"method":"visa"}, …/decline,
  *          …/capture {"amount":100}, …/charge {"amount":50}  (as a person or merchant would),
  *          …/refund {"amount":20,"source":"captured","reference":"CAP…"} (source and reference

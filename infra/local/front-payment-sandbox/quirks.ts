@@ -5,6 +5,7 @@ export const DEFAULT_QUIRKS: SandboxQuirks = {
   misspellReserved: false,
   duplicateCallbacks: false,
   reverseCallbackOrder: false,
+  dropCallbacks: false,
   statusCase: 'upper',
   validationErrorStyle: 'keyed',
 };

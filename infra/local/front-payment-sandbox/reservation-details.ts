@@ -40,7 +40,8 @@ export function reservationDetails(reservation: SandboxReservation, quirks: Sand
     })),
     grandTotal: reservation.grandTotal,
     reservationDate: osloWallClock(reservation.createdAt),
-    paymentLinkDueDate: null,
+    paymentLinkDueDate:
+      reservation.paymentLinkDueAt === null ? null : osloWallClock(reservation.paymentLinkDueAt),
     sendOrderBy: { sms: false, email: true },
     customerDetails: customerDetailsOf(reservation.payload),
     referenceNumber: reservation.referenceNo,
@@ -105,7 +106,7 @@ const OSLO_PARTS = new Intl.DateTimeFormat('en-GB', {
  * `21.01.2024 04:00`: Norwegian local time, minutes only, no zone, as Front Payment writes it.
  * Written here on its own, not with our parser's code, so a mistake in one shows in the tests.
  */
-function osloWallClock(iso: string): string {
+export function osloWallClock(iso: string): string {
   const parts = Object.fromEntries(
     OSLO_PARTS.formatToParts(new Date(iso)).map((part) => [part.type, part.value]),
   );

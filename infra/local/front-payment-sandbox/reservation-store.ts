@@ -1,5 +1,6 @@
 import type { CreatePayloadSummary } from './create-payload-summary.ts';
 import type { IdGenerator } from './ids.ts';
+import { dataGet } from './laravel-rules.ts';
 import { SandboxRefusalError, SandboxReservationNotFoundError } from './sandbox-errors.ts';
 import type {
   CardMethod,
@@ -222,6 +223,22 @@ export class ReservationStore {
     return snapshot(state);
   }
 
+  /**
+   * Front Payment expires a payment link left unpaid past its `dueDateForPaymentLink`: EXPIRED,
+   * and no callback (it documents none). Applied whenever the sandbox is asked anything.
+   */
+  expireUnpaid(now: Date): void {
+    for (const state of this.#reservations.values()) {
+      const dueAt = paymentLinkDueAt(state.payload);
+      const unpaid = state.status === 'SENT' || state.status === 'DECLINED';
+      if (!unpaid || dueAt === null || Date.parse(dueAt) > now.getTime()) continue;
+      state.status = 'EXPIRED';
+      // Never before the link was sent (a due date already past at creation expires at once).
+      const at = new Date(Math.max(Date.parse(dueAt), state.createdAt.getTime())).toISOString();
+      state.history.push({ status: 'EXPIRED', amount: 0, at });
+    }
+  }
+
   #get(reservationUuid: string): ReservationState {
     const state = this.#reservations.get(reservationUuid);
     if (!state) throw new SandboxReservationNotFoundError(reservationUuid);
@@ -250,7 +267,16 @@ export class ReservationStore {
   }
 }
 
+/** `dueDateForPaymentLink` (unix seconds) of the create payload, as ISO; null when unreadable. */
+function paymentLinkDueAt(payload: unknown): string | null {
+  const seconds = Number(dataGet(payload, 'dueDateForPaymentLink'));
+  return Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000).toISOString() : null;
+}
+
 function refuseIfCancelled(state: ReservationState): void {
+  if (state.status === 'EXPIRED') {
+    throw new SandboxRefusalError('reservationExpired', 'The payment link has expired.');
+  }
   if (state.status === 'CANCELLED') {
     throw new SandboxRefusalError(
       'reservationStatusAlreadyCancelled',
@@ -322,6 +348,7 @@ function snapshot(state: ReservationState): SandboxReservation {
     chargeValidity: summary.chargeValidity,
     referenceNo: summary.referenceNo,
     customerReference: summary.customerReference,
+    paymentLinkDueAt: paymentLinkDueAt(state.payload),
     payload: structuredClone(state.payload),
     history: [...state.history],
     createdAt: state.createdAt.toISOString(),

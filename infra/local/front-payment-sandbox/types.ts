@@ -38,6 +38,11 @@ export interface SandboxQuirks {
    * `POST /_sandbox/reservations/{uuid}/flush-callbacks`) sends the held ones newest first.
    */
   readonly reverseCallbackOrder: boolean;
+  /**
+   * Record every change but call nobody: the callbacks are held as with `reverseCallbackOrder`
+   * (`flushCallbacks` sends them late), so only a reconciliation finds the changes.
+   */
+  readonly dropCallbacks: boolean;
   /** `RESERVED` or `Reserved`, in callbacks and in the details answer. */
   readonly statusCase: 'upper' | 'capitalized';
   /**
@@ -109,7 +114,9 @@ export type SandboxReservationStatus =
   | 'CAPTURED'
   | 'CHARGED'
   | 'REFUNDED'
-  | 'CANCELLED';
+  | 'CANCELLED'
+  /** The payment link passed its `dueDateForPaymentLink` unpaid. */
+  | 'EXPIRED';
 
 export type CardMethod = 'visa' | 'mastercard';
 
@@ -172,6 +179,8 @@ export interface SandboxReservation {
   readonly chargeValidity: string | null;
   /** `referenceNo` of the create payload: the merchant's reference shown on the checkout page. */
   readonly referenceNo: string | null;
+  /** `dueDateForPaymentLink` of the create payload, as an ISO time; null when unreadable. */
+  readonly paymentLinkDueAt: string | null;
   /** `customerReference` of the create payload; the details answer shows it too. */
   readonly customerReference: string | null;
   /** The create payload exactly as received. */

@@ -1,0 +1,68 @@
+import * as v from 'valibot';
+import {
+  HttpUrlSchema,
+  PositiveIntegerSchema,
+  parseEnvironment,
+} from '#shared/config/parse-environment';
+import { type SecretSource, secretSourceFromEnvironment } from '#shared/config/secret-source';
+import { DEFAULT_EVENT_SOURCE } from '#shared/events/status-changed-event';
+import type { ReconcileSettings } from './reconcile-reservation.ts';
+
+const NonEmptySchema = v.pipe(v.string(), v.nonEmpty());
+
+const ReconcileEnvironmentSchema = v.object({
+  RESERVATIONS_TABLE_NAME: NonEmptySchema,
+  EVENT_BUS_NAME: NonEmptySchema,
+  EVENT_SOURCE: v.optional(NonEmptySchema, DEFAULT_EVENT_SOURCE),
+  FRONT_PAYMENT_BASE_URL: HttpUrlSchema,
+  FRONT_PAYMENT_TIMEOUT_MS: v.optional(PositiveIntegerSchema, '5000'),
+  /** Front Payment calls per run; its demo answers show a limit of 240 a minute. */
+  RECONCILE_CALL_BUDGET: v.optional(PositiveIntegerSchema, '120'),
+  RECONCILE_RECHECK_SECONDS: v.optional(PositiveIntegerSchema, '900'),
+  RECONCILE_GRACE_SECONDS: v.optional(PositiveIntegerSchema, '1800'),
+  RECONCILE_SEARCH_RETRY_SECONDS: v.optional(PositiveIntegerSchema, '60'),
+  RECONCILE_LINK_EXPIRY_GRACE_SECONDS: v.optional(PositiveIntegerSchema, '3600'),
+  CAPTURE_WINDOW_DAYS: v.optional(PositiveIntegerSchema, '7'),
+  CHARGE_VALIDITY_DAYS: v.optional(PositiveIntegerSchema, '90'),
+  CAPTURE_DUE_LEAD_HOURS: v.optional(PositiveIntegerSchema, '24'),
+});
+
+export interface ReconcileConfig {
+  readonly reservationsTableName: string;
+  readonly eventBusName: string;
+  readonly eventSource: string;
+  readonly frontPaymentBaseUrl: string;
+  readonly frontPaymentToken: SecretSource;
+  readonly frontPaymentTimeoutMs: number;
+  readonly callBudget: number;
+  readonly settings: ReconcileSettings;
+}
+
+const SECOND = 1000;
+const HOUR = 3600 * SECOND;
+const DAY = 24 * HOUR;
+
+/** The reconciler's configuration, read once at cold start. */
+export function loadReconcileConfig(
+  environment: Record<string, string | undefined> = process.env,
+): ReconcileConfig {
+  const parsed = parseEnvironment(ReconcileEnvironmentSchema, environment);
+  return {
+    reservationsTableName: parsed.RESERVATIONS_TABLE_NAME,
+    eventBusName: parsed.EVENT_BUS_NAME,
+    eventSource: parsed.EVENT_SOURCE,
+    frontPaymentBaseUrl: parsed.FRONT_PAYMENT_BASE_URL,
+    frontPaymentToken: secretSourceFromEnvironment('FRONT_PAYMENT_TOKEN', environment),
+    frontPaymentTimeoutMs: parsed.FRONT_PAYMENT_TIMEOUT_MS,
+    callBudget: parsed.RECONCILE_CALL_BUDGET,
+    settings: {
+      recheckMs: parsed.RECONCILE_RECHECK_SECONDS * SECOND,
+      graceMs: parsed.RECONCILE_GRACE_SECONDS * SECOND,
+      searchRetryMs: parsed.RECONCILE_SEARCH_RETRY_SECONDS * SECOND,
+      linkExpiryGraceMs: parsed.RECONCILE_LINK_EXPIRY_GRACE_SECONDS * SECOND,
+      captureWindowMs: parsed.CAPTURE_WINDOW_DAYS * DAY,
+      chargeValidityMs: parsed.CHARGE_VALIDITY_DAYS * DAY,
+      leadTimeMs: parsed.CAPTURE_DUE_LEAD_HOURS * HOUR,
+    },
+  };
+}

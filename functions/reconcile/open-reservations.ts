@@ -1,0 +1,192 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { checkTime } from '#shared/reservations/open-index';
+import type {
+  ReservationFailure,
+  ReservationRecord,
+} from '#shared/reservations/reservation-record';
+import { SESSION_STATUSES } from '#shared/reservations/reservation-status';
+import { reservationKeys, reservationsTableDesign } from '#shared/reservations/table-design';
+
+/** The reservation item as the reconciler reads it: the record plus its index and markers. */
+export type OpenReservation = ReservationRecord & {
+  readonly openShard?: string;
+  readonly nextCheckAt?: string;
+} & Partial<Record<DeadlineMarker, string>>;
+
+/** Attributes that say a deadline warning was sent (see `deadlines.ts`). */
+export type DeadlineMarker = 'captureDueWarnedAt' | 'chargeDueWarnedAt';
+
+/** One page of due reservation ids of one shard, and where the next page starts. */
+export interface DuePage {
+  readonly reservationIds: readonly string[];
+  readonly next: Record<string, unknown> | undefined;
+}
+
+/** The reconciler's reads and writes of reservation items; every write is conditional. */
+export interface OpenReservations {
+  /** Reservations of `shard` due at `now` (oldest due first), one page. */
+  duePage(
+    shard: string,
+    now: Date,
+    limit: number,
+    start: Record<string, unknown> | undefined,
+  ): Promise<DuePage>;
+  /** How long the oldest due reservation of `shard` has waited (0 when none is due). */
+  overdueMs(shard: string, now: Date): Promise<number>;
+  get(reservationId: string): Promise<OpenReservation | undefined>;
+  /** Due again at `at`; false when it left the index meanwhile. */
+  reschedule(reservationId: string, at: Date): Promise<boolean>;
+  /** The unknown outcome was a session: links it; false when another writer settled it first. */
+  settleFound(reservationId: string, reservationUuid: string, at: Date): Promise<boolean>;
+  /** No session was found after the grace period: SESSION_FAILED, out of the index. */
+  settleNotFound(reservationId: string, failure: ReservationFailure): Promise<boolean>;
+  /** Sets the marker once; false when it was set before. */
+  markDeadlineWarned(reservationId: string, marker: DeadlineMarker, at: Date): Promise<boolean>;
+  /** Removes a marker whose event could not be published, so the next run sends it. */
+  clearDeadlineWarned(reservationId: string, marker: DeadlineMarker): Promise<void>;
+}
+
+export function createOpenReservations(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+): OpenReservations {
+  const index = reservationsTableDesign.indexes.openReservations;
+  const dueQuery = (shard: string, now: Date, limit: number) => ({
+    TableName: tableName,
+    IndexName: index.name,
+    KeyConditionExpression: '#shard = :shard AND #next <= :now',
+    ExpressionAttributeNames: { '#shard': index.partitionKey, '#next': index.sortKey },
+    ExpressionAttributeValues: { ':shard': shard, ':now': checkTime(now) },
+    Limit: limit,
+  });
+
+  /** An update that must find the item open (and `condition` true); false when it did not. */
+  async function conditionalUpdate(
+    reservationId: string,
+    update: {
+      UpdateExpression: string;
+      ConditionExpression: string;
+      ExpressionAttributeNames?: Record<string, string>;
+      ExpressionAttributeValues?: Record<string, unknown>;
+    },
+  ): Promise<boolean> {
+    try {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: reservationKeys.reservation(reservationId),
+          ...update,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  return {
+    async duePage(shard, now, limit, start) {
+      const { Items = [], LastEvaluatedKey } = await documents.send(
+        new QueryCommand({
+          ...dueQuery(shard, now, limit),
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      return {
+        reservationIds: Items.map((item) => String(item.pk).replace(/^RESERVATION#/, '')),
+        next: LastEvaluatedKey,
+      };
+    },
+
+    async overdueMs(shard, now) {
+      const { Items = [] } = await documents.send(new QueryCommand(dueQuery(shard, now, 1)));
+      const first = Items[0]?.[index.sortKey];
+      return typeof first === 'string' ? Math.max(0, now.getTime() - Date.parse(first)) : 0;
+    },
+
+    async get(reservationId) {
+      const { Item } = await documents.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: reservationKeys.reservation(reservationId),
+          ConsistentRead: true,
+        }),
+      );
+      return Item as OpenReservation | undefined;
+    },
+
+    reschedule: (reservationId, at) =>
+      conditionalUpdate(reservationId, {
+        UpdateExpression: 'SET nextCheckAt = :next',
+        ConditionExpression: 'attribute_exists(openShard)',
+        ExpressionAttributeValues: { ':next': checkTime(at) },
+      }),
+
+    settleFound: (reservationId, reservationUuid, at) =>
+      conditionalUpdate(reservationId, {
+        UpdateExpression:
+          'SET #status = :created, frontPaymentUuid = :uuid, updatedAt = :at, nextCheckAt = :at, ' +
+          'version = version + :one, reconciledAt = :at REMOVE inProgressUntil, failure',
+        // Only an attempt whose outcome is unknown (or whose Lambda is surely gone) is settled.
+        ConditionExpression:
+          'attribute_not_exists(frontPaymentUuid) AND (#status = :unknown OR ' +
+          '(#status = :creating AND inProgressUntil < :now))',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':created': SESSION_STATUSES.sessionCreated,
+          ':unknown': SESSION_STATUSES.sessionOutcomeUnknown,
+          ':creating': SESSION_STATUSES.creating,
+          ':uuid': reservationUuid,
+          ':at': checkTime(at),
+          ':now': at.getTime(),
+          ':one': 1,
+        },
+      }),
+
+    settleNotFound: (reservationId, failure) =>
+      conditionalUpdate(reservationId, {
+        UpdateExpression:
+          'SET #status = :failed, failure = :failure, updatedAt = :at, version = version + :one ' +
+          'REMOVE inProgressUntil, openShard, nextCheckAt',
+        ConditionExpression:
+          'attribute_not_exists(frontPaymentUuid) AND (#status = :unknown OR ' +
+          '(#status = :creating AND inProgressUntil < :now))',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':failed': SESSION_STATUSES.sessionFailed,
+          ':unknown': SESSION_STATUSES.sessionOutcomeUnknown,
+          ':creating': SESSION_STATUSES.creating,
+          ':failure': failure,
+          ':at': failure.at,
+          ':now': Date.parse(failure.at),
+          ':one': 1,
+        },
+      }),
+
+    markDeadlineWarned: (reservationId, marker, at) =>
+      conditionalUpdate(reservationId, {
+        UpdateExpression: 'SET #marker = :at',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#marker)',
+        ExpressionAttributeNames: { '#marker': marker },
+        ExpressionAttributeValues: { ':at': at.toISOString() },
+      }),
+
+    async clearDeadlineWarned(reservationId, marker) {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: reservationKeys.reservation(reservationId),
+          UpdateExpression: 'REMOVE #marker',
+          ExpressionAttributeNames: { '#marker': marker },
+        }),
+      );
+    },
+  };
+}
