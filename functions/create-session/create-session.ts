@@ -41,6 +41,8 @@ export interface CreatedReservation {
 export interface CreationAttempt {
   readonly reservationId: string;
   readonly requestHash: string;
+  /** The caller's digest (`callerDigestOf`): the reservation's owner. */
+  readonly owner: string;
   /** Epoch milliseconds; a duplicate arriving before it is told to retry. */
   readonly deadline: number;
 }
@@ -77,6 +79,7 @@ export async function createSession(
     preferredPaymentMethod: request.submitPayment.via,
     ...(request.referenceNo ? { referenceNo: request.referenceNo } : {}),
     requestHash: attempt.requestHash,
+    owner: attempt.owner,
     inProgressUntil: attempt.deadline,
     at: now(),
   });

@@ -48,6 +48,10 @@ export const ReservationDetailsSchema = v.pipe(
     reservationUuid: v.pipe(v.string(), v.nonEmpty()),
     status: v.pipe(v.string(), v.nonEmpty()),
     grandTotal: OptionalAmountSchema,
+    productList: v.optional(
+      v.nullable(v.array(v.looseObject({ id: v.union([v.number(), v.string()]), amount: AmountSchema }))),
+      null,
+    ),
     reservationDate: TimeSchema,
     paymentDetails: v.optional(
       v.nullable(
@@ -84,6 +88,8 @@ export const ReservationDetailsSchema = v.pipe(
     reservationUuid: data.reservationUuid,
     status: data.status,
     grandTotal: data.grandTotal,
+    // Front Payment's product line ids: capture and refund name the lines they take money from.
+    products: (data.productList ?? []).map(({ id, amount }) => ({ id: String(id), amount })),
     orderCreatedAt: data.reservationDate,
     reservedAt: data.paymentDetails?.reservedAt ?? data.paymentHistory?.reserved[0]?.at ?? null,
     reservedAmount: data.paymentDetails?.reservedAmount ?? 0,
