@@ -128,8 +128,7 @@ function earlierAttempt(record: CommandRecord, attempt: NewCommand): CommandStar
   if (record.requestHash !== attempt.requestHash) return { kind: 'other-request', record };
   if (record.state === COMMAND_STATES.accepted) return { kind: 'accepted', record };
   const running =
-    record.state === COMMAND_STATES.sending &&
-    (record.inProgressUntil ?? 0) > attempt.at.getTime();
+    record.state === COMMAND_STATES.sending && (record.inProgressUntil ?? 0) > attempt.at.getTime();
   // SENDING past its deadline: the attempt died, maybe after Front Payment acted.
   return { kind: running ? 'in-progress' : 'outcome-unknown', record };
 }

@@ -21,8 +21,16 @@ const note = () => v.pipe(nonBlankText(), v.maxLength(500, 'must be at most 500 
 /** A product line of the reservation: by Front Payment's line id or by its index in the order. */
 const LineSchema = v.pipe(
   strict({
-    productId: v.optional(v.pipe(nonBlankText(), v.maxLength(100, 'must be at most 100 characters'))),
-    index: v.optional(v.pipe(v.number('must be a number'), v.integer('must be an integer'), v.minValue(0, 'must not be negative'))),
+    productId: v.optional(
+      v.pipe(nonBlankText(), v.maxLength(100, 'must be at most 100 characters')),
+    ),
+    index: v.optional(
+      v.pipe(
+        v.number('must be a number'),
+        v.integer('must be an integer'),
+        v.minValue(0, 'must not be negative'),
+      ),
+    ),
     amount: positiveMoney(),
   }),
   v.check(
@@ -76,7 +84,9 @@ const RefundSchema = v.pipe(
 /** Contact data for the new payment link: passed to Front Payment, never stored or logged. */
 const ResendSchema = v.pipe(
   strict({
-    email: v.optional(v.pipe(v.string('must be a string'), v.email('must be a valid email address'))),
+    email: v.optional(
+      v.pipe(v.string('must be a string'), v.email('must be a valid email address')),
+    ),
     countryCode: v.optional(
       v.pipe(v.string('must be a string'), v.regex(/^\+\d{1,4}$/, 'must be "+" and 1 to 4 digits')),
     ),
@@ -113,7 +123,10 @@ export function parseCommandRequest(
   const schema = schemaOf(command, allowedTaxRates);
   const result = v.safeParse(schema, body ?? {}, { abortEarly: false, abortPipeEarly: false });
   if (!result.success) {
-    throw new InputValidationError(`The ${command} request is invalid`, toFieldErrors(result.issues));
+    throw new InputValidationError(
+      `The ${command} request is invalid`,
+      toFieldErrors(result.issues),
+    );
   }
   return { command, body: result.output } as CommandRequest;
 }

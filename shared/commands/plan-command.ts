@@ -22,7 +22,10 @@ const CLOSED = new Set(['CANCELLED', 'CANCELED', 'COMPLETED', 'EXPIRED']);
 export function planCommand(request: CommandRequest, details: ReservationDetails): PlannedCommand {
   const status = details.status.trim().toUpperCase();
   if (CLOSED.has(status)) {
-    refuse('reservation-closed', `The reservation is ${status}: nothing can be done with it any more`);
+    refuse(
+      'reservation-closed',
+      `The reservation is ${status}: nothing can be done with it any more`,
+    );
   }
   const paid = details.reservedAmount > 0 || details.reservedAt !== null;
   switch (request.command) {
@@ -76,7 +79,8 @@ export function planCommand(request: CommandRequest, details: ReservationDetails
       if (!paid) refuse('not-reserved', 'Only a reserved (paid) reservation can be completed');
       return { amount: 0, body: { note: request.body.note } };
     case 'resend':
-      if (paid) refuse('already-paid', 'The reservation is paid: there is no payment link to resend');
+      if (paid)
+        refuse('already-paid', 'The reservation is paid: there is no payment link to resend');
       return { amount: 0, body: { ...request.body } };
     case 'refund':
       return planRefund(request.body, details);
@@ -113,8 +117,9 @@ function planRefund(
   // the newest one (Front Payment counts refunds per source, so the total check above is the rule).
   const reference =
     body.reference ??
-    [...payments].reverse().find((payment) => payment.reference && cents(payment.amount) >= cents(amount))
-      ?.reference ??
+    [...payments]
+      .reverse()
+      .find((payment) => payment.reference && cents(payment.amount) >= cents(amount))?.reference ??
     [...payments].reverse().find((payment) => payment.reference)?.reference;
   if (!reference) {
     refuse('no-payment-to-refund', `Front Payment shows no ${source} payment with a reference`);
@@ -152,7 +157,10 @@ function linesOf(lines: readonly CommandLine[], details: ReservationDetails): Pr
         ? details.products.find((candidate) => candidate.id === line.productId)
         : details.products[line.index];
     if (!product) {
-      refuse('unknown-product-line', `The reservation has no product line ${line.productId ?? line.index}`);
+      refuse(
+        'unknown-product-line',
+        `The reservation has no product line ${line.productId ?? line.index}`,
+      );
     }
     return { id: product.id, amount: line.amount };
   });

@@ -59,7 +59,13 @@ export interface FrontPaymentClient {
   ): Promise<CommandAccepted>;
 }
 
-export type FrontPaymentCommand = 'capture' | 'charge' | 'cancel' | 'complete' | 'refund' | 'resend';
+export type FrontPaymentCommand =
+  | 'capture'
+  | 'charge'
+  | 'cancel'
+  | 'complete'
+  | 'refund'
+  | 'resend';
 
 export interface CommandAccepted {
   /** `data.uuid` (CAP…, CHA…) of a capture or charge; null for the others. */

@@ -49,7 +49,9 @@ export const ReservationDetailsSchema = v.pipe(
     status: v.pipe(v.string(), v.nonEmpty()),
     grandTotal: OptionalAmountSchema,
     productList: v.optional(
-      v.nullable(v.array(v.looseObject({ id: v.union([v.number(), v.string()]), amount: AmountSchema }))),
+      v.nullable(
+        v.array(v.looseObject({ id: v.union([v.number(), v.string()]), amount: AmountSchema })),
+      ),
       null,
     ),
     reservationDate: TimeSchema,

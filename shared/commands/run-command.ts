@@ -1,0 +1,289 @@
+import { createHash } from 'node:crypto';
+import {
+  type RecordFromDetailsDependencies,
+  recordFromDetails,
+} from '../callbacks/record-from-details.ts';
+import {
+  CommandOutcomeUnknownError,
+  IdempotencyKeyReusedError,
+  RequestInProgressError,
+  ReservationStateConflictError,
+} from '../errors.ts';
+import type { PublishOptions } from '../events/event-publisher.ts';
+import type { FrontPaymentClient } from '../front-payment/front-payment-client.ts';
+import type { ReservationDetails } from '../front-payment/reservation-details.ts';
+import { canonicalJson } from '../reservations/request-fingerprint.ts';
+import { sessionFailureOf } from '../reservations/session-failure.ts';
+import { COMMAND_STATES, type CommandRecord } from './command-record.ts';
+import type { CommandRepository } from './command-repository.ts';
+import type { CommandRequest } from './command-request.ts';
+import {
+  findOwnedReservation,
+  type OwnedReservation,
+  type ReservationFinder,
+} from './owned-reservation.ts';
+import { planCommand } from './plan-command.ts';
+
+export interface CommandDependencies extends Omit<RecordFromDetailsDependencies, 'details'> {
+  readonly repository: RecordFromDetailsDependencies['repository'] & ReservationFinder;
+  readonly commands: CommandRepository;
+  readonly frontPayment: Pick<FrontPaymentClient, 'sendCommand' | 'getReservationDetails'>;
+}
+
+/** One command request: whose, with which key, and how long this Lambda may still run. */
+export interface CommandAttempt {
+  readonly reservationId: string;
+  /** `callerDigestOf` the caller. */
+  readonly caller: string;
+  readonly idempotencyKey: string;
+  /** Epoch ms: a duplicate arriving before it is told to retry. */
+  readonly deadline: number;
+  readonly publishWindow: () => PublishOptions;
+}
+
+/** The command as the merchant sees it: no key material, no caller digest. */
+export interface CommandAnswer {
+  readonly commandId: string;
+  readonly reservationId: string;
+  readonly command: CommandRecord['command'];
+  readonly state: CommandRecord['state'];
+  readonly requestedAt: string;
+  readonly amount?: number;
+  readonly reference?: string;
+  /** The reservation's status at Front Payment after the command, as far as we learned it. */
+  readonly reservationStatus?: string;
+}
+
+const IN_PROGRESS_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * Runs a command the way create runs: the command record first (the Idempotency-Key's record),
+ * then Front Payment's details (the truth the state rules check, recorded as a callback would be),
+ * then the one request to Front Payment, then its outcome. A request whose outcome is unknown is
+ * never sent again; the details settle it. Right after the 202 the details are read once more, so
+ * the change reaches consumers even before Front Payment's callback.
+ */
+export async function runCommand(
+  attempt: CommandAttempt,
+  request: CommandRequest,
+  dependencies: CommandDependencies,
+): Promise<{ readonly answer: CommandAnswer; readonly replayed: boolean }> {
+  const now = dependencies.now ?? (() => new Date());
+  const reservation = await findOwnedReservation(
+    attempt.reservationId,
+    attempt.caller,
+    dependencies.repository,
+  );
+  const key = { reservationId: attempt.reservationId, commandId: commandIdOf(attempt) };
+  const start = await dependencies.commands.start({
+    ...key,
+    command: request.command,
+    requestHash: createHash('sha256').update(canonicalJson(request)).digest('hex'),
+    requestedBy: attempt.caller,
+    inProgressUntil: attempt.deadline,
+    at: now(),
+  });
+  if (start.kind !== 'started') {
+    return { answer: answerOf(await earlierAttempt(start, dependencies)), replayed: true };
+  }
+
+  let details: ReservationDetails;
+  let plan: ReturnType<typeof planCommand>;
+  try {
+    ({ details } = await recordFromDetails(
+      reservation,
+      attempt.publishWindow(),
+      readerOf(dependencies),
+    ));
+    plan = planCommand(request, details);
+  } catch (error) {
+    await dependencies.commands.finish(key, refusal(error, now()), now());
+    throw error;
+  }
+
+  let reference: string | null;
+  try {
+    ({ reference } = await dependencies.frontPayment.sendCommand(
+      request.command,
+      reservation.frontPaymentUuid,
+      plan.body,
+    ));
+  } catch (error) {
+    throw await recordFailedSend(key, error, dependencies, now());
+  }
+  dependencies.log.info('command accepted by Front Payment', {
+    ...key,
+    command: request.command,
+    reference,
+  });
+  const record = await dependencies.commands.finish(
+    key,
+    {
+      state: COMMAND_STATES.accepted,
+      amount: plan.amount,
+      ...((plan.reference ?? reference) ? { reference: plan.reference ?? reference ?? '' } : {}),
+    },
+    now(),
+  );
+  return {
+    answer: {
+      ...answerOf(record),
+      ...(await learnAfterCommand(reservation, attempt, dependencies)),
+    },
+    replayed: false,
+  };
+}
+
+/** The command record's id: the caller and its key, so two callers' keys never meet. */
+function commandIdOf(attempt: CommandAttempt): string {
+  return createHash('sha256')
+    .update(attempt.caller)
+    .update('\u0000')
+    .update(attempt.idempotencyKey)
+    .digest('hex')
+    .slice(0, 32);
+}
+
+async function earlierAttempt(
+  start: Exclude<Awaited<ReturnType<CommandRepository['start']>>, { kind: 'started' }>,
+  dependencies: CommandDependencies,
+): Promise<CommandRecord> {
+  const { record } = start;
+  switch (start.kind) {
+    case 'accepted':
+      return record;
+    case 'other-request':
+      throw new IdempotencyKeyReusedError(
+        'This Idempotency-Key was already used for a request with other content',
+      );
+    case 'in-progress':
+      throw new RequestInProgressError(
+        'A request with this Idempotency-Key is still in progress',
+        IN_PROGRESS_RETRY_AFTER_SECONDS,
+      );
+    case 'outcome-unknown':
+      if (record.state === COMMAND_STATES.sending) {
+        // Its Lambda stopped while sending: say so on the record, for whoever reconciles it.
+        await dependencies.commands
+          .finish(
+            record,
+            {
+              state: COMMAND_STATES.outcomeUnknown,
+              failure: {
+                reason: 'interrupted',
+                message: 'The attempt stopped before it recorded what Front Payment answered',
+                retryable: false,
+              },
+            },
+            new Date(),
+          )
+          .catch(() => undefined);
+      }
+      throw new CommandOutcomeUnknownError(
+        `An earlier attempt of this ${record.command} may have reached Front Payment`,
+        record.reservationId,
+        'earlier-attempt',
+      );
+  }
+}
+
+/** Why nothing was sent: a state rule, or the details could not be read. */
+function refusal(error: unknown, at: Date): Parameters<CommandRepository['finish']>[1] {
+  if (error instanceof ReservationStateConflictError) {
+    return {
+      state: COMMAND_STATES.refused,
+      failure: { reason: error.rule, message: error.message, retryable: false },
+    };
+  }
+  const described = sessionFailureOf(error, at);
+  return {
+    state: COMMAND_STATES.refused,
+    failure: {
+      reason: described ? `details-${described.failure.reason}` : 'details-failed',
+      message: 'Front Payment’s details could not be read, so nothing was sent',
+      retryable: true,
+    },
+  };
+}
+
+/**
+ * Keeps the failure on the command record and returns the error to answer with: Front Payment's
+ * refusal as it is, or, when it may have acted (timeout, 5xx, broken answer), an unknown outcome.
+ */
+async function recordFailedSend(
+  key: { readonly reservationId: string; readonly commandId: string },
+  error: unknown,
+  dependencies: CommandDependencies,
+  at: Date,
+): Promise<unknown> {
+  const described = sessionFailureOf(error, at);
+  const known = described?.outcomeKnown ?? false;
+  const reason = described?.failure.reason ?? 'unknown';
+  dependencies.log.warn('command not accepted by Front Payment', {
+    ...key,
+    reason,
+    outcomeKnown: known,
+  });
+  await dependencies.commands.finish(
+    key,
+    {
+      state: known ? COMMAND_STATES.refused : COMMAND_STATES.outcomeUnknown,
+      failure: {
+        reason,
+        message: described?.failure.message ?? 'The request to Front Payment failed',
+        retryable: described?.failure.retryable ?? false,
+      },
+    },
+    at,
+  );
+  if (known) return error;
+  return new CommandOutcomeUnknownError(
+    'Front Payment may have carried out the command, but its answer was lost',
+    key.reservationId,
+    reason === 'timeout' ? 'timeout' : 'unanswered',
+    { cause: error },
+  );
+}
+
+/** The details right after the 202; if they cannot be read, the callback or reconciler will. */
+async function learnAfterCommand(
+  reservation: OwnedReservation,
+  attempt: CommandAttempt,
+  dependencies: CommandDependencies,
+): Promise<{ readonly reservationStatus?: string }> {
+  try {
+    const fresh = await findOwnedReservation(
+      reservation.reservationId,
+      attempt.caller,
+      dependencies.repository,
+    );
+    const { details } = await recordFromDetails(
+      fresh,
+      attempt.publishWindow(),
+      readerOf(dependencies),
+    );
+    return { reservationStatus: details.status };
+  } catch (error) {
+    dependencies.log.warn('details not read after the command; the callback will bring them', {
+      reservationId: reservation.reservationId,
+      errorName: error instanceof Error ? error.name : typeof error,
+    });
+    return {};
+  }
+}
+
+function readerOf(dependencies: CommandDependencies): RecordFromDetailsDependencies {
+  return { ...dependencies, details: dependencies.frontPayment };
+}
+
+export function answerOf(record: CommandRecord): CommandAnswer {
+  return {
+    commandId: record.commandId,
+    reservationId: record.reservationId,
+    command: record.command,
+    state: record.state,
+    requestedAt: record.requestedAt,
+    ...(record.amount === undefined ? {} : { amount: record.amount }),
+    ...(record.reference === undefined ? {} : { reference: record.reference }),
+  };
+}
