@@ -14,4 +14,10 @@ export const TIMEOUT_SECONDS = {
   callback: 15,
   callbackFrontPayment: 5,
   publishPending: 50,
+  /**
+   * Up to three Front Payment calls (details, the command, details again) of
+   * `reservationCommandsFrontPayment` each, under API Gateway's 30 s.
+   */
+  reservationCommands: 28,
+  reservationCommandsFrontPayment: 6,
 } as const;

@@ -16,7 +16,8 @@ const ReservationCommandsEnvironmentSchema = v.object({
   EVENT_SOURCE: v.optional(NonEmptySchema, DEFAULT_EVENT_SOURCE),
   FRONT_PAYMENT_BASE_URL: HttpUrlSchema,
   ALLOWED_TAX_RATES: v.optional(NumberListSchema, '0,12,15,25'),
-  FRONT_PAYMENT_TIMEOUT_MS: v.optional(PositiveIntegerSchema, '10000'),
+  // Three calls may run in one request (details, the command, details again): see function-timeouts.
+  FRONT_PAYMENT_TIMEOUT_MS: v.optional(PositiveIntegerSchema, '6000'),
 });
 
 export interface ReservationCommandsConfig {

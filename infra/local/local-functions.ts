@@ -10,6 +10,7 @@ export const FUNCTION_TIMEOUTS_MS = {
   createSession: TIMEOUT_SECONDS.createSession * 1000,
   callback: TIMEOUT_SECONDS.callback * 1000,
   publishPending: TIMEOUT_SECONDS.publishPending * 1000,
+  reservationCommands: TIMEOUT_SECONDS.reservationCommands * 1000,
 } as const;
 
 export type ScheduledHandler = (event: ScheduledEvent, context: Context) => Promise<unknown>;
@@ -19,6 +20,7 @@ export interface LocalFunctions {
   readonly createSession: HttpApiHandler;
   readonly callback: HttpApiHandler;
   readonly publishPending: ScheduledHandler;
+  readonly reservationCommands: HttpApiHandler;
 }
 
 let loadedWith: string | undefined;
@@ -43,15 +45,17 @@ export async function loadLocalFunctions(
   for (const name of removed) delete process.env[name];
   Object.assign(process.env, environment);
   loadedWith = signature;
-  const [createSession, callback, publishPending] = await Promise.all([
+  const [createSession, callback, publishPending, reservationCommands] = await Promise.all([
     import('../../functions/create-session/handler.ts'),
     import('../../functions/callback/handler.ts'),
     import('../../functions/publish-pending/handler.ts'),
+    import('../../functions/reservation-commands/handler.ts'),
   ]);
   return {
     createSession: createSession.handler as HttpApiHandler,
     callback: callback.handler as HttpApiHandler,
     publishPending: publishPending.handler as unknown as ScheduledHandler,
+    reservationCommands: reservationCommands.handler as HttpApiHandler,
   };
 }
 

@@ -98,6 +98,10 @@ const ResendSchema = v.pipe(
     (body) => (body.countryCode === undefined) === (body.msisdn === undefined),
     'countryCode and msisdn go together',
   ),
+  v.check(
+    (body) => body.email !== undefined || body.msisdn !== undefined,
+    'give email, or countryCode and msisdn, to send the link to',
+  ),
 );
 
 export type CaptureRequest = v.InferOutput<typeof CaptureSchema>;

@@ -206,6 +206,7 @@ export class ReservationStore {
   cancel(reservationUuid: string, note: string | undefined, now: Date): SandboxReservation {
     const state = this.#get(reservationUuid);
     refuseIfCancelled(state);
+    refuseIfCompleted(state);
     if (state.status === 'CAPTURED' || state.status === 'CHARGED') {
       throw new SandboxRefusalError(
         'reservationCannotBeCancelled',
@@ -219,6 +220,30 @@ export class ReservationStore {
       at: now.toISOString(),
       ...(note === undefined ? {} : { note }),
     });
+    return snapshot(state);
+  }
+
+  /** Ends a paid reservation: nothing more can be captured or charged (refunds still work). */
+  complete(reservationUuid: string, note: string, now: Date): SandboxReservation {
+    const state = this.#get(reservationUuid);
+    refuseIfCancelled(state);
+    refuseIfCompleted(state);
+    if (!PAID_STATUSES.includes(state.status)) {
+      throw new SandboxRefusalError(
+        'reservationStatusNotReserved',
+        `A reservation in status ${state.status} cannot be completed.`,
+      );
+    }
+    state.status = 'COMPLETED';
+    state.history.push({ status: 'COMPLETED', amount: 0, at: now.toISOString(), note });
+    return snapshot(state);
+  }
+
+  /** A new payment link for an unpaid reservation; refused once it is completed or cancelled. */
+  resend(reservationUuid: string): SandboxReservation {
+    const state = this.#get(reservationUuid);
+    refuseIfCancelled(state);
+    refuseIfCompleted(state);
     return snapshot(state);
   }
 
@@ -247,6 +272,15 @@ export class ReservationStore {
       );
     }
     return state;
+  }
+}
+
+function refuseIfCompleted(state: ReservationState): void {
+  if (state.status === 'COMPLETED') {
+    throw new SandboxRefusalError(
+      'reservationStatusAlreadyCompleted',
+      'The reservation is already completed.',
+    );
   }
 }
 

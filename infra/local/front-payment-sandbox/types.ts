@@ -109,6 +109,7 @@ export type SandboxReservationStatus =
   | 'CAPTURED'
   | 'CHARGED'
   | 'REFUNDED'
+  | 'COMPLETED'
   | 'CANCELLED';
 
 export type CardMethod = 'visa' | 'mastercard';
