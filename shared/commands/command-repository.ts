@@ -56,10 +56,14 @@ export function createCommandRepository(
             UpdateExpression:
               'SET itemType = :type, commandId = :id, reservationId = :reservation, #command = :command, ' +
               'requestHash = :hash, requestedBy = :by, requestedAt = :at, #state = :sending, ' +
-              'updatedAt = :at, inProgressUntil = :until REMOVE failure, reference, amount',
+              'updatedAt = :at, inProgressUntil = :until REMOVE failure, #reference, amount',
             ConditionExpression:
               'attribute_not_exists(pk) OR (#state = :refused AND requestHash = :hash)',
-            ExpressionAttributeNames: { '#state': 'state', '#command': 'command' },
+            ExpressionAttributeNames: {
+              '#state': 'state',
+              '#command': 'command',
+              '#reference': 'reference',
+            },
             ExpressionAttributeValues: {
               ':type': 'COMMAND',
               ':id': command.commandId,
@@ -90,10 +94,13 @@ export function createCommandRepository(
         ':at': at.toISOString(),
         ':sending': COMMAND_STATES.sending,
       };
+      const names: Record<string, string> = { '#state': 'state' };
       const sets = ['#state = :state', 'updatedAt = :at'];
       for (const field of ['amount', 'reference', 'failure'] as const) {
         if (outcome[field] === undefined) continue;
-        sets.push(`${field} = :${field}`);
+        // As names: `reference` is a DynamoDB reserved word.
+        sets.push(`#${field} = :${field}`);
+        names[`#${field}`] = field;
         values[`:${field}`] = outcome[field];
       }
       const { Attributes } = await documents.send(
@@ -103,7 +110,7 @@ export function createCommandRepository(
           UpdateExpression: `SET ${sets.join(', ')} REMOVE inProgressUntil`,
           // Only the attempt that started it ends it (a late one after an abandoned mark too).
           ConditionExpression: '#state IN (:sending, :unknown)',
-          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeNames: names,
           ExpressionAttributeValues: { ...values, ':unknown': COMMAND_STATES.outcomeUnknown },
           ReturnValues: 'ALL_NEW',
         }),
