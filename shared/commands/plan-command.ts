@@ -145,7 +145,8 @@ function sourceOfReference(reference: string): 'captured' | 'charged' {
 }
 
 interface ProductAmount {
-  readonly id: string;
+  /** As Front Payment's details give it (a number in its examples). */
+  readonly id: string | number;
   readonly amount: number;
 }
 
@@ -154,7 +155,7 @@ function linesOf(lines: readonly CommandLine[], details: ReservationDetails): Pr
   return lines.map((line) => {
     const product =
       line.index === undefined
-        ? details.products.find((candidate) => candidate.id === line.productId)
+        ? details.products.find((candidate) => String(candidate.id) === line.productId)
         : details.products[line.index];
     if (!product) {
       refuse(

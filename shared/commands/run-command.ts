@@ -50,8 +50,6 @@ export interface CommandAnswer {
   readonly requestedAt: string;
   readonly amount?: number;
   readonly reference?: string;
-  /** The reservation's status at Front Payment after the command, as far as we learned it. */
-  readonly reservationStatus?: string;
 }
 
 const IN_PROGRESS_RETRY_AFTER_SECONDS = 1;
@@ -125,13 +123,8 @@ export async function runCommand(
     },
     now(),
   );
-  return {
-    answer: {
-      ...answerOf(record),
-      ...(await learnAfterCommand(reservation, attempt, dependencies)),
-    },
-    replayed: false,
-  };
+  await learnAfterCommand(reservation, attempt, dependencies);
+  return { answer: answerOf(record), replayed: false };
 }
 
 /** The command record's id: the caller and its key, so two callers' keys never meet. */
@@ -250,25 +243,19 @@ async function learnAfterCommand(
   reservation: OwnedReservation,
   attempt: CommandAttempt,
   dependencies: CommandDependencies,
-): Promise<{ readonly reservationStatus?: string }> {
+): Promise<void> {
   try {
     const fresh = await findOwnedReservation(
       reservation.reservationId,
       attempt.caller,
       dependencies.repository,
     );
-    const { details } = await recordFromDetails(
-      fresh,
-      attempt.publishWindow(),
-      readerOf(dependencies),
-    );
-    return { reservationStatus: details.status };
+    await recordFromDetails(fresh, attempt.publishWindow(), readerOf(dependencies));
   } catch (error) {
     dependencies.log.warn('details not read after the command; the callback will bring them', {
       reservationId: reservation.reservationId,
       errorName: error instanceof Error ? error.name : typeof error,
     });
-    return {};
   }
 }
 

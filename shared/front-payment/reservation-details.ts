@@ -91,7 +91,7 @@ export const ReservationDetailsSchema = v.pipe(
     status: data.status,
     grandTotal: data.grandTotal,
     // Front Payment's product line ids: capture and refund name the lines they take money from.
-    products: (data.productList ?? []).map(({ id, amount }) => ({ id: String(id), amount })),
+    products: (data.productList ?? []).map(({ id, amount }) => ({ id, amount })),
     orderCreatedAt: data.reservationDate,
     reservedAt: data.paymentDetails?.reservedAt ?? data.paymentHistory?.reserved[0]?.at ?? null,
     reservedAmount: data.paymentDetails?.reservedAmount ?? 0,

@@ -49,7 +49,7 @@ async function command(
   reservationId: string,
   name: string,
   body: unknown,
-  key: string | undefined = randomUUID(),
+  key: string | null = randomUUID(),
 ): Promise<Answer> {
   const response = await fetch(`${stack.urls.api}/reservations/${reservationId}/${name}`, {
     method: 'POST',
@@ -342,7 +342,7 @@ describe('idempotency and access', () => {
     );
 
     expect(await command(reservationId, 'capture', {}, '')).toMatchObject({ status: 400 });
-    expect((await command(reservationId, 'capture', {}, undefined)).body).toMatchObject({
+    expect((await command(reservationId, 'capture', {}, null)).body).toMatchObject({
       errors: [{ path: 'Idempotency-Key' }],
     });
     await command(reservationId, 'capture', { amount: 10 }, key);
