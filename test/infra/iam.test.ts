@@ -120,6 +120,22 @@ describe('IAM: each function may do exactly what it needs', () => {
     ]);
   });
 
+  it('reservation-commands: Get/Put/Update/Query on the table (its own partition), the token, PutEvents', () => {
+    expect(statementsOf(s, 'reservation-commands')).toEqual([
+      {
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [arnOf(logGroupOf('reservation-commands'))],
+      },
+      // Query on the table itself: GET reads one reservation's partition; no index.
+      {
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        resources: [arnOf(ids.table)],
+      },
+      { actions: secretRead, resources: [{ Ref: ids.token }] },
+      { actions: ['events:PutEvents'], resources: [arnOf(ids.bus)] },
+    ]);
+  });
+
   it('publish-pending: Get/Put/Update on the table, Query on both indexes, the token, PutEvents', () => {
     expect(statementsOf(s, 'publish-pending')).toEqual([
       {
@@ -262,6 +278,35 @@ describe('IAM options', () => {
           },
         ],
       },
+    ]);
+  });
+
+  it('grantManageReservations allows every reservation route, grantReadReservations the GET only', () => {
+    let manager: iam.Role | undefined;
+    let reader: iam.Role | undefined;
+    const s = synthReservations({}, (stack, reservations) => {
+      manager = new iam.Role(stack, 'manager', { assumedBy: new iam.AccountRootPrincipal() });
+      reader = new iam.Role(stack, 'reader', { assumedBy: new iam.AccountRootPrincipal() });
+      reservations.grantManageReservations(manager);
+      reservations.grantReadReservations(reader);
+    });
+    const api = s.logicalId(s.reservations.httpApi);
+    const arn = (route: string) => ({
+      'Fn::Join': ['', ['arn:aws:execute-api:eu-north-1:111111111111:', { Ref: api }, route]],
+    });
+    // Sorted: minimizePolicies orders the resources.
+    const commands = ['cancel', 'capture', 'charge', 'complete', 'refund', 'resend'];
+    expect(roleStatements(s.template, s.logicalId(manager as iam.Role))).toEqual([
+      {
+        actions: ['execute-api:Invoke'],
+        resources: [
+          arn('/$default/GET/reservations/*'),
+          ...commands.map((command) => arn(`/$default/POST/reservations/*/${command}`)),
+        ],
+      },
+    ]);
+    expect(roleStatements(s.template, s.logicalId(reader as iam.Role))).toEqual([
+      { actions: ['execute-api:Invoke'], resources: [arn('/$default/GET/reservations/*')] },
     ]);
   });
 });

@@ -223,7 +223,7 @@ describe('alarms, metric filters, topic and dashboard', () => {
   });
 
   it('notifies the topic on alarm and on recovery; the email address is subscribed', () => {
-    expect(alarms).toHaveLength(14);
+    expect(alarms).toHaveLength(16);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
       expect(alarm.OKActions).toEqual([{ Ref: topic }]);
