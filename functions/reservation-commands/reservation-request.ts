@@ -5,6 +5,7 @@ import { parseCommandRequest } from '#shared/commands/command-request';
 import { findOwnedReservation } from '#shared/commands/owned-reservation';
 import { readReservationView } from '#shared/commands/reservation-view';
 import { type CommandDependencies, runCommand } from '#shared/commands/run-command';
+import { settleUnknownCommands } from '#shared/commands/settle-unknown-commands';
 import { InputValidationError, ReservationNotFoundError } from '#shared/errors';
 import type { PublishOptions } from '#shared/events/event-publisher';
 import { callerDigestOf, callerIdentityOf } from '#shared/http/caller-identity';
@@ -34,10 +35,17 @@ export async function handleReservationRequest(
         caller,
         dependencies.repository,
       );
-      await recordFromDetails(reservation, dependencies.publishWindow(), {
+      const { details } = await recordFromDetails(reservation, dependencies.publishWindow(), {
         ...dependencies,
         details: dependencies.frontPayment,
       });
+      await settleUnknownCommands(
+        target.reservationId,
+        details,
+        dependencies.commands,
+        dependencies.log,
+        new Date(),
+      );
     }
     const view = await readReservationView(
       dependencies.tables.documents,

@@ -1,5 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { reservationKeys } from '../reservations/table-design.ts';
 import { COMMAND_STATES, type CommandRecord } from './command-record.ts';
@@ -37,6 +42,13 @@ export interface CommandRepository {
     at: Date,
   ): Promise<CommandRecord>;
   get(reservationId: string, commandId: string): Promise<CommandRecord | undefined>;
+  /** The reservation's commands (its own partition, read consistently). */
+  list(reservationId: string): Promise<CommandRecord[]>;
+  /**
+   * Marks an `OUTCOME_UNKNOWN` command `ACCEPTED` once Front Payment's details show its effect;
+   * false when it is no longer unknown (someone settled it first).
+   */
+  settle(record: CommandRecord, reference: string | undefined, at: Date): Promise<boolean>;
 }
 
 export function createCommandRepository(
@@ -116,6 +128,53 @@ export function createCommandRepository(
         }),
       );
       return Attributes as CommandRecord;
+    },
+
+    async list(reservationId) {
+      const { pk } = reservationKeys.reservation(reservationId);
+      const records: CommandRecord[] = [];
+      let cursor: Record<string, unknown> | undefined;
+      do {
+        const page = await documents.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': pk, ':prefix': 'COMMAND#' },
+            ConsistentRead: true,
+            ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+          }),
+        );
+        records.push(...((page.Items ?? []) as CommandRecord[]));
+        cursor = page.LastEvaluatedKey;
+      } while (cursor);
+      return records;
+    },
+
+    async settle(record, reference, at) {
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: reservationKeys.command(record.reservationId, record.commandId),
+            UpdateExpression: `SET #state = :accepted, updatedAt = :at, settledAt = :at${reference ? ', #reference = :reference' : ''}`,
+            ConditionExpression: '#state = :unknown',
+            ExpressionAttributeNames: {
+              '#state': 'state',
+              ...(reference ? { '#reference': 'reference' } : {}),
+            },
+            ExpressionAttributeValues: {
+              ':accepted': COMMAND_STATES.accepted,
+              ':unknown': COMMAND_STATES.outcomeUnknown,
+              ':at': at.toISOString(),
+              ...(reference ? { ':reference': reference } : {}),
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
     },
 
     async get(reservationId, commandId) {

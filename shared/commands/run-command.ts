@@ -107,7 +107,7 @@ export async function runCommand(
       plan.body,
     ));
   } catch (error) {
-    throw await recordFailedSend(key, error, dependencies, now());
+    throw await recordFailedSend(key, plan.amount, error, dependencies, now());
   }
   dependencies.log.info('command accepted by Front Payment', {
     ...key,
@@ -205,6 +205,7 @@ function refusal(error: unknown, at: Date): Parameters<CommandRepository['finish
  */
 async function recordFailedSend(
   key: { readonly reservationId: string; readonly commandId: string },
+  amount: number,
   error: unknown,
   dependencies: CommandDependencies,
   at: Date,
@@ -221,6 +222,8 @@ async function recordFailedSend(
     key,
     {
       state: known ? COMMAND_STATES.refused : COMMAND_STATES.outcomeUnknown,
+      // Kept so that the details can settle an unknown outcome later (settle-unknown-commands).
+      amount,
       failure: {
         reason,
         message: described?.failure.message ?? 'The request to Front Payment failed',

@@ -399,7 +399,7 @@ describe("Front Payment's failures", () => {
     });
   });
 
-  it('never resends a command whose outcome is unknown; refresh then records its capture once', async () => {
+  it('never resends a command whose outcome is unknown; refresh records its capture once and settles the command', async () => {
     const { reservationId, reservationUuid } = await paidReservation();
     const key = randomUUID();
     stack.sandbox?.setQuirks({ reverseCallbackOrder: true });
@@ -411,13 +411,21 @@ describe("Front Payment's failures", () => {
       expect(unknown).toMatchObject({ status: 502, body: { retryable: false, reservationId } });
       expect(retry).toMatchObject({ status: 409, body: { retryable: false } });
       expect(callsTo('capture', reservationUuid)).toHaveLength(1);
+      expect((await read(reservationId)).body.commands).toEqual([
+        expect.objectContaining({ command: 'capture', state: 'OUTCOME_UNKNOWN', amount: 70 }),
+      ]);
 
       const refreshed = await read(reservationId, true);
       expect(refreshed.body.history.filter((entry) => entry.status === 'CAPTURED')).toEqual([
         expect.objectContaining({ amount: 70, reference: expect.stringMatching(/^CAP/) }),
       ]);
       expect(refreshed.body.commands).toEqual([
-        expect.objectContaining({ command: 'capture', state: 'OUTCOME_UNKNOWN' }),
+        expect.objectContaining({
+          command: 'capture',
+          state: 'ACCEPTED',
+          amount: 70,
+          reference: refreshed.body.history.find((entry) => entry.status === 'CAPTURED')?.reference,
+        }),
       ]);
     } finally {
       stack.sandbox?.setQuirks({ reverseCallbackOrder: false });
