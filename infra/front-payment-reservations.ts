@@ -580,6 +580,7 @@ export class FrontPaymentReservations extends Construct {
       accessLogGroup: this.accessLogGroup,
       callbackRouteKeys: [CALLBACK_ROUTE_KEY, CALLBACK_RESERVATION_ROUTE_KEY],
       callbackLogGroup: callback.logGroup,
+      reservationCommandsLogGroup: reservationCommands.logGroup,
       publishPendingFunction: publishPending.function,
       publishPendingLogGroup: publishPending.logGroup,
       ...(props.unconfirmedCallbackAlarmAge

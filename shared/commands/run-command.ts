@@ -14,6 +14,7 @@ import type { FrontPaymentClient } from '../front-payment/front-payment-client.t
 import type { ReservationDetails } from '../front-payment/reservation-details.ts';
 import { canonicalJson } from '../reservations/request-fingerprint.ts';
 import { sessionFailureOf } from '../reservations/session-failure.ts';
+import { COMMAND_OUTCOME_UNKNOWN } from './command-log.ts';
 import { COMMAND_STATES, type CommandRecord } from './command-record.ts';
 import type { CommandRepository } from './command-repository.ts';
 import type { CommandRequest } from './command-request.ts';
@@ -213,10 +214,9 @@ async function recordFailedSend(
   const described = sessionFailureOf(error, at);
   const known = described?.outcomeKnown ?? false;
   const reason = described?.failure.reason ?? 'unknown';
-  dependencies.log.warn('command not accepted by Front Payment', {
+  dependencies.log.warn(known ? 'command refused by Front Payment' : COMMAND_OUTCOME_UNKNOWN, {
     ...key,
     reason,
-    outcomeKnown: known,
   });
   await dependencies.commands.finish(
     key,
