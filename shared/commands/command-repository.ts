@@ -1,11 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { readReservationPartition } from '../reservations/reservation-partition.ts';
 import { reservationKeys } from '../reservations/table-design.ts';
 import { COMMAND_STATES, type CommandRecord } from './command-record.ts';
 import type { CommandName } from './command-request.ts';
@@ -131,23 +127,12 @@ export function createCommandRepository(
     },
 
     async list(reservationId) {
-      const { pk } = reservationKeys.reservation(reservationId);
-      const records: CommandRecord[] = [];
-      let cursor: Record<string, unknown> | undefined;
-      do {
-        const page = await documents.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': pk, ':prefix': 'COMMAND#' },
-            ConsistentRead: true,
-            ...(cursor ? { ExclusiveStartKey: cursor } : {}),
-          }),
-        );
-        records.push(...((page.Items ?? []) as CommandRecord[]));
-        cursor = page.LastEvaluatedKey;
-      } while (cursor);
-      return records;
+      return (await readReservationPartition(
+        documents,
+        tableName,
+        reservationId,
+        'COMMAND#',
+      )) as unknown as CommandRecord[];
     },
 
     async settle(record, reference, at) {

@@ -1,7 +1,7 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StatusChangeRecord } from '../callbacks/status-change-record.ts';
+import { readReservationPartition } from '../reservations/reservation-partition.ts';
 import type { ReservationRecord } from '../reservations/reservation-record.ts';
-import { reservationKeys } from '../reservations/table-design.ts';
 import type { CommandRecord } from './command-record.ts';
 import { answerOf, type CommandAnswer } from './run-command.ts';
 
@@ -46,22 +46,7 @@ export async function readReservationView(
   tableName: string,
   reservationId: string,
 ): Promise<(ReservationView & { readonly owner?: string }) | undefined> {
-  const { pk } = reservationKeys.reservation(reservationId);
-  const items: Record<string, unknown>[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await documents.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ConsistentRead: true,
-        ...(cursor ? { ExclusiveStartKey: cursor } : {}),
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
+  const items = await readReservationPartition(documents, tableName, reservationId);
   const reservation = items.find((item) => item.sk === 'RESERVATION') as
     | ReservationRecord
     | undefined;

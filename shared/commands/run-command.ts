@@ -3,15 +3,11 @@ import {
   type RecordFromDetailsDependencies,
   recordFromDetails,
 } from '../callbacks/record-from-details.ts';
-import {
-  CommandOutcomeUnknownError,
-  IdempotencyKeyReusedError,
-  RequestInProgressError,
-  ReservationStateConflictError,
-} from '../errors.ts';
+import { CommandOutcomeUnknownError, ReservationStateConflictError } from '../errors.ts';
 import type { PublishOptions } from '../events/event-publisher.ts';
 import type { FrontPaymentClient } from '../front-payment/front-payment-client.ts';
 import type { ReservationDetails } from '../front-payment/reservation-details.ts';
+import { idempotencyConflicts } from '../http/idempotency-conflicts.ts';
 import { canonicalJson } from '../reservations/request-fingerprint.ts';
 import { sessionFailureOf } from '../reservations/session-failure.ts';
 import { COMMAND_OUTCOME_UNKNOWN } from './command-log.ts';
@@ -52,8 +48,6 @@ export interface CommandAnswer {
   readonly amount?: number;
   readonly reference?: string;
 }
-
-const IN_PROGRESS_RETRY_AFTER_SECONDS = 1;
 
 /**
  * Runs a command the way create runs: the command record first (the Idempotency-Key's record),
@@ -147,14 +141,9 @@ async function earlierAttempt(
     case 'accepted':
       return record;
     case 'other-request':
-      throw new IdempotencyKeyReusedError(
-        'This Idempotency-Key was already used for a request with other content',
-      );
+      throw idempotencyConflicts.otherRequest();
     case 'in-progress':
-      throw new RequestInProgressError(
-        'A request with this Idempotency-Key is still in progress',
-        IN_PROGRESS_RETRY_AFTER_SECONDS,
-      );
+      throw idempotencyConflicts.inProgress();
     case 'outcome-unknown':
       if (record.state === COMMAND_STATES.sending) {
         // Its Lambda stopped while sending: say so on the record, for whoever reconciles it.
