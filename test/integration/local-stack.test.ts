@@ -8,6 +8,7 @@ import {
   CREATE_RESERVATION_ROUTE,
   CREATE_SESSION_TIMEOUT,
   PUBLISH_PENDING_TIMEOUT,
+  RESERVATION_COMMANDS_TIMEOUT,
 } from '../../infra/front-payment-reservations.ts';
 import { CALLBACK_PATH } from '../../infra/local/callback-path.ts';
 import { FUNCTION_TIMEOUTS_MS } from '../../infra/local/local-functions.ts';
@@ -185,6 +186,7 @@ describe('startLocalStack', () => {
       createSession: CREATE_SESSION_TIMEOUT.toMilliseconds(),
       callback: CALLBACK_TIMEOUT.toMilliseconds(),
       publishPending: PUBLISH_PENDING_TIMEOUT.toMilliseconds(),
+      reservationCommands: RESERVATION_COMMANDS_TIMEOUT.toMilliseconds(),
     });
     expect([CREATE_RESERVATION_ROUTE, CALLBACK_ROUTE, CALLBACK_RESERVATION_ROUTE]).toEqual([
       '/reservations',
