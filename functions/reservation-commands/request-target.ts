@@ -26,7 +26,9 @@ export function requestTargetOf(event: APIGatewayProxyEventV2): RequestTarget {
     }
     return { kind: 'read', reservationId, refresh: refresh === 'true' };
   }
-  const command = event.rawPath.split('/').at(-1) ?? '';
+  // From the route key (`POST /reservations/{reservationId}/capture`), not the raw path: only
+  // the routes API Gateway matched name a command.
+  const command = event.routeKey.split('/').at(-1) ?? '';
   if (!isCommandName(command)) {
     throw new InputValidationError('The command is unknown', [
       { path: 'command', message: 'must be capture, charge, cancel, complete, refund or resend' },
