@@ -194,6 +194,18 @@ describe('HTTP API options', () => {
       AuthorizerId: { Ref: authorizer },
       AuthorizationScopes: ['reservations/create'],
     });
+    // The reservation routes share the one authorizer and its scopes.
+    s.template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    for (const key of [
+      'GET /reservations/{reservationId}',
+      'POST /reservations/{reservationId}/refund',
+    ]) {
+      expect(route(s, key)).toMatchObject({
+        AuthorizationType: 'JWT',
+        AuthorizerId: { Ref: authorizer },
+        AuthorizationScopes: ['reservations/create'],
+      });
+    }
     expect(route(s, 'GET /callbacks/front-payment').AuthorizationType).toBe('NONE');
     expect(route(s, 'GET /callbacks/front-payment/{reservationId}').AuthorizationType).toBe('NONE');
   });

@@ -399,6 +399,25 @@ describe("Front Payment's failures", () => {
     });
   });
 
+  it('treats a broken answer as an unknown outcome: 502, not retryable, never resent', async () => {
+    const { reservationId, reservationUuid } = await paidReservation();
+    const key = randomUUID();
+    faultOnCommandCall({ kind: 'broken-answer' });
+
+    const broken = await command(reservationId, 'cancel', { note: 'guest cancelled' }, key);
+    const retry = await command(reservationId, 'cancel', { note: 'guest cancelled' }, key);
+
+    expect(broken).toMatchObject({ status: 502, body: { retryable: false } });
+    expect(retry.status).toBe(409);
+    expect(callsTo('cancel', reservationUuid)).toHaveLength(1);
+    // The sandbox did cancel: refresh records it and settles the command.
+    const refreshed = await read(reservationId, true);
+    expect(refreshed.body.status).toBe('CANCELLED');
+    expect(refreshed.body.commands).toEqual([
+      expect.objectContaining({ command: 'cancel', state: 'ACCEPTED' }),
+    ]);
+  });
+
   it('never resends a command whose outcome is unknown; refresh records its capture once and settles the command', async () => {
     const { reservationId, reservationUuid } = await paidReservation();
     const key = randomUUID();
