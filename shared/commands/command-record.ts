@@ -16,8 +16,9 @@ export type CommandState = (typeof COMMAND_STATES)[keyof typeof COMMAND_STATES];
 
 /**
  * One command on a reservation, and the record of its `Idempotency-Key`: who asked (a digest of
- * the caller's identity, not the identity), when, what (the command and the fingerprint of its
- * validated body, never the body: resend's contact data must not be stored), the outcome and
+ * the caller's identity, not the identity), when, what (the command and an HMAC of its validated
+ * body keyed with the Idempotency-Key, never the body: resend's contact data must not be stored,
+ * nor be recoverable by guessing), the outcome and
  * Front Payment's reference.
  */
 export interface CommandRecord {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import {
   type RecordFromDetailsDependencies,
   recordFromDetails,
@@ -71,7 +71,11 @@ export async function runCommand(
   const start = await dependencies.commands.start({
     ...key,
     command: request.command,
-    requestHash: createHash('sha256').update(canonicalJson(request)).digest('hex'),
+    // Keyed with the Idempotency-Key, which is not stored: the fingerprint of a resend cannot be
+    // matched against guessed email addresses or phone numbers.
+    requestHash: createHmac('sha256', attempt.idempotencyKey)
+      .update(canonicalJson(request))
+      .digest('hex'),
     requestedBy: attempt.caller,
     inProgressUntil: attempt.deadline,
     at: now(),
