@@ -24,6 +24,7 @@ import { StatusEventSchema } from './event-schema.ts';
 import { TIMEOUT_SECONDS } from './function-timeouts.ts';
 import { HouseFunction, type HouseFunctionProps } from './house-function.ts';
 import { ReservationsOperations } from './operations.ts';
+import { RESERVATION_ROUTES } from './reservation-routes.ts';
 
 /** Front Payment's demo environment. */
 export const FRONT_PAYMENT_DEMO_URL = 'https://demo-api.frontpayment.no';
@@ -50,6 +51,10 @@ export const CALLBACK_RESERVATION_ROUTE_KEY = apigwv2.HttpRouteKey.with(
 
 export const FRONT_PAYMENT_TIMEOUT = Duration.seconds(TIMEOUT_SECONDS.frontPayment);
 export const CREATE_SESSION_TIMEOUT = Duration.seconds(TIMEOUT_SECONDS.createSession);
+export const RESERVATION_COMMANDS_TIMEOUT = Duration.seconds(TIMEOUT_SECONDS.reservationCommands);
+export const RESERVATION_COMMANDS_FRONT_PAYMENT_TIMEOUT = Duration.seconds(
+  TIMEOUT_SECONDS.reservationCommandsFrontPayment,
+);
 export const CALLBACK_TIMEOUT = Duration.seconds(TIMEOUT_SECONDS.callback);
 export const CALLBACK_FRONT_PAYMENT_TIMEOUT = Duration.seconds(
   TIMEOUT_SECONDS.callbackFrontPayment,
@@ -302,6 +307,8 @@ export class FrontPaymentReservations extends Construct {
   readonly eventSchema: StatusEventSchema;
   /** `POST /reservations`. */
   readonly createSessionFunction: lambda.IFunction;
+  /** GET /reservations/{id} and the commands (one router function). */
+  readonly reservationCommandsFunction: lambda.IFunction;
   /** `GET /callbacks/front-payment`. */
   readonly callbackFunction: lambda.IFunction;
   /** The outbox sweeper, run every minute. */
@@ -498,21 +505,70 @@ export class FrontPaymentReservations extends Construct {
     });
 
     const reconcile = this.createReconciler(props, common, frontPaymentBaseUrl);
+    const reservationCommands = new HouseFunction(this, 'reservation-commands', {
+      ...common,
+      entry: entry('reservation-commands'),
+      description:
+        'GET /reservations/{id} and POST /reservations/{id}/{capture,charge,cancel,complete,refund,resend}',
+      serviceName: 'reservation-commands',
+      timeout: RESERVATION_COMMANDS_TIMEOUT,
+    })
+      // GetItem: the reservation and a command's record; UpdateItem: the command record
+      // (conditional, the Idempotency-Key's record) and, with PutItem, the transaction that
+      // records changes from the details. Query on the table: the reservation's own partition
+      // for GET (the reservation, its changes and its commands).
+      .bindTable('RESERVATIONS_TABLE_NAME', this.table, {
+        tableActions: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:Query',
+        ],
+      })
+      .bindSecret('FRONT_PAYMENT_TOKEN_ARN', this.secrets.frontPaymentToken)
+      .setEnvironment('FRONT_PAYMENT_BASE_URL', frontPaymentBaseUrl)
+      .setEnvironment(
+        'FRONT_PAYMENT_TIMEOUT_MS',
+        String(RESERVATION_COMMANDS_FRONT_PAYMENT_TIMEOUT.toMilliseconds()),
+      )
+      .bindEventBus('EVENT_BUS_NAME', this.eventBus)
+      .setEnvironment('EVENT_SOURCE', this.eventSource);
+    if (props.allowedTaxRates) {
+      reservationCommands.setEnvironment('ALLOWED_TAX_RATES', props.allowedTaxRates.join(','));
+    }
 
     this.createSessionFunction = createSession.function;
+    this.reservationCommandsFunction = reservationCommands.function;
     this.callbackFunction = callback.function;
     this.publishPendingFunction = publishPending.function;
     this.reconcileFunction = reconcile.function;
 
-    const [createRoute] = this.httpApi.addRoutes({
-      path: CREATE_RESERVATION_ROUTE,
-      methods: [apigwv2.HttpMethod.POST],
-      integration: new HttpLambdaIntegration('create-session-integration', createSession.function),
+    // One authorizer for POST /reservations and the reservation routes.
+    const authorization = {
       authorizer: reservationsAuthorizer(props.authorization ?? { mode: 'iam' }),
       ...(props.authorization?.mode === 'jwt' && props.authorization.scopes
         ? { authorizationScopes: [...props.authorization.scopes] }
         : {}),
+    };
+    const [createRoute] = this.httpApi.addRoutes({
+      path: CREATE_RESERVATION_ROUTE,
+      methods: [apigwv2.HttpMethod.POST],
+      integration: new HttpLambdaIntegration('create-session-integration', createSession.function),
+      ...authorization,
     });
+    const commandsIntegration = new HttpLambdaIntegration(
+      'reservation-commands-integration',
+      reservationCommands.function,
+    );
+    const reservationRoutes = RESERVATION_ROUTES.flatMap(({ method, path }) =>
+      this.httpApi.addRoutes({
+        path,
+        methods: [apigwv2.HttpMethod[method]],
+        integration: commandsIntegration,
+        // The same authorization as POST /reservations.
+        ...authorization,
+      }),
+    );
     const callbackIntegration = new HttpLambdaIntegration(
       'callback-integration',
       callback.function,
@@ -534,7 +590,8 @@ export class FrontPaymentReservations extends Construct {
         [CALLBACK_ROUTE_KEY]: callbackThrottle,
         [CALLBACK_RESERVATION_ROUTE_KEY]: callbackThrottle,
       },
-      [createRoute, callbackRoute, callbackReservationRoute],
+      // The reservation routes use the stage's default limits.
+      [createRoute, callbackRoute, callbackReservationRoute, ...reservationRoutes],
     );
     for (const route of [callbackRoute, callbackReservationRoute]) {
       Validations.of(route ?? this.httpApi).acknowledge({
@@ -552,11 +609,13 @@ export class FrontPaymentReservations extends Construct {
         { name: 'callback', function: callback.function },
         { name: 'publish-pending', function: publishPending.function },
         { name: 'reconcile', function: reconcile.function },
+        { name: 'reservation-commands', function: reservationCommands.function },
       ],
       httpApi: this.httpApi as apigwv2.IHttpApi,
       accessLogGroup: this.accessLogGroup,
       callbackRouteKeys: [CALLBACK_ROUTE_KEY, CALLBACK_RESERVATION_ROUTE_KEY],
       callbackLogGroup: callback.logGroup,
+      reservationCommandsLogGroup: reservationCommands.logGroup,
       publishPendingFunction: publishPending.function,
       publishPendingLogGroup: publishPending.logGroup,
       reconcileLogGroup: reconcile.logGroup,
@@ -615,6 +674,40 @@ export class FrontPaymentReservations extends Construct {
   }
 
   /**
+   * Allows `grantee` to read reservations and to send them every command (capture, charge,
+   * cancel, complete, refund, resend) when authorization is IAM, on those routes only.
+   */
+  grantManageReservations(grantee: iam.IGrantable): iam.Grant {
+    return this.grantReservationRoutes(grantee, RESERVATION_ROUTES);
+  }
+
+  /** Allows `grantee` to read reservations (`GET /reservations/{id}`) when authorization is IAM. */
+  grantReadReservations(grantee: iam.IGrantable): iam.Grant {
+    return this.grantReservationRoutes(
+      grantee,
+      RESERVATION_ROUTES.filter((route) => route.method === 'GET'),
+    );
+  }
+
+  private grantReservationRoutes(
+    grantee: iam.IGrantable,
+    routes: typeof RESERVATION_ROUTES,
+  ): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['execute-api:Invoke'],
+      resourceArns: routes.map(({ method, path }) =>
+        this.httpApi.arnForExecuteApi(
+          method,
+          // Any reservation id: a path parameter is one segment of the resource ARN.
+          path.replace('{reservationId}', '*'),
+          this.httpStage.stageName,
+        ),
+      ),
+    });
+  }
+
+  /**
    * Gives each route its own throttling through the L1 stage's `RouteSettings` (the L2 `HttpStage`
    * only sets the stage default). The settings name routes by key and API Gateway refuses keys it
    * does not know yet ("Unable to find Route by key"), so the stage waits for the routes.
@@ -656,11 +749,17 @@ export class FrontPaymentReservations extends Construct {
       serviceName: 'reconcile',
       timeout: RECONCILE_TIMEOUT,
     })
-      // Query on the open-reservations index (and nothing else); GetItem for consistent reads;
-      // conditional UpdateItem to settle, reschedule and mark warnings; PutItem and UpdateItem
-      // for the TransactWriteItems that records changes and for the outbox marks.
+      // Query on the open-reservations index, and on the table for one reservation's own
+      // partition (its commands of unknown outcome); GetItem for consistent reads; conditional
+      // UpdateItem to settle, reschedule and mark warnings; PutItem and UpdateItem for the
+      // TransactWriteItems that records changes and for the outbox marks.
       .bindTable('RESERVATIONS_TABLE_NAME', this.table, {
-        tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        tableActions: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:Query',
+        ],
         queryIndexes: [reservationsTableDesign.indexes.openReservations.name],
       })
       .bindSecret('FRONT_PAYMENT_TOKEN_ARN', this.secrets.frontPaymentToken)

@@ -16,4 +16,10 @@ export const TIMEOUT_SECONDS = {
   publishPending: 50,
   /** Below its 5-minute schedule; a run stops starting work 5 s before its end. */
   reconcile: 120,
+  /**
+   * Up to three Front Payment calls (details, the command, details again) of
+   * `reservationCommandsFrontPayment` each, under API Gateway's 30 s.
+   */
+  reservationCommands: 28,
+  reservationCommandsFrontPayment: 6,
 } as const;

@@ -13,6 +13,7 @@ import {
   SIGNED_CALLBACK_NOT_UNDERSTOOD,
   UNMATCHED_CALLBACK_KEPT,
 } from '#shared/callbacks/callback-log';
+import { COMMAND_OUTCOME_UNKNOWN } from '#shared/commands/command-log';
 import {
   OLDEST_PENDING_AGE_FIELD,
   OUTBOX_SWEPT,
@@ -50,6 +51,8 @@ export const ALARM_THRESHOLDS = {
   api5xx: 5,
   /** Reservations the reconciler failed to check (each stays due and is tried next run). */
   reconcilerFailures: 5,
+  /** Commands whose answer from Front Payment was lost: each one needs settling from details. */
+  commandOutcomesUnknown: 1,
 } as const;
 
 /** Log messages the handlers write (Powertools JSON, field `message`) that metric filters read. */
@@ -64,6 +67,8 @@ export const LOG_MESSAGES = {
   signedCallbackNotUnderstood: SIGNED_CALLBACK_NOT_UNDERSTOOD,
   /** WARN from the callback and the sweeper, with the kept callback's age: not confirmed yet. */
   callbackNotConfirmed: CALLBACK_NOT_CONFIRMED,
+  /** WARN from the reservation commands: a command's answer was lost; it is not resent. */
+  commandOutcomeUnknown: COMMAND_OUTCOME_UNKNOWN,
 } as const;
 
 /** How long a reservation may stay unresolved before the reconciler's alarm fires. */
@@ -97,6 +102,8 @@ export interface ReservationsOperationsProps {
    * @default DEFAULT_UNCONFIRMED_CALLBACK_AGE
    */
   readonly unconfirmedCallbackAge?: Duration;
+  /** Log group of the reservation commands function (commands of unknown outcome). */
+  readonly reservationCommandsLogGroup: logs.ILogGroup;
   /** Log group of the outbox sweeper (events still not published, the oldest pending age). */
   readonly publishPendingLogGroup: logs.ILogGroup;
   /** The reconciler's log group (its summary line per run). */
@@ -228,6 +235,22 @@ export class ReservationsOperations extends Construct {
       description:
         'A verified callback named a reservation we do not know; it is kept as unmatched and no status event was sent.',
     });
+
+    const unknownCommands = this.countLogMessage(
+      'command-outcomes-unknown',
+      props.reservationCommandsLogGroup,
+      LOG_MESSAGES.commandOutcomeUnknown,
+      'CommandOutcomesUnknown',
+    );
+    this.addAlarm(
+      'command-outcomes-unknown',
+      unknownCommands,
+      ALARM_THRESHOLDS.commandOutcomesUnknown,
+      {
+        description:
+          'A capture, charge, cancel, complete, refund or resend may have reached Front Payment but its answer was lost. It is never resent: GET /reservations/{id}?refresh=true (or the reconciler) records what Front Payment did.',
+      },
+    );
 
     const notUnderstood = this.countLogMessage(
       'signed-callbacks-not-understood',

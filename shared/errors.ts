@@ -154,3 +154,39 @@ export class RequestInProgressError extends IntegrationError {
     super(message);
   }
 }
+
+/** No reservation with this id belongs to the caller (unknown, or another caller's): a 404. */
+export class ReservationNotFoundError extends IntegrationError {
+  override readonly name = 'ReservationNotFoundError';
+}
+
+/**
+ * The reservation's state forbids the command (`rule` names which rule, e.g.
+ * `capture-exceeds-remaining`): a 409, and nothing was sent to Front Payment.
+ */
+export class ReservationStateConflictError extends IntegrationError {
+  override readonly name = 'ReservationStateConflictError';
+  constructor(
+    readonly rule: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A command may have reached Front Payment, but its answer was lost (timeout, 5xx, a broken
+ * answer), or an earlier attempt with the same key ended so. It is never sent again:
+ * `GET /reservations/{id}?refresh=true` or the reconciler learn the outcome from the details.
+ */
+export class CommandOutcomeUnknownError extends IntegrationError {
+  override readonly name = 'CommandOutcomeUnknownError';
+  constructor(
+    message: string,
+    readonly reservationId: string,
+    readonly kind: 'timeout' | 'unanswered' | 'earlier-attempt',
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

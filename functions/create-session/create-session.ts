@@ -1,11 +1,7 @@
-import {
-  IdempotencyKeyReusedError,
-  IntegrationError,
-  RequestInProgressError,
-  SessionOutcomeUnknownError,
-} from '#shared/errors';
+import { IntegrationError, SessionOutcomeUnknownError } from '#shared/errors';
 import type { CreatedSession } from '#shared/front-payment/envelope';
 import type { FrontPaymentClient } from '#shared/front-payment/front-payment-client';
+import { idempotencyConflicts } from '#shared/http/idempotency-conflicts';
 import { logger } from '#shared/logger';
 import { toFrontPaymentPayload } from '#shared/reservations/front-payment-payload';
 import type {
@@ -45,6 +41,8 @@ export interface CreatedReservation {
 export interface CreationAttempt {
   readonly reservationId: string;
   readonly requestHash: string;
+  /** The caller's digest (`callerDigestOf`): the reservation's owner. */
+  readonly owner: string;
   /** Epoch milliseconds; a duplicate arriving before it is told to retry. */
   readonly deadline: number;
 }
@@ -57,8 +55,6 @@ export interface CreationOutcome {
 
 /** Tries of the write that records a created session; the SDK retries each one too. */
 const RECORD_ATTEMPTS = 3;
-/** How long a duplicate of a running request is asked to wait before it retries. */
-const IN_PROGRESS_RETRY_AFTER_SECONDS = 1;
 
 /**
  * Records the reservation, creates its checkout session at Front Payment and records the outcome.
@@ -81,6 +77,7 @@ export async function createSession(
     preferredPaymentMethod: request.submitPayment.via,
     ...(request.referenceNo ? { referenceNo: request.referenceNo } : {}),
     requestHash: attempt.requestHash,
+    owner: attempt.owner,
     inProgressUntil: attempt.deadline,
     at: now(),
   });
@@ -123,14 +120,9 @@ function answerEarlierAttempt(
       logger.info('session already created for this reservation', { reservationId });
       return { reservation: answerFor(record), replayed: true };
     case 'other-request':
-      throw new IdempotencyKeyReusedError(
-        'This Idempotency-Key was already used for a request with other content',
-      );
+      throw idempotencyConflicts.otherRequest();
     case 'in-progress':
-      throw new RequestInProgressError(
-        'A request with this Idempotency-Key is still in progress',
-        IN_PROGRESS_RETRY_AFTER_SECONDS,
-      );
+      throw idempotencyConflicts.inProgress();
     case 'outcome-unknown':
       throw new SessionOutcomeUnknownError(
         'An earlier attempt of this request may have created a session at Front Payment; it is not created again',

@@ -5,7 +5,7 @@ import { documentClient } from '#shared/aws/dynamodb';
 import { readSecret } from '#shared/config/secret-source';
 import { LambdaDeadlineError } from '#shared/errors';
 import { createFrontPaymentClient } from '#shared/front-payment/front-payment-client';
-import { callerIdentityOf } from '#shared/http/caller-identity';
+import { callerDigestOf, callerIdentityOf } from '#shared/http/caller-identity';
 import { httpErrorResponses } from '#shared/http/error-response';
 import { idempotencyKeyOf } from '#shared/http/idempotency-key';
 import { jsonBody } from '#shared/http/json-body';
@@ -50,8 +50,10 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
     // Validation first: nothing else touches the body before it has its known, bounded shape.
     const request = parseRequest(event.body);
     const idempotencyKey = idempotencyKeyOf(event);
+    const caller = callerIdentityOf(event);
     const attempt = {
-      reservationId: reservationIdFor(callerIdentityOf(event), idempotencyKey),
+      reservationId: reservationIdFor(caller, idempotencyKey),
+      owner: callerDigestOf(caller),
       requestHash: requestFingerprint(request),
       deadline: Date.now() + context.getRemainingTimeInMillis(),
     };

@@ -4,6 +4,7 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { documentClient } from '#shared/aws/dynamodb';
 import { eventBridgeClient } from '#shared/aws/eventbridge';
 import { createStatusChangeRepository } from '#shared/callbacks/status-change-repository';
+import { createCommandRepository } from '#shared/commands/command-repository';
 import { readSecret } from '#shared/config/secret-source';
 import { createCaptureDuePublisher } from '#shared/events/capture-due-event';
 import { createOutboxPublishing } from '#shared/events/outbox-publishing';
@@ -25,6 +26,7 @@ const dependencies = {
     documents: documentClient,
     tableName: config.reservationsTableName,
   }),
+  commands: createCommandRepository(documentClient, config.reservationsTableName),
   frontPayment: createFrontPaymentClient({
     baseUrl: config.frontPaymentBaseUrl,
     token: () => readSecret(config.frontPaymentToken),

@@ -4,6 +4,8 @@ import {
   publishRecorded,
 } from '#shared/callbacks/publish-recorded';
 import type { StatusChangeRepository } from '#shared/callbacks/status-change-repository';
+import type { CommandRepository } from '#shared/commands/command-repository';
+import { settleUnknownCommands } from '#shared/commands/settle-unknown-commands';
 import type { CaptureDuePublisher } from '#shared/events/capture-due-event';
 import type { ReservationDetails } from '#shared/front-payment/reservation-details';
 import { SESSION_STATUSES } from '#shared/reservations/reservation-status';
@@ -31,6 +33,8 @@ export interface ReconcileSettings extends DeadlineSettings {
 export interface ReconcileDependencies extends PublishRecordedDependencies {
   readonly reservations: OpenReservations;
   readonly statusChanges: Pick<StatusChangeRepository, 'findReservationById' | 'recordChanges'>;
+  /** Commands of unknown outcome are settled from the same details (docs/commands.md). */
+  readonly commands: Pick<CommandRepository, 'list' | 'settle'>;
   readonly frontPayment: FrontPaymentReader;
   readonly publishCaptureDue: CaptureDuePublisher;
   readonly settings: ReconcileSettings;
@@ -212,6 +216,7 @@ async function recordDetails(
   }
   // What is not published in time stays in the outbox for the sweeper.
   await publishRecorded(recorded, { deadline: now.getTime() + budget.remainingMs }, dependencies);
+  await settleUnknownCommands(reservationId, details, dependencies.commands, dependencies.log, now);
   return recorded.records.length;
 }
 

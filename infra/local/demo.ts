@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: the typical flow against a running `npm start` (API_URL, default
  * http://127.0.0.1:3000; `npm start` prints the command for its port): create a reservation, pay
- * at the sandbox's checkout page, capture part, capture the rest, charge. After each step it
+ * at the sandbox's checkout page, then through our API: capture part, capture the rest, refund
+ * part, complete. After each step it
  * waits until the callback is processed and prints the status history and the events on the bus.
  * Exits non-zero when a step fails.
  */
@@ -58,22 +59,29 @@ async function main(): Promise<void> {
   await report(created.reservationId, 'RESERVED', 1);
 
   const { productList } = await client.details(sandbox, created.reservationUuid);
-  const [first, ...rest] = productList;
+  const [first] = productList;
   if (!first) throw new LocalStackClientError('The sandbox lists no product lines to capture');
+  // Each command through our API, with its own Idempotency-Key (a retry would reuse it).
+  const command = async (name: string, body: unknown) => {
+    const answer = await client.command(created.reservationId, name, body, `demo-${randomUUID()}`);
+    out(`   ${name} ${answer.state}${answer.reference ? ` (${answer.reference})` : ''}`);
+  };
 
-  heading(`Capture part: ${first.name} (${money(first.amount)})`);
-  await client.capture(sandbox, created.reservationUuid, [first]);
+  heading(`Capture part (POST .../capture): ${first.name} (${money(first.amount)})`);
+  await command('capture', { lines: [{ index: 0, amount: first.amount }], note: first.name });
   await report(created.reservationId, 'CAPTURED', 1);
 
-  heading(`Capture the rest: ${rest.map((line) => line.name).join(', ') || 'nothing left'}`);
-  if (rest.length > 0) {
-    await client.capture(sandbox, created.reservationUuid, rest);
-    await report(created.reservationId, 'CAPTURED', 2);
-  }
+  heading('Capture the rest (POST .../capture with an empty body)');
+  await command('capture', {});
+  await report(created.reservationId, 'CAPTURED', 2);
 
-  heading('Charge the stored card: minibar (250.00 NOK)');
-  await client.charge(sandbox, created.reservationUuid, { name: 'Minibar', amount: 250 });
-  const final = await report(created.reservationId, 'CHARGED', 1);
+  heading('Refund part (POST .../refund): 200.00 NOK of the newest capture large enough');
+  await command('refund', { amount: 200 });
+  await report(created.reservationId, 'REFUNDED', 1);
+
+  heading('Complete (POST .../complete)');
+  await command('complete', { note: 'Stay ended' });
+  const final = await report(created.reservationId, 'COMPLETED', 1);
 
   const published = (await client.events()).length - eventsBefore;
   out(
@@ -102,7 +110,7 @@ async function main(): Promise<void> {
 function printReservation(reservation: ReservationView): void {
   const { totals } = reservation;
   out(
-    `   status ${reservation.status}: reserved ${money(totals.reserved)}, captured ${money(totals.captured)}, charged ${money(totals.charged)}`,
+    `   status ${reservation.status}: reserved ${money(totals.reserved)}, captured ${money(totals.captured)}, charged ${money(totals.charged)}, refunded ${money(totals.refunded)}`,
   );
   out('   history:');
   for (const entry of reservation.history) {

@@ -11,6 +11,7 @@ export const FUNCTION_TIMEOUTS_MS = {
   callback: TIMEOUT_SECONDS.callback * 1000,
   publishPending: TIMEOUT_SECONDS.publishPending * 1000,
   reconcile: TIMEOUT_SECONDS.reconcile * 1000,
+  reservationCommands: TIMEOUT_SECONDS.reservationCommands * 1000,
 } as const;
 
 export type ScheduledHandler = (event: ScheduledEvent, context: Context) => Promise<unknown>;
@@ -21,6 +22,7 @@ export interface LocalFunctions {
   readonly callback: HttpApiHandler;
   readonly publishPending: ScheduledHandler;
   readonly reconcile: ScheduledHandler;
+  readonly reservationCommands: HttpApiHandler;
 }
 
 let loadedWith: string | undefined;
@@ -45,17 +47,20 @@ export async function loadLocalFunctions(
   for (const name of removed) delete process.env[name];
   Object.assign(process.env, environment);
   loadedWith = signature;
-  const [createSession, callback, publishPending, reconcile] = await Promise.all([
-    import('../../functions/create-session/handler.ts'),
-    import('../../functions/callback/handler.ts'),
-    import('../../functions/publish-pending/handler.ts'),
-    import('../../functions/reconcile/handler.ts'),
-  ]);
+  const [createSession, callback, publishPending, reconcile, reservationCommands] =
+    await Promise.all([
+      import('../../functions/create-session/handler.ts'),
+      import('../../functions/callback/handler.ts'),
+      import('../../functions/publish-pending/handler.ts'),
+      import('../../functions/reconcile/handler.ts'),
+      import('../../functions/reservation-commands/handler.ts'),
+    ]);
   return {
     createSession: createSession.handler as HttpApiHandler,
     callback: callback.handler as HttpApiHandler,
     publishPending: publishPending.handler as unknown as ScheduledHandler,
     reconcile: reconcile.handler as unknown as ScheduledHandler,
+    reservationCommands: reservationCommands.handler as HttpApiHandler,
   };
 }
 

@@ -145,6 +145,30 @@ export function createLocalStackClient(options: {
       );
     },
 
+    /**
+     * A command through OUR API (`POST /reservations/{id}/{command}`), as a merchant's system
+     * sends it; resolves with the command's record, throws with the answer's message otherwise.
+     */
+    async command(
+      reservationId: string,
+      command: string,
+      body: unknown,
+      idempotencyKey: string,
+    ): Promise<{ state: string; reference?: string; amount?: number }> {
+      const response = await reach(`${apiUrl}/reservations/${reservationId}/${command}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+        body: JSON.stringify(body),
+      });
+      const answer = (await response.json()) as { state: string; message?: string };
+      if (response.status !== 202) {
+        throw new LocalStackClientError(
+          `POST /reservations/${reservationId}/${command} answered ${response.status}: ${answer.message ?? JSON.stringify(answer)}`,
+        );
+      }
+      return answer;
+    },
+
     /** Polls the console JSON until the reservation satisfies `done`. */
     async waitForReservation(
       reservationId: string,

@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ChecksumFormula } from '#shared/front-payment/callback-checksum';
 import type { ReconcileRunResult } from '../../functions/reconcile/reconcile.ts';
+import { RESERVATION_ROUTES } from '../reservation-routes.ts';
 import { LOCAL_CALLER_ARN } from './api-gateway-event.ts';
 import { CALLBACK_PATH } from './callback-path.ts';
 import { createConsoleRoutes } from './console/console-routes.ts';
@@ -291,6 +292,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           // Behind the IAM (or JWT) authorizer in AWS: one fixed local caller here.
           callerArn: LOCAL_CALLER_ARN,
         },
+        ...RESERVATION_ROUTES.map(({ method, path }) => ({
+          method,
+          path,
+          functionName: 'reservation-commands',
+          timeoutMs: FUNCTION_TIMEOUTS_MS.reservationCommands,
+          handler: functions.reservationCommands,
+          callerArn: LOCAL_CALLER_ARN,
+        })),
         // As in the CDK stack: our reservation id as a path segment, and the old path for
         // callbacks of sessions created before it.
         ...[`${CALLBACK_PATH}/{reservationId}`, CALLBACK_PATH].map((path) => ({

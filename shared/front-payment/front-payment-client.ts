@@ -58,7 +58,38 @@ export interface FrontPaymentClient {
     end: Date,
     options?: { readonly timeoutMs?: number },
   ): Promise<ReservationHistoryEntry[]>;
+  /**
+   * POST reservations/{command}/{uuid}: a change at Front Payment (capture, charge, cancel,
+   * complete, refund, resend). Resolves with the CAP…/CHA… id when the answer carries one.
+   */
+  sendCommand(
+    command: FrontPaymentCommand,
+    reservationUuid: string,
+    body: object,
+  ): Promise<CommandAccepted>;
 }
+
+export type FrontPaymentCommand =
+  | 'capture'
+  | 'charge'
+  | 'cancel'
+  | 'complete'
+  | 'refund'
+  | 'resend';
+
+export interface CommandAccepted {
+  /** `data.uuid` (CAP…, CHA…) of a capture or charge; null for the others. */
+  readonly reference: string | null;
+}
+
+/** The answer's `data`: documented as `uuid`; older answers name it after the command. */
+const CommandAnswerSchema = v.nullish(
+  v.looseObject({
+    uuid: v.optional(v.string()),
+    captureUuid: v.optional(v.string()),
+    chargeUuid: v.optional(v.string()),
+  }),
+);
 
 const CONNECT_PATH = '/api/v1/connect';
 
@@ -91,6 +122,16 @@ export function createFrontPaymentClient(options: FrontPaymentClientOptions): Fr
         notFound: 'misconfigured',
       });
       return parseData(ReservationHistorySchema, data, 'reservations/history');
+    },
+    async sendCommand(command, reservationUuid, body) {
+      const data = await sendRequest(options, await readToken(options), {
+        method: 'POST',
+        path: `${CONNECT_PATH}/reservations/${command}/${encodeURIComponent(reservationUuid)}`,
+        body,
+        notFound: 'rejected',
+      });
+      const answer = parseData(CommandAnswerSchema, data, `reservations/${command}`);
+      return { reference: answer?.uuid ?? answer?.captureUuid ?? answer?.chargeUuid ?? null };
     },
   };
 }

@@ -48,6 +48,12 @@ export const ReservationDetailsSchema = v.pipe(
     reservationUuid: v.pipe(v.string(), v.nonEmpty()),
     status: v.pipe(v.string(), v.nonEmpty()),
     grandTotal: OptionalAmountSchema,
+    productList: v.optional(
+      v.nullable(
+        v.array(v.looseObject({ id: v.union([v.number(), v.string()]), amount: AmountSchema })),
+      ),
+      null,
+    ),
     reservationDate: TimeSchema,
     isPaid: v.optional(v.nullable(v.union([v.boolean(), v.string(), v.number()])), null),
     paymentLinkDueDate: TimeSchema,
@@ -90,6 +96,8 @@ export const ReservationDetailsSchema = v.pipe(
     reservationUuid: data.reservationUuid,
     status: data.status,
     grandTotal: data.grandTotal,
+    // Front Payment's product line ids: capture and refund name the lines they take money from.
+    products: (data.productList ?? []).map(({ id, amount }) => ({ id, amount })),
     orderCreatedAt: data.reservationDate,
     isPaid: data.isPaid === true || data.isPaid === 'true' || data.isPaid === 1,
     paymentLinkDueDate: data.paymentLinkDueDate,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ConfigurationError } from '../errors.ts';
 
@@ -20,6 +21,14 @@ export function callerIdentityOf(event: APIGatewayProxyEventV2): string {
   const subject = text(claims?.sub) ?? text(claims?.client_id);
   if (subject) return `jwt:${text(claims?.iss) ?? ''}:${subject}`;
   throw new ConfigurationError('The request carries no caller identity: is the route authorized?');
+}
+
+/**
+ * What we store about a caller: a digest of its identity. It tells callers apart (who owns a
+ * reservation, who asked for a command) without keeping a JWT subject, which may be an email.
+ */
+export function callerDigestOf(caller: string): string {
+  return createHash('sha256').update(caller).digest('hex').slice(0, 32);
 }
 
 function text(value: unknown): string | undefined {

@@ -1,6 +1,7 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
+  CommandOutcomeUnknownError,
   ConfigurationError,
   FrontPaymentAuthenticationError,
   FrontPaymentMisconfiguredError,
@@ -12,6 +13,8 @@ import {
   InputValidationError,
   LambdaDeadlineError,
   RequestInProgressError,
+  ReservationNotFoundError,
+  ReservationStateConflictError,
   SessionOutcomeUnknownError,
   UnreadableRequestError,
 } from '../errors.ts';
@@ -42,6 +45,19 @@ export function errorResponseOf(error: unknown): APIGatewayProxyStructuredResult
   if (error instanceof SessionOutcomeUnknownError) {
     return jsonResponse(OUTCOME_UNKNOWN_STATUS[error.kind], {
       message: `${error.message}. Reconcile reservation ${error.reservationId} with Front Payment before creating it again.`,
+      reservationId: error.reservationId,
+      retryable: false,
+    });
+  }
+  if (error instanceof ReservationNotFoundError) {
+    return jsonResponse(404, { message: error.message });
+  }
+  if (error instanceof ReservationStateConflictError) {
+    return jsonResponse(409, { message: error.message, rule: error.rule, retryable: false });
+  }
+  if (error instanceof CommandOutcomeUnknownError) {
+    return jsonResponse(COMMAND_UNKNOWN_STATUS[error.kind], {
+      message: `${error.message}. It is not sent again: GET /reservations/${error.reservationId}?refresh=true shows what Front Payment did.`,
       reservationId: error.reservationId,
       retryable: false,
     });
@@ -87,6 +103,12 @@ const OUTCOME_UNKNOWN_STATUS: Record<SessionOutcomeUnknownError['kind'], number>
   unreadable: 502,
   'server-error': 502,
   unrecorded: 500,
+  'earlier-attempt': 409,
+};
+
+const COMMAND_UNKNOWN_STATUS: Record<CommandOutcomeUnknownError['kind'], number> = {
+  timeout: 504,
+  unanswered: 502,
   'earlier-attempt': 409,
 };
 

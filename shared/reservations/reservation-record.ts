@@ -25,6 +25,11 @@ export interface ReservationRecord {
   readonly preferredPaymentMethod: 'visa' | 'mastercard';
   readonly createdAt: string;
   readonly updatedAt: string;
+  /**
+   * The digest of the caller that created it (`callerDigestOf`): only that caller may read it or
+   * send it commands. Reservations created before owners were recorded have none and are nobody's.
+   */
+  readonly owner?: string;
   readonly failure?: ReservationFailure;
   /**
    * With an `Idempotency-Key`: the sha256 of the validated, canonical request (see

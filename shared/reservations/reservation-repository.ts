@@ -16,6 +16,8 @@ export interface NewReservation {
   readonly amounts: ReservationAmounts;
   readonly preferredPaymentMethod: 'visa' | 'mastercard';
   readonly referenceNo?: string;
+  /** See `ReservationRecord.owner`. */
+  readonly owner: string;
   /** See `ReservationRecord.requestHash`. */
   readonly requestHash: string;
   /** Epoch milliseconds until which this attempt may run (the Lambda's deadline). */
@@ -89,16 +91,17 @@ export function createReservationRepository(
               'SET reservationId = :id, #status = :creating, statusRank = :rank, amounts = :amounts, ' +
               'preferredPaymentMethod = :method, createdAt = if_not_exists(createdAt, :at), ' +
               'updatedAt = :at, version = if_not_exists(version, :zero) + :one, ' +
-              'requestHash = :hash, inProgressUntil = :until, ' +
+              'requestHash = :hash, inProgressUntil = :until, #owner = :owner, ' +
               // Open until final: the reconciler looks at it once this attempt's deadline passed.
               'openShard = :shard, nextCheckAt = :nextCheck' +
               (reservation.referenceNo ? ', referenceNo = :referenceNo' : '') +
               ' REMOVE failure',
             ConditionExpression:
               'attribute_not_exists(pk) OR (#status = :failed AND requestHash = :hash)',
-            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
             ExpressionAttributeValues: {
               ':id': reservation.reservationId,
+              ':owner': reservation.owner,
               ':creating': SESSION_STATUSES.creating,
               ':failed': SESSION_STATUSES.sessionFailed,
               ':rank': SESSION_STATUS_RANK,

@@ -52,13 +52,13 @@ function objectMessage(issue: v.BaseIssue<unknown>): string {
 }
 
 // valibot reports the first unknown key of each object; the caller sees the next one on retry.
-function strict<const TEntries extends v.ObjectEntries>(entries: TEntries) {
+export function strict<const TEntries extends v.ObjectEntries>(entries: TEntries) {
   return v.strictObject(entries, objectMessage);
 }
 
 const text = () => v.string(typeMessage('must be a string'));
 
-const nonBlankText = () =>
+export const nonBlankText = () =>
   v.pipe(
     text(),
     v.check((value) => value.trim() !== '', 'must not be empty'),
@@ -98,7 +98,7 @@ function numeric() {
  * `MAX_AMOUNT`. Anything else (1e21, 2^53 + 1, 5e-324, a 400-digit string) is refused here, so
  * every stored and sent amount is exact.
  */
-function money() {
+export function money() {
   return v.pipe(
     v.custom<number | string>(
       isDecimal,
@@ -207,7 +207,7 @@ const CustomerDetailsSchema = v.pipe(
  * Products come as a JSON array or keyed by their index (`{"0": {...}, "1": {...}}`, the form
  * Front Payment documents); both are read into an array in order, so paths are `products.0.tax`.
  */
-function productListOf(allowedTaxRates: readonly number[]) {
+export function productListOf(allowedTaxRates: readonly number[]) {
   const ProductSchema = strict({
     name: nonBlankText(),
     productId: optionalText(text()),

@@ -43,6 +43,11 @@ export const reservationKeys = {
     pk: `RESERVATION#${reservationId}`,
     sk: `CHANGE#${changeId}`,
   }),
+  /** A command (capture, refund, …) and the record of its `Idempotency-Key`. */
+  command: (reservationId: string, commandId: string) => ({
+    pk: `RESERVATION#${reservationId}`,
+    sk: `COMMAND#${commandId}`,
+  }),
 } as const;
 
 /** The value of `outbox` on a status change whose event still waits for EventBridge. */

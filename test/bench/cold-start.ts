@@ -32,7 +32,7 @@ export async function benchColdStarts(times: number): Promise<void> {
       ...(await coldStart(bundle.file, importEnvironment, times)),
     });
   }
-  for (const name of ['create-session', 'callback', 'publish-pending']) {
+  for (const name of ['create-session', 'callback', 'publish-pending', 'reservation-commands']) {
     const bundle = await bundleLikeLambda(`functions/${name}/handler.ts`);
     const start = await coldStart(bundle.file, importEnvironment, times);
     for (const baseline of measured) {

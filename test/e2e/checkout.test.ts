@@ -130,7 +130,7 @@ describe('checkout in Chromium against the local stack', () => {
     const reservation = await client.reservation(created.reservationId);
     expect(reservation?.status).toBe('SESSION_CREATED');
     expect(reservation?.history).toEqual([]);
-    expect(reservation?.totals).toEqual({ reserved: 0, captured: 0, charged: 0 });
+    expect(reservation?.totals).toEqual({ reserved: 0, captured: 0, charged: 0, refunded: 0 });
     const events = await client.events();
     expect(
       events.filter(
@@ -142,6 +142,58 @@ describe('checkout in Chromium against the local stack', () => {
     expect(
       stack.sandbox?.callbacks.filter((sent) => sent.reservationUuid === created.reservationUuid),
     ).toEqual([]);
+    await page.close();
+  });
+
+  it('pays at checkout, then captures half and refunds part from the console through our API', async () => {
+    const created = await client.createReservation(
+      sampleReservationRequest({ returnBaseUrl: stack.urls.api, referenceNo: 'E2E-CONSOLE' }),
+      randomUUID(),
+    );
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(created.paymentUrl);
+    await page.getByTestId('pay').click();
+    await page.waitForURL((url) => url.pathname === '/_local/return');
+    await page.goto(stack.urls.console);
+    const card = reservationCard(page, created.reservationId);
+    await waitForText(card.getByTestId('reservation-status'), 'RESERVED');
+    const apiCalls: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST')
+        apiCalls.push(new URL(request.url()).origin + new URL(request.url()).pathname);
+    });
+
+    await card.getByTestId('command-amount').fill('685');
+    await card.getByTestId('command-capture').click();
+    await waitForText(card.getByTestId('command-answer'), 'capture ACCEPTED CAP');
+    await waitForText(card.getByTestId('reservation-status'), 'CAPTURED');
+    await card.getByTestId('command-amount').fill('200');
+    await card.getByTestId('command-refund').click();
+    await waitForText(card.getByTestId('command-answer'), 'refund ACCEPTED');
+    await waitForText(card.getByTestId('refunded-total'), '200.00');
+    await card.getByTestId('command-amount').fill('');
+    await card.getByTestId('command-cancel').click();
+    await waitForText(card.getByTestId('command-answer'), 'cancel refused (409)');
+    const refundEvent = page.locator('[data-testid="event"][data-status="REFUNDED"]', {
+      hasText: created.reservationUuid,
+    });
+    await refundEvent.waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}console-commands.png`, fullPage: true });
+
+    // The buttons call our API, never the sandbox.
+    expect(apiCalls).toEqual(
+      ['capture', 'refund', 'cancel'].map(
+        (command) => `${stack.urls.api}/reservations/${created.reservationId}/${command}`,
+      ),
+    );
+    const events = (await client.events())
+      .map((event) => event.detail as { reservationUuid?: string; status: string; amount: number })
+      .filter((detail) => detail.reservationUuid === created.reservationUuid);
+    expect(events.map((detail) => [detail.status, detail.amount])).toEqual([
+      ['RESERVED', 1370],
+      ['CAPTURED', 685],
+      ['REFUNDED', 200],
+    ]);
     await page.close();
   });
 });

@@ -158,7 +158,9 @@ describe('npm start, as a person runs it', () => {
       timeout: 60_000,
     });
     expect(demo.stdout).toContain(`Front Payment reservations demo against ${api}`);
-    expect(demo.stdout).toMatch(/^Done: .*CHARGED; \d+ events published\.$/m);
+    expect(demo.stdout).toMatch(
+      /^Done: RESERVED -> CAPTURED -> CAPTURED -> REFUNDED -> COMPLETED; 5 events published\.$/m,
+    );
 
     const java = await findDynamoDbLocalProcesses(dynamoDbPort);
     expect(java).toHaveLength(1);

@@ -25,7 +25,7 @@ describe('HTTP API', () => {
     s = synthReservations();
   });
 
-  it('has exactly POST /reservations and the callback with and without our id in the path', () => {
+  it('has exactly POST /reservations, the reservation routes and the callback with and without our id in the path', () => {
     expect(
       routes(s)
         .map((properties) => properties.RouteKey)
@@ -33,8 +33,30 @@ describe('HTTP API', () => {
     ).toEqual([
       'GET /callbacks/front-payment',
       'GET /callbacks/front-payment/{reservationId}',
+      'GET /reservations/{reservationId}',
       'POST /reservations',
+      'POST /reservations/{reservationId}/cancel',
+      'POST /reservations/{reservationId}/capture',
+      'POST /reservations/{reservationId}/charge',
+      'POST /reservations/{reservationId}/complete',
+      'POST /reservations/{reservationId}/refund',
+      'POST /reservations/{reservationId}/resend',
     ]);
+  });
+
+  it('protects the reservation routes as POST /reservations and sends them to one function', () => {
+    const integrations = s.template.findResources('AWS::ApiGatewayV2::Integration');
+    const keys = [
+      'GET /reservations/{reservationId}',
+      'POST /reservations/{reservationId}/capture',
+    ];
+    for (const key of keys) expect(route(s, key).AuthorizationType).toBe('AWS_IAM');
+    const targets = keys.map((key) => route(s, key).Target['Fn::Join'][1][1].Ref as string);
+    expect(new Set(targets).size).toBe(1);
+    expect(integrations[targets[0] ?? '']?.Properties).toMatchObject({
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+    });
   });
 
   it('protects POST /reservations with IAM by default and leaves the callback public', () => {
@@ -131,7 +153,7 @@ describe('HTTP API', () => {
   it('creates the stage after every route (route settings name existing route keys)', () => {
     const [stage] = Object.values(s.template.findResources('AWS::ApiGatewayV2::Stage'));
     const routeIds = Object.keys(s.template.findResources('AWS::ApiGatewayV2::Route'));
-    expect(routeIds).toHaveLength(3);
+    expect(routeIds).toHaveLength(10);
     expect(stage?.DependsOn).toEqual(expect.arrayContaining(routeIds));
   });
 
@@ -172,6 +194,18 @@ describe('HTTP API options', () => {
       AuthorizerId: { Ref: authorizer },
       AuthorizationScopes: ['reservations/create'],
     });
+    // The reservation routes share the one authorizer and its scopes.
+    s.template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    for (const key of [
+      'GET /reservations/{reservationId}',
+      'POST /reservations/{reservationId}/refund',
+    ]) {
+      expect(route(s, key)).toMatchObject({
+        AuthorizationType: 'JWT',
+        AuthorizerId: { Ref: authorizer },
+        AuthorizationScopes: ['reservations/create'],
+      });
+    }
     expect(route(s, 'GET /callbacks/front-payment').AuthorizationType).toBe('NONE');
     expect(route(s, 'GET /callbacks/front-payment/{reservationId}').AuthorizationType).toBe('NONE');
   });

@@ -82,6 +82,7 @@ describe('cdk-nag AwsSolutions', () => {
         `AwsSolutions-L1 @ ${root}/create-session/function`,
         `AwsSolutions-L1 @ ${root}/publish-pending/function`,
         `AwsSolutions-L1 @ ${root}/reconcile/function`,
+        `AwsSolutions-L1 @ ${root}/reservation-commands/function`,
         `AwsSolutions-SMG4 @ ${root}/callback-secret`,
         `AwsSolutions-SMG4 @ ${root}/front-payment-token`,
         `AwsSolutions-SNS2 @ ${root}/operations/alarm-topic`,

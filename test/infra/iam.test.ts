@@ -53,11 +53,17 @@ async function dynamoDbActionsInCode(name: string) {
     logLevel: 'silent',
   });
   const actions = new Set<string>();
-  let queries = false;
+  let indexQueries = false;
+  let partitionReads = false;
   for (const input of Object.keys(metafile.inputs)) {
     const source = readFileSync(input, 'utf8');
+    // The one Query on the base table: shared/reservations/reservation-partition.ts.
+    if (input.endsWith('reservation-partition.ts')) {
+      partitionReads = true;
+      continue;
+    }
     for (const [, command] of source.matchAll(/new (\w+)Command\(/g)) {
-      if (command === 'Query') queries = true;
+      if (command === 'Query') indexQueries = true;
       else if (command === 'TransactWrite') {
         for (const [, kind] of source.matchAll(/\b(Put|Update|Delete|ConditionCheck): \{/g)) {
           actions.add(TRANSACT_ITEM_ACTIONS[kind as string] as string);
@@ -67,7 +73,7 @@ async function dynamoDbActionsInCode(name: string) {
       }
     }
   }
-  return { itemActions: [...actions].sort(), queries };
+  return { itemActions: [...actions].sort(), indexQueries, partitionReads };
 }
 
 function indexArn(tableLogicalId: string, index: string) {
@@ -120,6 +126,22 @@ describe('IAM: each function may do exactly what it needs', () => {
     ]);
   });
 
+  it('reservation-commands: Get/Put/Update/Query on the table (its own partition), the token, PutEvents', () => {
+    expect(statementsOf(s, 'reservation-commands')).toEqual([
+      {
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [arnOf(logGroupOf('reservation-commands'))],
+      },
+      // Query on the table itself: GET reads one reservation's partition; no index.
+      {
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        resources: [arnOf(ids.table)],
+      },
+      { actions: secretRead, resources: [{ Ref: ids.token }] },
+      { actions: ['events:PutEvents'], resources: [arnOf(ids.bus)] },
+    ]);
+  });
+
   it('publish-pending: Get/Put/Update on the table, Query on both indexes, the token, PutEvents', () => {
     expect(statementsOf(s, 'publish-pending')).toEqual([
       {
@@ -143,15 +165,16 @@ describe('IAM: each function may do exactly what it needs', () => {
     ]);
   });
 
-  it('reconcile: Get/Put/Update on the table, Query on the open-reservations index only, the token, PutEvents', () => {
+  it('reconcile: Get/Put/Update on the table, Query on the open-reservations index and its own partitions, the token, PutEvents', () => {
     expect(statementsOf(s, 'reconcile')).toEqual([
       {
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         resources: [arnOf(logGroupOf('reconcile'))],
       },
-      // Settling, rescheduling and marking warnings (UpdateItem); recording changes (PutItem too).
+      // Settling, rescheduling and marking warnings (UpdateItem); recording changes (PutItem too);
+      // a reservation's commands of unknown outcome (Query on its partition).
       {
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
         resources: [arnOf(ids.table)],
       },
       { actions: ['dynamodb:Query'], resources: [indexArn(ids.table, 'open-reservations')] },
@@ -166,18 +189,18 @@ describe('IAM: each function may do exactly what it needs', () => {
       const onTable = statementsOf(s, id).filter(
         (statement) => JSON.stringify(statement.resources) === JSON.stringify([arnOf(ids.table)]),
       );
+      // Query on the base table only for code that reads one reservation's own partition.
       expect({ id, actions: onTable.flatMap((statement) => statement.actions) }).toEqual({
         id,
-        actions: used.itemActions,
+        actions: [...used.itemActions, ...(used.partitionReads ? ['dynamodb:Query'] : [])].sort(),
       });
-      // A Query in the code is granted on an index ARN, never on the base table.
-      const queries = statementsOf(s, id).filter((statement) =>
-        statement.actions.includes('dynamodb:Query'),
+      // Any other Query in the code is granted on an index ARN.
+      const indexQueries = statementsOf(s, id).filter(
+        (statement) =>
+          statement.actions.includes('dynamodb:Query') &&
+          JSON.stringify(statement.resources).includes('/index/'),
       );
-      expect({ id, queries: queries.length > 0 }).toEqual({ id, queries: used.queries });
-      for (const statement of queries) {
-        expect(JSON.stringify(statement.resources)).toContain('/index/');
-      }
+      expect({ id, queries: indexQueries.length > 0 }).toEqual({ id, queries: used.indexQueries });
     }
   });
 
@@ -279,6 +302,35 @@ describe('IAM options', () => {
           },
         ],
       },
+    ]);
+  });
+
+  it('grantManageReservations allows every reservation route, grantReadReservations the GET only', () => {
+    let manager: iam.Role | undefined;
+    let reader: iam.Role | undefined;
+    const s = synthReservations({}, (stack, reservations) => {
+      manager = new iam.Role(stack, 'manager', { assumedBy: new iam.AccountRootPrincipal() });
+      reader = new iam.Role(stack, 'reader', { assumedBy: new iam.AccountRootPrincipal() });
+      reservations.grantManageReservations(manager);
+      reservations.grantReadReservations(reader);
+    });
+    const api = s.logicalId(s.reservations.httpApi);
+    const arn = (route: string) => ({
+      'Fn::Join': ['', ['arn:aws:execute-api:eu-north-1:111111111111:', { Ref: api }, route]],
+    });
+    // Sorted: minimizePolicies orders the resources.
+    const commands = ['cancel', 'capture', 'charge', 'complete', 'refund', 'resend'];
+    expect(roleStatements(s.template, s.logicalId(manager as iam.Role))).toEqual([
+      {
+        actions: ['execute-api:Invoke'],
+        resources: [
+          arn('/$default/GET/reservations/*'),
+          ...commands.map((command) => arn(`/$default/POST/reservations/*/${command}`)),
+        ],
+      },
+    ]);
+    expect(roleStatements(s.template, s.logicalId(reader as iam.Role))).toEqual([
+      { actions: ['execute-api:Invoke'], resources: [arn('/$default/GET/reservations/*')] },
     ]);
   });
 });

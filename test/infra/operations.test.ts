@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -142,6 +143,17 @@ describe('alarms, metric filters, topic and dashboard', () => {
     expect(ALARM_THRESHOLDS.sweeperInvocations).toBe(1);
   });
 
+  it('alarms on a command of unknown outcome, counted from the reservation commands log', () => {
+    s.template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: logGroupOf('reservation-commands') },
+      FilterPattern: `{ $.message = "${LOG_MESSAGES.commandOutcomeUnknown}" }`,
+      MetricTransformations: [Match.objectLike({ MetricName: 'CommandOutcomesUnknown' })],
+    });
+    expect(alarmOn('CommandOutcomesUnknown')).toEqual([
+      expect.objectContaining({ Statistic: 'Sum', Threshold: 1 }),
+    ]);
+  });
+
   it('alarms on a callback kept as unmatched, counted from the callback log', () => {
     s.template.hasResourceProperties('AWS::Logs::MetricFilter', {
       LogGroupName: { Ref: logGroupOf('callback') },
@@ -265,8 +277,9 @@ describe('alarms, metric filters, topic and dashboard', () => {
   });
 
   it('notifies the topic on alarm and on recovery; the email address is subscribed', () => {
-    // 2 per function (4), 8 from logs and the API, 2 from the reconciler's summary.
-    expect(alarms).toHaveLength(18);
+    // 2 per function (10), 8 from logs and the API, 2 from the reconciler's summary, 1 for
+    // commands of unknown outcome.
+    expect(alarms).toHaveLength(21);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
       expect(alarm.OKActions).toEqual([{ Ref: topic }]);

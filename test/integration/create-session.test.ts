@@ -758,6 +758,7 @@ describe('the reservation repository', () => {
       amounts: { subTotal: 1, totalTax: 0, grandTotal: 1 },
       preferredPaymentMethod: 'visa',
       requestHash: 'h',
+      owner: 'test-owner',
       inProgressUntil: Date.now() + 10_000,
       at: new Date(),
     });

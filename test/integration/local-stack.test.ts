@@ -11,6 +11,7 @@ import {
   CREATE_SESSION_TIMEOUT,
   PUBLISH_PENDING_TIMEOUT,
   RECONCILE_TIMEOUT,
+  RESERVATION_COMMANDS_TIMEOUT,
 } from '../../infra/front-payment-reservations.ts';
 import { CALLBACK_PATH } from '../../infra/local/callback-path.ts';
 import { FUNCTION_TIMEOUTS_MS } from '../../infra/local/local-functions.ts';
@@ -221,6 +222,7 @@ describe('startLocalStack', () => {
       callback: CALLBACK_TIMEOUT.toMilliseconds(),
       publishPending: PUBLISH_PENDING_TIMEOUT.toMilliseconds(),
       reconcile: RECONCILE_TIMEOUT.toMilliseconds(),
+      reservationCommands: RESERVATION_COMMANDS_TIMEOUT.toMilliseconds(),
     });
     expect([CREATE_RESERVATION_ROUTE, CALLBACK_ROUTE, CALLBACK_RESERVATION_ROUTE]).toEqual([
       '/reservations',

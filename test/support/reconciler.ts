@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createStatusChangeRepository } from '#shared/callbacks/status-change-repository';
+import { createCommandRepository } from '#shared/commands/command-repository';
 import { createCaptureDuePublisher } from '#shared/events/capture-due-event';
 import { createEventPublisher } from '#shared/events/event-publisher';
 import { createOutboxRepository } from '#shared/events/outbox-repository';
@@ -59,6 +60,7 @@ export function reconcilerOn(
   return {
     reservations: createOpenReservations(documents, tableName),
     statusChanges: createStatusChangeRepository({ documents, tableName }),
+    commands: createCommandRepository(documents, tableName),
     frontPayment: createFrontPaymentClient({
       baseUrl: stack.sandbox.url,
       token: async () => FRONT_PAYMENT_TOKEN,

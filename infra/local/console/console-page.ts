@@ -84,6 +84,10 @@ h2 { font-size: 1rem; margin: 0 0 .75rem; display: flex; align-items: center; ga
 .totals { display: flex; gap: 1.25rem; font-size: .8rem; margin-top: .45rem; font-variant-numeric: tabular-nums; }
 .totals b { font-weight: 600; }
 .failure { color: var(--red); font-size: .8rem; margin-top: .35rem; }
+.commands { display: flex; flex-wrap: wrap; align-items: center; gap: .4rem; margin-top: .55rem; font-size: .8rem; }
+.commands input { width: 9rem; padding: .2rem .35rem; font: inherit; }
+.commands button { padding: .2rem .6rem; font: inherit; cursor: pointer; }
+.commands .answer { color: var(--muted); }
 .history { list-style: none; margin: .6rem 0 0; padding: 0; border-top: 1px dashed var(--line); }
 .history li { display: grid; grid-template-columns: 5rem 7rem 1fr auto; gap: .5rem; align-items: center; padding: .3rem 0; font-size: .8rem; border-bottom: 1px dashed var(--line); }
 .history li:last-child { border-bottom: 0; }
@@ -93,6 +97,8 @@ h2 { font-size: 1rem; margin: 0 0 .75rem; display: flex; align-items: center; ga
 .badge.RESERVED { background: #dbeafe; color: #1e40af; }
 .badge.CAPTURED { background: #dcfce7; color: #166534; }
 .badge.CHARGED { background: #ede9fe; color: #5b21b6; }
+.badge.REFUNDED { background: #ffedd5; color: #9a3412; }
+.badge.CANCELLED, .badge.COMPLETED { background: #e5e7eb; color: #374151; }
 .badge.PAID { background: #d1fae5; color: #065f46; }
 .badge.SESSION_FAILED { background: #fee2e2; color: #991b1b; }
 .badge.CREATING { background: #fef3c7; color: #92400e; }
@@ -163,9 +169,54 @@ const CONSOLE_SCRIPT = `
       r.history.length ? el('div', { class: 'totals', 'data-testid': 'totals' },
         el('span', {}, 'reserved ', el('b', {}, money(r.totals.reserved))),
         el('span', {}, 'captured ', el('b', {}, money(r.totals.captured))),
-        el('span', {}, 'charged ', el('b', {}, money(r.totals.charged)))) : null,
+        el('span', {}, 'charged ', el('b', {}, money(r.totals.charged))),
+        el('span', {}, 'refunded ', el('b', { 'data-testid': 'refunded-total' }, money(r.totals.refunded)))) : null,
       r.failure ? el('div', { class: 'failure' }, 'Session failed (' + r.failure.reason + '): ' + r.failure.message) : null,
+      r.history.length ? commandBar(r) : null,
       history);
+  }
+
+  // Typed amounts and the last answer per reservation survive the card being rebuilt.
+  const typed = new Map();
+  const answers = new Map();
+
+  /** Capture, refund and cancel through OUR API (same origin), as a merchant's system would. */
+  function commandBar(r) {
+    const input = el('input', { type: 'number', min: '0.01', step: '0.01', placeholder: 'amount (empty: all)', 'data-testid': 'command-amount', 'aria-label': 'Amount' });
+    input.value = typed.get(r.reservationId) || '';
+    input.addEventListener('input', () => typed.set(r.reservationId, input.value));
+    const amountBody = () => (input.value ? { amount: Number(input.value) } : {});
+    const button = (label, command, body) => {
+      const node = el('button', { type: 'button', 'data-testid': 'command-' + command }, label);
+      node.addEventListener('click', () => send(r.reservationId, command, body()));
+      return node;
+    };
+    return el('div', { class: 'commands' },
+      input,
+      button('Capture', 'capture', amountBody),
+      button('Refund', 'refund', () => ({ amount: Number(input.value) })),
+      button('Cancel', 'cancel', () => ({ note: 'Cancelled from the local console' })),
+      el('span', { class: 'answer', 'data-testid': 'command-answer' }, answers.get(r.reservationId) || ''));
+  }
+
+  async function send(reservationId, command, body) {
+    answers.set(reservationId, command + '…');
+    seen.reservations = '';
+    try {
+      const response = await fetch('/reservations/' + encodeURIComponent(reservationId) + '/' + command, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+        body: JSON.stringify(body),
+      });
+      const answer = await response.json();
+      answers.set(reservationId, response.ok
+        ? command + ' ' + answer.state + (answer.reference ? ' ' + answer.reference : '')
+        : command + ' refused (' + response.status + '): ' + answer.message);
+    } catch (error) {
+      answers.set(reservationId, command + ' failed: ' + error);
+    }
+    seen.reservations = '';
+    typed.delete(reservationId);
   }
 
   function eventsTable(events) {

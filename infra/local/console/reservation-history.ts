@@ -36,6 +36,7 @@ export interface ReservationView {
     readonly reserved: number;
     readonly captured: number;
     readonly charged: number;
+    readonly refunded: number;
   };
   /** Oldest first. */
   readonly history: readonly HistoryEntry[];
@@ -129,7 +130,12 @@ function reservationView(
       ? { reason: record.failure.reason, message: record.failure.message }
       : null,
     // A duplicate RESERVED is recorded once (deduplicated), so the sum is the reserved amount.
-    totals: { reserved: sum('RESERVED'), captured: sum('CAPTURED'), charged: sum('CHARGED') },
+    totals: {
+      reserved: sum('RESERVED'),
+      captured: sum('CAPTURED'),
+      charged: sum('CHARGED'),
+      refunded: sum('REFUNDED'),
+    },
     history,
   };
 }

@@ -25,6 +25,7 @@ import { dataGet, type FieldErrors, isRecord, type RuleSet, validate } from './l
 import {
   CANCEL_RULES,
   CAPTURE_RULES,
+  COMPLETE_RULES,
   chargeRules,
   REFUND_RULES,
 } from './operation-payload-rules.ts';
@@ -62,6 +63,8 @@ const ROUTES: readonly Route<ConnectCall>[] = [
   { methods: ['POST'], pattern: new RegExp(`${RESERVATIONS}/capture/([^/]+)$`), handle: capture },
   { methods: ['POST'], pattern: new RegExp(`${RESERVATIONS}/charge/([^/]+)$`), handle: charge },
   { methods: ['POST'], pattern: new RegExp(`${RESERVATIONS}/refund/([^/]+)$`), handle: refund },
+  { methods: ['POST'], pattern: new RegExp(`${RESERVATIONS}/complete/([^/]+)$`), handle: complete },
+  { methods: ['POST'], pattern: new RegExp(`${RESERVATIONS}/resend/([^/]+)$`), handle: resend },
   // The docs say GET, the public Ruby client sends POST: both are served.
   {
     methods: ['GET', 'POST'],
@@ -245,6 +248,8 @@ async function capture(call: ConnectCall, [uuid = '']: readonly string[]): Promi
     request,
     success(202, 'Reservation Captured Successfully', {
       reservationUuid: uuid,
+      // The documented name; the older `captureUuid` stays for clients that read it.
+      uuid: change.reference,
       captureUuid: change.reference,
       amount: change.amount,
     }),
@@ -260,6 +265,7 @@ async function charge(call: ConnectCall, [uuid = '']: readonly string[]): Promis
     request,
     success(202, 'Reservation Charged Successfully', {
       reservationUuid: uuid,
+      uuid: change.reference,
       chargeUuid: change.reference,
       amount: change.amount,
     }),
@@ -302,6 +308,39 @@ async function cancel(call: ConnectCall, [uuid = '']: readonly string[]): Promis
       status: statusWord(reservation.status, call.context.quirks(), 'details'),
     }),
   );
+}
+
+/** `{note}` (required): ends a paid reservation. No callback follows (none is documented). */
+async function complete(call: ConnectCall, [uuid = '']: readonly string[]): Promise<void> {
+  if (rejectedByRules(call, COMPLETE_RULES)) return;
+  call.context.store.complete(uuid, String(dataGet(call.input, 'note')), new Date());
+  respond(call.request, success(202, 'reservationCompletedSuccessfully', null));
+}
+
+/**
+ * `{countryCode, msisdn}` and/or `{email}`: a new payment link. SMS needs both phone fields; one
+ * channel at least. The contact data is not kept (the sandbox sends nothing).
+ */
+async function resend(call: ConnectCall, [uuid = '']: readonly string[]): Promise<void> {
+  const { input } = call;
+  const present = (path: string) => {
+    const value = dataGet(input, path);
+    return typeof value === 'string' && value !== '';
+  };
+  const errors: FieldErrors = {};
+  if (present('email') && !/^[^@\s]+@[^@\s]+$/.test(String(dataGet(input, 'email')))) {
+    errors.email = ['The email must be a valid email address.'];
+  }
+  if (present('msisdn') !== present('countryCode')) {
+    const missing = present('msisdn') ? 'countryCode' : 'msisdn';
+    errors[missing] = [`The ${missing} field is required when sending by SMS.`];
+  }
+  if (!present('email') && !present('msisdn')) {
+    errors.email = ['The email field is required when msisdn is not present.'];
+  }
+  if (hasErrors(errors)) return rejectPayload(call, errors);
+  call.context.store.resend(uuid);
+  respond(call.request, success(202, 'resentOrderSuccessfully', null));
 }
 
 /** The answer goes out first; the callback follows, bounded by the callback timeout. */

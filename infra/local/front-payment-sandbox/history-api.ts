@@ -31,7 +31,10 @@ export function reservationHistory(
     }));
 }
 
-/** The titles Front Payment's history uses (the last three are our guess: none was seen). */
+/**
+ * The titles Front Payment's history uses; `payment-declined`, `reservation-cancelled` and
+ * `payment-link-expired` are our guess (the documentation shows none of them).
+ */
 function titleOf(entry: SandboxHistoryEntry): string {
   switch (entry.status) {
     case 'SENT':
@@ -48,6 +51,8 @@ function titleOf(entry: SandboxHistoryEntry): string {
         : 'refund-sent-from-captured';
     case 'DECLINED':
       return 'payment-declined';
+    case 'COMPLETED':
+      return 'reservation-completed';
     case 'CANCELLED':
       return 'reservation-cancelled';
     case 'EXPIRED':

@@ -35,3 +35,6 @@ export const REFUND_RULES: RuleSet = [
 
 /** `reservations/cancel/{uuid}`: an optional `note`. */
 export const CANCEL_RULES: RuleSet = [['note', [string()]]];
+
+/** `reservations/complete/{uuid}`: `{note}`, required. */
+export const COMPLETE_RULES: RuleSet = [['note', [required(), string()]]];

@@ -207,6 +207,7 @@ export class ReservationStore {
   cancel(reservationUuid: string, note: string | undefined, now: Date): SandboxReservation {
     const state = this.#get(reservationUuid);
     refuseIfCancelled(state);
+    refuseIfCompleted(state);
     if (state.status === 'CAPTURED' || state.status === 'CHARGED') {
       throw new SandboxRefusalError(
         'reservationCannotBeCancelled',
@@ -237,6 +238,30 @@ export class ReservationStore {
       const at = new Date(Math.max(Date.parse(dueAt), state.createdAt.getTime())).toISOString();
       state.history.push({ status: 'EXPIRED', amount: 0, at });
     }
+  }
+
+  /** Ends a paid reservation: nothing more can be captured or charged (refunds still work). */
+  complete(reservationUuid: string, note: string, now: Date): SandboxReservation {
+    const state = this.#get(reservationUuid);
+    refuseIfCancelled(state);
+    refuseIfCompleted(state);
+    if (!PAID_STATUSES.includes(state.status)) {
+      throw new SandboxRefusalError(
+        'reservationStatusNotReserved',
+        `A reservation in status ${state.status} cannot be completed.`,
+      );
+    }
+    state.status = 'COMPLETED';
+    state.history.push({ status: 'COMPLETED', amount: 0, at: now.toISOString(), note });
+    return snapshot(state);
+  }
+
+  /** A new payment link for an unpaid reservation; refused once it is completed or cancelled. */
+  resend(reservationUuid: string): SandboxReservation {
+    const state = this.#get(reservationUuid);
+    refuseIfCancelled(state);
+    refuseIfCompleted(state);
+    return snapshot(state);
   }
 
   #get(reservationUuid: string): ReservationState {
@@ -271,6 +296,15 @@ export class ReservationStore {
 function paymentLinkDueAt(payload: unknown): string | null {
   const seconds = Number(dataGet(payload, 'dueDateForPaymentLink'));
   return Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000).toISOString() : null;
+}
+
+function refuseIfCompleted(state: ReservationState): void {
+  if (state.status === 'COMPLETED') {
+    throw new SandboxRefusalError(
+      'reservationStatusAlreadyCompleted',
+      'The reservation is already completed.',
+    );
+  }
 }
 
 function refuseIfCancelled(state: ReservationState): void {

@@ -114,6 +114,7 @@ export type SandboxReservationStatus =
   | 'CAPTURED'
   | 'CHARGED'
   | 'REFUNDED'
+  | 'COMPLETED'
   | 'CANCELLED'
   /** The payment link passed its `dueDateForPaymentLink` unpaid. */
   | 'EXPIRED';

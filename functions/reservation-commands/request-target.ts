@@ -1,0 +1,38 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { type CommandName, isCommandName } from '#shared/commands/command-request';
+import { InputValidationError } from '#shared/errors';
+
+const RESERVATION_ID = /^[\w-]{1,64}$/;
+
+/** What a request asks for: a reservation, and a command or (for GET) its record. */
+export type RequestTarget =
+  | { readonly kind: 'read'; readonly reservationId: string; readonly refresh: boolean }
+  | { readonly kind: 'command'; readonly reservationId: string; readonly command: CommandName };
+
+/** Reads the route: `GET /reservations/{id}` or `POST /reservations/{id}/{command}`. */
+export function requestTargetOf(event: APIGatewayProxyEventV2): RequestTarget {
+  const reservationId = event.pathParameters?.reservationId ?? '';
+  if (!RESERVATION_ID.test(reservationId)) {
+    throw new InputValidationError('The reservation id is invalid', [
+      { path: 'reservationId', message: 'must be 1 to 64 letters, digits, "-" or "_"' },
+    ]);
+  }
+  if (event.requestContext.http.method === 'GET') {
+    const refresh = event.queryStringParameters?.refresh;
+    if (refresh !== undefined && refresh !== 'true' && refresh !== 'false') {
+      throw new InputValidationError('The refresh parameter is invalid', [
+        { path: 'refresh', message: 'must be true or false' },
+      ]);
+    }
+    return { kind: 'read', reservationId, refresh: refresh === 'true' };
+  }
+  // From the route key (`POST /reservations/{reservationId}/capture`), not the raw path: only
+  // the routes API Gateway matched name a command.
+  const command = event.routeKey.split('/').at(-1) ?? '';
+  if (!isCommandName(command)) {
+    throw new InputValidationError('The command is unknown', [
+      { path: 'command', message: 'must be capture, charge, cancel, complete, refund or resend' },
+    ]);
+  }
+  return { kind: 'command', reservationId, command };
+}

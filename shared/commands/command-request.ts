@@ -1,0 +1,152 @@
+import * as v from 'valibot';
+import { InputValidationError } from '../errors.ts';
+import { money, nonBlankText, productListOf, strict } from '../reservations/reservation-schema.ts';
+import { toFieldErrors } from '../validation-issues.ts';
+
+/** The commands of `POST /reservations/{id}/{command}`, named as Front Payment names them. */
+export const COMMANDS = ['capture', 'charge', 'cancel', 'complete', 'refund', 'resend'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+export function isCommandName(value: string): value is CommandName {
+  return (COMMANDS as readonly string[]).includes(value);
+}
+
+const positiveMoney = () =>
+  v.pipe(
+    money(),
+    v.check((amount) => amount > 0, 'must be more than 0'),
+  );
+const note = () => v.pipe(nonBlankText(), v.maxLength(500, 'must be at most 500 characters'));
+
+/** A product line of the reservation: by Front Payment's line id or by its index in the order. */
+const LineSchema = v.pipe(
+  strict({
+    productId: v.optional(
+      v.pipe(nonBlankText(), v.maxLength(100, 'must be at most 100 characters')),
+    ),
+    index: v.optional(
+      v.pipe(
+        v.number('must be a number'),
+        v.integer('must be an integer'),
+        v.minValue(0, 'must not be negative'),
+      ),
+    ),
+    amount: positiveMoney(),
+  }),
+  v.check(
+    (line) => (line.productId === undefined) !== (line.index === undefined),
+    'must name its product line by exactly one of productId and index',
+  ),
+);
+const linesOf = () =>
+  v.pipe(v.array(LineSchema, 'must be an array of lines'), v.minLength(1, 'must not be empty'));
+
+const CaptureSchema = v.pipe(
+  strict({
+    amount: v.optional(positiveMoney()),
+    lines: v.optional(linesOf()),
+    note: v.optional(note()),
+  }),
+  v.check(
+    (body) => body.amount === undefined || body.lines === undefined,
+    'give amount or lines, not both',
+  ),
+);
+
+const chargeSchema = (allowedTaxRates: readonly number[]) =>
+  v.pipe(
+    strict({ products: productListOf(allowedTaxRates), grandTotal: positiveMoney() }),
+    v.check(
+      (body) =>
+        Math.round(body.products.reduce((sum, product) => sum + product.amount, 0) * 100) ===
+        Math.round(body.grandTotal * 100),
+      'grandTotal must be the sum of the products’ amounts',
+    ),
+  );
+
+const NoteSchema = strict({ note: note() });
+
+const RefundSchema = v.pipe(
+  strict({
+    amount: v.optional(positiveMoney()),
+    lines: v.optional(linesOf()),
+    source: v.optional(v.picklist(['captured', 'charged'], 'must be "captured" or "charged"')),
+    reference: v.optional(
+      v.pipe(nonBlankText(), v.regex(/^(CAP|CHA)\w+$/, 'must be a CAP… or CHA… reference')),
+    ),
+  }),
+  v.check(
+    (body) => (body.amount === undefined) !== (body.lines === undefined),
+    'give exactly one of amount and lines',
+  ),
+);
+
+/** Contact data for the new payment link: passed to Front Payment, never stored or logged. */
+const ResendSchema = v.pipe(
+  strict({
+    email: v.optional(
+      v.pipe(v.string('must be a string'), v.email('must be a valid email address')),
+    ),
+    countryCode: v.optional(
+      v.pipe(v.string('must be a string'), v.regex(/^\+\d{1,4}$/, 'must be "+" and 1 to 4 digits')),
+    ),
+    msisdn: v.optional(
+      v.pipe(v.string('must be a string'), v.regex(/^\d{4,15}$/, 'must be 4 to 15 digits')),
+    ),
+  }),
+  v.check(
+    (body) => (body.countryCode === undefined) === (body.msisdn === undefined),
+    'countryCode and msisdn go together',
+  ),
+  v.check(
+    (body) => body.email !== undefined || body.msisdn !== undefined,
+    'give email, or countryCode and msisdn, to send the link to',
+  ),
+);
+
+export type CaptureRequest = v.InferOutput<typeof CaptureSchema>;
+export type ChargeRequest = v.InferOutput<ReturnType<typeof chargeSchema>>;
+export type NoteRequest = v.InferOutput<typeof NoteSchema>;
+export type RefundRequest = v.InferOutput<typeof RefundSchema>;
+export type ResendRequest = v.InferOutput<typeof ResendSchema>;
+export type CommandLine = v.InferOutput<typeof LineSchema>;
+
+export type CommandRequest =
+  | { readonly command: 'capture'; readonly body: CaptureRequest }
+  | { readonly command: 'charge'; readonly body: ChargeRequest }
+  | { readonly command: 'cancel' | 'complete'; readonly body: NoteRequest }
+  | { readonly command: 'refund'; readonly body: RefundRequest }
+  | { readonly command: 'resend'; readonly body: ResendRequest };
+
+/** Validates a command's JSON body (an absent body reads as `{}`); a 400 lists every field. */
+export function parseCommandRequest(
+  command: CommandName,
+  body: unknown,
+  allowedTaxRates: readonly number[],
+): CommandRequest {
+  const schema = schemaOf(command, allowedTaxRates);
+  const result = v.safeParse(schema, body ?? {}, { abortEarly: false, abortPipeEarly: false });
+  if (!result.success) {
+    throw new InputValidationError(
+      `The ${command} request is invalid`,
+      toFieldErrors(result.issues),
+    );
+  }
+  return { command, body: result.output } as CommandRequest;
+}
+
+function schemaOf(command: CommandName, allowedTaxRates: readonly number[]): v.GenericSchema {
+  switch (command) {
+    case 'capture':
+      return CaptureSchema;
+    case 'charge':
+      return chargeSchema(allowedTaxRates);
+    case 'cancel':
+    case 'complete':
+      return NoteSchema;
+    case 'refund':
+      return RefundSchema;
+    case 'resend':
+      return ResendSchema;
+  }
+}

@@ -1,0 +1,272 @@
+import { createHash, createHmac } from 'node:crypto';
+import {
+  type RecordFromDetailsDependencies,
+  recordFromDetails,
+} from '../callbacks/record-from-details.ts';
+import { CommandOutcomeUnknownError, ReservationStateConflictError } from '../errors.ts';
+import type { PublishOptions } from '../events/event-publisher.ts';
+import type { FrontPaymentClient } from '../front-payment/front-payment-client.ts';
+import type { ReservationDetails } from '../front-payment/reservation-details.ts';
+import { idempotencyConflicts } from '../http/idempotency-conflicts.ts';
+import { canonicalJson } from '../reservations/request-fingerprint.ts';
+import { sessionFailureOf } from '../reservations/session-failure.ts';
+import { COMMAND_OUTCOME_UNKNOWN } from './command-log.ts';
+import { COMMAND_STATES, type CommandRecord } from './command-record.ts';
+import type { CommandRepository } from './command-repository.ts';
+import type { CommandRequest } from './command-request.ts';
+import {
+  findOwnedReservation,
+  type OwnedReservation,
+  type ReservationFinder,
+} from './owned-reservation.ts';
+import { planCommand } from './plan-command.ts';
+
+export interface CommandDependencies extends Omit<RecordFromDetailsDependencies, 'details'> {
+  readonly repository: RecordFromDetailsDependencies['repository'] & ReservationFinder;
+  readonly commands: CommandRepository;
+  readonly frontPayment: Pick<FrontPaymentClient, 'sendCommand' | 'getReservationDetails'>;
+}
+
+/** One command request: whose, with which key, and how long this Lambda may still run. */
+export interface CommandAttempt {
+  readonly reservationId: string;
+  /** `callerDigestOf` the caller. */
+  readonly caller: string;
+  readonly idempotencyKey: string;
+  /** Epoch ms: a duplicate arriving before it is told to retry. */
+  readonly deadline: number;
+  readonly publishWindow: () => PublishOptions;
+}
+
+/** The command as the merchant sees it: no key material, no caller digest. */
+export interface CommandAnswer {
+  readonly commandId: string;
+  readonly reservationId: string;
+  readonly command: CommandRecord['command'];
+  readonly state: CommandRecord['state'];
+  readonly requestedAt: string;
+  readonly amount?: number;
+  readonly reference?: string;
+}
+
+/**
+ * Runs a command the way create runs: the command record first (the Idempotency-Key's record),
+ * then Front Payment's details (the truth the state rules check, recorded as a callback would be),
+ * then the one request to Front Payment, then its outcome. A request whose outcome is unknown is
+ * never sent again; the details settle it. Right after the 202 the details are read once more, so
+ * the change reaches consumers even before Front Payment's callback.
+ */
+export async function runCommand(
+  attempt: CommandAttempt,
+  request: CommandRequest,
+  dependencies: CommandDependencies,
+): Promise<{ readonly answer: CommandAnswer; readonly replayed: boolean }> {
+  const now = dependencies.now ?? (() => new Date());
+  const reservation = await findOwnedReservation(
+    attempt.reservationId,
+    attempt.caller,
+    dependencies.repository,
+  );
+  const key = { reservationId: attempt.reservationId, commandId: commandIdOf(attempt) };
+  const start = await dependencies.commands.start({
+    ...key,
+    command: request.command,
+    // Keyed with the Idempotency-Key, which is not stored: the fingerprint of a resend cannot be
+    // matched against guessed email addresses or phone numbers.
+    requestHash: createHmac('sha256', attempt.idempotencyKey)
+      .update(canonicalJson(request))
+      .digest('hex'),
+    requestedBy: attempt.caller,
+    inProgressUntil: attempt.deadline,
+    at: now(),
+  });
+  if (start.kind !== 'started') {
+    return { answer: answerOf(await earlierAttempt(start, dependencies)), replayed: true };
+  }
+
+  let details: ReservationDetails;
+  let plan: ReturnType<typeof planCommand>;
+  try {
+    ({ details } = await recordFromDetails(
+      reservation,
+      attempt.publishWindow(),
+      readerOf(dependencies),
+    ));
+    plan = planCommand(request, details);
+  } catch (error) {
+    await dependencies.commands.finish(key, refusal(error, now()), now());
+    throw error;
+  }
+
+  let reference: string | null;
+  try {
+    ({ reference } = await dependencies.frontPayment.sendCommand(
+      request.command,
+      reservation.frontPaymentUuid,
+      plan.body,
+    ));
+  } catch (error) {
+    throw await recordFailedSend(key, plan.amount, error, dependencies, now());
+  }
+  dependencies.log.info('command accepted by Front Payment', {
+    ...key,
+    command: request.command,
+    reference,
+  });
+  const record = await dependencies.commands.finish(
+    key,
+    {
+      state: COMMAND_STATES.accepted,
+      amount: plan.amount,
+      ...((plan.reference ?? reference) ? { reference: plan.reference ?? reference ?? '' } : {}),
+    },
+    now(),
+  );
+  await learnAfterCommand(reservation, attempt, dependencies);
+  return { answer: answerOf(record), replayed: false };
+}
+
+/** The command record's id: the caller and its key, so two callers' keys never meet. */
+function commandIdOf(attempt: CommandAttempt): string {
+  return createHash('sha256')
+    .update(attempt.caller)
+    .update('\u0000')
+    .update(attempt.idempotencyKey)
+    .digest('hex')
+    .slice(0, 32);
+}
+
+async function earlierAttempt(
+  start: Exclude<Awaited<ReturnType<CommandRepository['start']>>, { kind: 'started' }>,
+  dependencies: CommandDependencies,
+): Promise<CommandRecord> {
+  const { record } = start;
+  switch (start.kind) {
+    case 'accepted':
+      return record;
+    case 'other-request':
+      throw idempotencyConflicts.otherRequest();
+    case 'in-progress':
+      throw idempotencyConflicts.inProgress();
+    case 'outcome-unknown':
+      if (record.state === COMMAND_STATES.sending) {
+        // Its Lambda stopped while sending: say so on the record, for whoever reconciles it.
+        await dependencies.commands
+          .finish(
+            record,
+            {
+              state: COMMAND_STATES.outcomeUnknown,
+              failure: {
+                reason: 'interrupted',
+                message: 'The attempt stopped before it recorded what Front Payment answered',
+                retryable: false,
+              },
+            },
+            new Date(),
+          )
+          .catch(() => undefined);
+      }
+      throw new CommandOutcomeUnknownError(
+        `An earlier attempt of this ${record.command} may have reached Front Payment`,
+        record.reservationId,
+        'earlier-attempt',
+      );
+  }
+}
+
+/** Why nothing was sent: a state rule, or the details could not be read. */
+function refusal(error: unknown, at: Date): Parameters<CommandRepository['finish']>[1] {
+  if (error instanceof ReservationStateConflictError) {
+    return {
+      state: COMMAND_STATES.refused,
+      failure: { reason: error.rule, message: error.message, retryable: false },
+    };
+  }
+  const described = sessionFailureOf(error, at);
+  return {
+    state: COMMAND_STATES.refused,
+    failure: {
+      reason: described ? `details-${described.failure.reason}` : 'details-failed',
+      message: 'Front Payment’s details could not be read, so nothing was sent',
+      retryable: true,
+    },
+  };
+}
+
+/**
+ * Keeps the failure on the command record and returns the error to answer with: Front Payment's
+ * refusal as it is, or, when it may have acted (timeout, 5xx, broken answer), an unknown outcome.
+ */
+async function recordFailedSend(
+  key: { readonly reservationId: string; readonly commandId: string },
+  amount: number,
+  error: unknown,
+  dependencies: CommandDependencies,
+  at: Date,
+): Promise<unknown> {
+  const described = sessionFailureOf(error, at);
+  const known = described?.outcomeKnown ?? false;
+  const reason = described?.failure.reason ?? 'unknown';
+  dependencies.log.warn(known ? 'command refused by Front Payment' : COMMAND_OUTCOME_UNKNOWN, {
+    ...key,
+    reason,
+  });
+  await dependencies.commands.finish(
+    key,
+    {
+      state: known ? COMMAND_STATES.refused : COMMAND_STATES.outcomeUnknown,
+      // Kept so that the details can settle an unknown outcome later (settle-unknown-commands).
+      amount,
+      failure: {
+        reason,
+        message: described?.failure.message ?? 'The request to Front Payment failed',
+        retryable: described?.failure.retryable ?? false,
+      },
+    },
+    at,
+  );
+  if (known) return error;
+  return new CommandOutcomeUnknownError(
+    'Front Payment may have carried out the command, but its answer was lost',
+    key.reservationId,
+    reason === 'timeout' ? 'timeout' : 'unanswered',
+    { cause: error },
+  );
+}
+
+/** The details right after the 202; if they cannot be read, the callback or reconciler will. */
+async function learnAfterCommand(
+  reservation: OwnedReservation,
+  attempt: CommandAttempt,
+  dependencies: CommandDependencies,
+): Promise<void> {
+  try {
+    const fresh = await findOwnedReservation(
+      reservation.reservationId,
+      attempt.caller,
+      dependencies.repository,
+    );
+    await recordFromDetails(fresh, attempt.publishWindow(), readerOf(dependencies));
+  } catch (error) {
+    dependencies.log.warn('details not read after the command; the callback will bring them', {
+      reservationId: reservation.reservationId,
+      errorName: error instanceof Error ? error.name : typeof error,
+    });
+  }
+}
+
+function readerOf(dependencies: CommandDependencies): RecordFromDetailsDependencies {
+  return { ...dependencies, details: dependencies.frontPayment };
+}
+
+export function answerOf(record: CommandRecord): CommandAnswer {
+  return {
+    commandId: record.commandId,
+    reservationId: record.reservationId,
+    command: record.command,
+    state: record.state,
+    requestedAt: record.requestedAt,
+    ...(record.amount === undefined ? {} : { amount: record.amount }),
+    ...(record.reference === undefined ? {} : { reference: record.reference }),
+  };
+}
