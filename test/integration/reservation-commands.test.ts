@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localAwsClientConfig } from '../../infra/local/local-aws.ts';
 import { type RunningLocalStack, startLocalStack } from '../../infra/local/local-stack.ts';
@@ -450,6 +455,45 @@ describe("Front Payment's failures", () => {
       stack.sandbox?.setQuirks({ reverseCallbackOrder: false });
     }
     // The held callback arrives late: still one CAPTURED event.
+    await stack.sandbox?.flushCallbacks(reservationUuid);
+    expect(
+      (await eventsOf(reservationUuid)).filter((event) => event.status === 'CAPTURED'),
+    ).toHaveLength(1);
+  });
+
+  it('lets the reconciler settle a command of unknown outcome from the details, publishing its capture once', async () => {
+    const { reservationId, reservationUuid } = await paidReservation();
+    const key = randomUUID();
+    stack.sandbox?.setQuirks({ reverseCallbackOrder: true });
+    try {
+      faultOnCommandCall({ kind: 'status', statusCode: 500, afterCommit: true });
+      const unknown = await command(reservationId, 'capture', { amount: 30 }, key);
+      expect(unknown).toMatchObject({ status: 502, body: { retryable: false } });
+
+      // Due now for the reconciler (it would otherwise rest until its next check).
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk: `RESERVATION#${reservationId}`, sk: 'RESERVATION' },
+          UpdateExpression: 'SET nextCheckAt = :now',
+          ExpressionAttributeValues: { ':now': new Date(0).toISOString() },
+        }),
+      );
+      await stack.reconcileNow();
+
+      const { body } = await read(reservationId);
+      const captured = body.history.filter((entry) => entry.status === 'CAPTURED');
+      expect(captured).toEqual([expect.objectContaining({ amount: 30 })]);
+      expect(body.commands).toEqual([
+        expect.objectContaining({
+          command: 'capture',
+          state: 'ACCEPTED',
+          reference: captured[0]?.reference,
+        }),
+      ]);
+    } finally {
+      stack.sandbox?.setQuirks({ reverseCallbackOrder: false });
+    }
     await stack.sandbox?.flushCallbacks(reservationUuid);
     expect(
       (await eventsOf(reservationUuid)).filter((event) => event.status === 'CAPTURED'),
