@@ -53,6 +53,7 @@ export async function benchRequests(times: number): Promise<void> {
     });
     const createSession = (await import('../../functions/create-session/handler.ts')).handler;
     const callback = (await import('../../functions/callback/handler.ts')).handler;
+    const commands = (await import('../../functions/reservation-commands/handler.ts')).handler;
     const documents = DynamoDBDocumentClient.from(dynamoDbClient);
     const events = new EventBridgeClient({
       ...localAwsClientConfig,
@@ -185,6 +186,54 @@ export async function benchRequests(times: number): Promise<void> {
       baseline: callbackBaseline,
       unit: 'ms',
       baselineIs: callbackIs,
+    });
+
+    // A charge through our API: details (state rules), the command record, Front Payment's
+    // charge, the record's outcome, details again, the movement recorded and published.
+    const chargeBody = {
+      products: [{ name: 'Minibar', rate: 400, tax: 25, amount: 500 }],
+      grandTotal: 500,
+    };
+    const commandBaseline = await medianMs(times, async () => {
+      const uuid = created.reservationUuid;
+      const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+      await fetch(`${sandbox.url}/api/v1/connect/reservations/details/${uuid}`, { headers });
+      await fetch(`${sandbox.url}/api/v1/connect/reservations/charge/${uuid}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          products: { '0': { ...chargeBody.products[0], tax: '25' } },
+          grandTotal: chargeBody.grandTotal,
+        }),
+      });
+      await putItem();
+    });
+    const chargeCommand = () =>
+      expectStatus(
+        202,
+        commands(
+          {
+            ...httpApiEvent({
+              method: 'POST',
+              path: `/reservations/${created.reservationId}/charge`,
+              headers: {
+                'content-type': 'application/json',
+                'idempotency-key': `charge-${counter++}`,
+              },
+              body: JSON.stringify(chargeBody),
+              callerArn: 'arn:aws:iam::123456789012:role/bench',
+            }),
+            pathParameters: { reservationId: created.reservationId },
+          },
+          lambdaContext(28_000),
+        ),
+      );
+    report({
+      what: 'reservation-commands: charge, recorded and published',
+      ours: await medianMs(Math.min(times, 50), chargeCommand),
+      baseline: commandBaseline,
+      unit: 'ms',
+      baselineIs: 'one details GET + one charge POST + one PutItem',
     });
 
     // The calls each path makes, counted at the local endpoints (one delivery each).
