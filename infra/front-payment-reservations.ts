@@ -422,9 +422,7 @@ export class FrontPaymentReservations extends Construct {
       .bindTable('RESERVATIONS_TABLE_NAME', this.table, {
         tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       })
-      .bindSecret('FRONT_PAYMENT_TOKEN_ARN', this.secrets.frontPaymentToken)
-      .setEnvironment('FRONT_PAYMENT_BASE_URL', frontPaymentBaseUrl)
-      .setEnvironment('FRONT_PAYMENT_TIMEOUT_MS', String(FRONT_PAYMENT_TIMEOUT.toMilliseconds()))
+      .bindFrontPayment(this.secrets.frontPaymentToken, frontPaymentBaseUrl, FRONT_PAYMENT_TIMEOUT)
       // The API endpoint (no trailing slash) depends on the API only, not on a route: no cycle.
       .setEnvironment('CALLBACK_BASE_URL', this.httpApi.apiEndpoint);
     if (props.allowedTaxRates) {
@@ -449,14 +447,12 @@ export class FrontPaymentReservations extends Construct {
       })
       .bindSecret('FRONT_PAYMENT_CALLBACK_SECRET_ARN', this.secrets.callbackSecret)
       // Details are the truth about every change: the callback always reads them.
-      .bindSecret('FRONT_PAYMENT_TOKEN_ARN', this.secrets.frontPaymentToken)
-      .setEnvironment('FRONT_PAYMENT_BASE_URL', frontPaymentBaseUrl)
-      .setEnvironment(
-        'FRONT_PAYMENT_TIMEOUT_MS',
-        String(CALLBACK_FRONT_PAYMENT_TIMEOUT.toMilliseconds()),
+      .bindFrontPayment(
+        this.secrets.frontPaymentToken,
+        frontPaymentBaseUrl,
+        CALLBACK_FRONT_PAYMENT_TIMEOUT,
       )
-      .bindEventBus('EVENT_BUS_NAME', this.eventBus)
-      .setEnvironment('EVENT_SOURCE', this.eventSource)
+      .bindStatusEvents(this.eventBus, this.eventSource)
       .setEnvironment(
         'CALLBACK_CHECKSUM_FORMULA',
         props.callbackChecksumFormula ?? 'all-parameters',
@@ -489,14 +485,12 @@ export class FrontPaymentReservations extends Construct {
           reservationsTableDesign.indexes.byFrontPaymentUuid.name,
         ],
       })
-      .bindSecret('FRONT_PAYMENT_TOKEN_ARN', this.secrets.frontPaymentToken)
-      .setEnvironment('FRONT_PAYMENT_BASE_URL', frontPaymentBaseUrl)
-      .setEnvironment(
-        'FRONT_PAYMENT_TIMEOUT_MS',
-        String(CALLBACK_FRONT_PAYMENT_TIMEOUT.toMilliseconds()),
+      .bindFrontPayment(
+        this.secrets.frontPaymentToken,
+        frontPaymentBaseUrl,
+        CALLBACK_FRONT_PAYMENT_TIMEOUT,
       )
-      .bindEventBus('EVENT_BUS_NAME', this.eventBus)
-      .setEnvironment('EVENT_SOURCE', this.eventSource);
+      .bindStatusEvents(this.eventBus, this.eventSource);
     new events.Rule(this, 'publish-pending-schedule', {
       description: 'Runs the outbox sweeper every minute',
       schedule: events.Schedule.rate(PUBLISH_PENDING_SCHEDULE),
@@ -525,14 +519,12 @@ export class FrontPaymentReservations extends Construct {
           'dynamodb:Query',
         ],
       })
-      .bindSecret('FRONT_PAYMENT_TOKEN_ARN', this.secrets.frontPaymentToken)
-      .setEnvironment('FRONT_PAYMENT_BASE_URL', frontPaymentBaseUrl)
-      .setEnvironment(
-        'FRONT_PAYMENT_TIMEOUT_MS',
-        String(RESERVATION_COMMANDS_FRONT_PAYMENT_TIMEOUT.toMilliseconds()),
+      .bindFrontPayment(
+        this.secrets.frontPaymentToken,
+        frontPaymentBaseUrl,
+        RESERVATION_COMMANDS_FRONT_PAYMENT_TIMEOUT,
       )
-      .bindEventBus('EVENT_BUS_NAME', this.eventBus)
-      .setEnvironment('EVENT_SOURCE', this.eventSource);
+      .bindStatusEvents(this.eventBus, this.eventSource);
     if (props.allowedTaxRates) {
       reservationCommands.setEnvironment('ALLOWED_TAX_RATES', props.allowedTaxRates.join(','));
     }
@@ -762,14 +754,12 @@ export class FrontPaymentReservations extends Construct {
         ],
         queryIndexes: [reservationsTableDesign.indexes.openReservations.name],
       })
-      .bindSecret('FRONT_PAYMENT_TOKEN_ARN', this.secrets.frontPaymentToken)
-      .setEnvironment('FRONT_PAYMENT_BASE_URL', frontPaymentBaseUrl)
-      .setEnvironment(
-        'FRONT_PAYMENT_TIMEOUT_MS',
-        String(CALLBACK_FRONT_PAYMENT_TIMEOUT.toMilliseconds()),
+      .bindFrontPayment(
+        this.secrets.frontPaymentToken,
+        frontPaymentBaseUrl,
+        CALLBACK_FRONT_PAYMENT_TIMEOUT,
       )
-      .bindEventBus('EVENT_BUS_NAME', this.eventBus)
-      .setEnvironment('EVENT_SOURCE', this.eventSource);
+      .bindStatusEvents(this.eventBus, this.eventSource);
     if (props.reconcileCallBudget !== undefined) {
       reconcile.setEnvironment('RECONCILE_CALL_BUDGET', String(props.reconcileCallBudget));
     }

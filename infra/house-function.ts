@@ -171,6 +171,22 @@ export class HouseFunction extends Construct {
     return this;
   }
 
+  /**
+   * Everything a function that calls Front Payment needs: the token secret (readable by this
+   * function only), the base URL, and the timeout of one call, sized by the caller to how many
+   * calls one invocation makes.
+   */
+  bindFrontPayment(token: SecretRef, baseUrl: string, callTimeout: Duration): this {
+    return this.bindSecret('FRONT_PAYMENT_TOKEN_ARN', token)
+      .setEnvironment('FRONT_PAYMENT_BASE_URL', baseUrl)
+      .setEnvironment('FRONT_PAYMENT_TIMEOUT_MS', String(callTimeout.toMilliseconds()));
+  }
+
+  /** Where a function that publishes status events puts them, with `events:PutEvents` there. */
+  bindStatusEvents(bus: EventBusRef, source: string): this {
+    return this.bindEventBus('EVENT_BUS_NAME', bus).setEnvironment('EVENT_SOURCE', source);
+  }
+
   /** Sets `variable` to the bus name and allows `events:PutEvents` on that bus only. */
   bindEventBus(variable: string, bus: EventBusRef): this {
     this.function.addEnvironment(variable, bus.eventBusName);

@@ -1,8 +1,9 @@
 import * as v from 'valibot';
 import {
-  HttpUrlSchema,
-  PositiveIntegerSchema,
+  eventBusEnvironment,
+  frontPaymentEnvironment,
   parseEnvironment,
+  tableEnvironment,
   WholeNumberSchema,
 } from '#shared/config/parse-environment';
 import {
@@ -10,18 +11,14 @@ import {
   type SecretSource,
   secretSourceFromEnvironment,
 } from '#shared/config/secret-source';
-import { DEFAULT_EVENT_SOURCE } from '#shared/events/status-changed-event';
 import { CHECKSUM_FORMULAS, type ChecksumFormula } from '#shared/front-payment/callback-checksum';
-
-const NonEmptySchema = v.pipe(v.string(), v.nonEmpty());
 
 /** How old a callback's `timestamp` may be unless CALLBACK_MAX_AGE_SECONDS says otherwise. */
 export const DEFAULT_CALLBACK_MAX_AGE_SECONDS = 86_400;
 
 const CallbackEnvironmentSchema = v.object({
-  RESERVATIONS_TABLE_NAME: NonEmptySchema,
-  EVENT_BUS_NAME: NonEmptySchema,
-  EVENT_SOURCE: v.optional(NonEmptySchema, DEFAULT_EVENT_SOURCE),
+  ...tableEnvironment,
+  ...eventBusEnvironment,
   CALLBACK_CHECKSUM_FORMULA: v.optional(
     v.picklist(CHECKSUM_FORMULAS, `must be one of ${CHECKSUM_FORMULAS.join(', ')}`),
     'all-parameters',
@@ -30,9 +27,8 @@ const CallbackEnvironmentSchema = v.object({
   // a captured URL replayed later does not. `0` turns the check off.
   CALLBACK_MAX_AGE_SECONDS: v.optional(WholeNumberSchema, String(DEFAULT_CALLBACK_MAX_AGE_SECONDS)),
   // Details are the truth about every change: the callback always reads them.
-  FRONT_PAYMENT_BASE_URL: HttpUrlSchema,
   // Shorter than create-session's default: Front Payment waits for our answer meanwhile.
-  FRONT_PAYMENT_TIMEOUT_MS: v.optional(PositiveIntegerSchema, '5000'),
+  ...frontPaymentEnvironment(5_000),
 });
 
 export interface CallbackConfig {

@@ -1,18 +1,18 @@
 import * as v from 'valibot';
 import {
+  frontPaymentEnvironment,
   HttpUrlSchema,
   NumberListSchema,
-  PositiveIntegerSchema,
   parseEnvironment,
+  tableEnvironment,
 } from '#shared/config/parse-environment';
 import { type SecretSource, secretSourceFromEnvironment } from '#shared/config/secret-source';
 
 const CreateSessionEnvironmentSchema = v.object({
-  RESERVATIONS_TABLE_NAME: v.pipe(v.string(), v.nonEmpty()),
-  FRONT_PAYMENT_BASE_URL: HttpUrlSchema,
+  ...tableEnvironment,
   CALLBACK_BASE_URL: HttpUrlSchema,
   ALLOWED_TAX_RATES: v.optional(NumberListSchema, '0,12,15,25'),
-  FRONT_PAYMENT_TIMEOUT_MS: v.optional(PositiveIntegerSchema, '10000'),
+  ...frontPaymentEnvironment(10_000),
 });
 
 export interface CreateSessionConfig {

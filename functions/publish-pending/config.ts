@@ -1,21 +1,17 @@
 import * as v from 'valibot';
 import {
-  HttpUrlSchema,
-  PositiveIntegerSchema,
+  eventBusEnvironment,
+  frontPaymentEnvironment,
   parseEnvironment,
+  tableEnvironment,
 } from '#shared/config/parse-environment';
 import { type SecretSource, secretSourceFromEnvironment } from '#shared/config/secret-source';
-import { DEFAULT_EVENT_SOURCE } from '#shared/events/status-changed-event';
-
-const NonEmptySchema = v.pipe(v.string(), v.nonEmpty());
 
 const PublishPendingEnvironmentSchema = v.object({
-  RESERVATIONS_TABLE_NAME: NonEmptySchema,
-  EVENT_BUS_NAME: NonEmptySchema,
-  EVENT_SOURCE: v.optional(NonEmptySchema, DEFAULT_EVENT_SOURCE),
+  ...tableEnvironment,
+  ...eventBusEnvironment,
   // Kept callbacks are confirmed with Front Payment's details, as in the callback function.
-  FRONT_PAYMENT_BASE_URL: HttpUrlSchema,
-  FRONT_PAYMENT_TIMEOUT_MS: v.optional(PositiveIntegerSchema, '5000'),
+  ...frontPaymentEnvironment(5_000),
 });
 
 export interface PublishPendingConfig {

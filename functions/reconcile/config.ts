@@ -1,21 +1,18 @@
 import * as v from 'valibot';
 import {
-  HttpUrlSchema,
+  eventBusEnvironment,
+  frontPaymentEnvironment,
   PositiveIntegerSchema,
   parseEnvironment,
+  tableEnvironment,
 } from '#shared/config/parse-environment';
 import { type SecretSource, secretSourceFromEnvironment } from '#shared/config/secret-source';
-import { DEFAULT_EVENT_SOURCE } from '#shared/events/status-changed-event';
 import type { ReconcileSettings } from './reconcile-reservation.ts';
 
-const NonEmptySchema = v.pipe(v.string(), v.nonEmpty());
-
 const ReconcileEnvironmentSchema = v.object({
-  RESERVATIONS_TABLE_NAME: NonEmptySchema,
-  EVENT_BUS_NAME: NonEmptySchema,
-  EVENT_SOURCE: v.optional(NonEmptySchema, DEFAULT_EVENT_SOURCE),
-  FRONT_PAYMENT_BASE_URL: HttpUrlSchema,
-  FRONT_PAYMENT_TIMEOUT_MS: v.optional(PositiveIntegerSchema, '5000'),
+  ...tableEnvironment,
+  ...eventBusEnvironment,
+  ...frontPaymentEnvironment(5_000),
   /** Front Payment calls per run; its demo answers show a limit of 240 a minute. */
   RECONCILE_CALL_BUDGET: v.optional(PositiveIntegerSchema, '120'),
   RECONCILE_RECHECK_SECONDS: v.optional(PositiveIntegerSchema, '900'),

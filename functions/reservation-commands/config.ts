@@ -1,23 +1,19 @@
 import * as v from 'valibot';
 import {
-  HttpUrlSchema,
+  eventBusEnvironment,
+  frontPaymentEnvironment,
   NumberListSchema,
-  PositiveIntegerSchema,
   parseEnvironment,
+  tableEnvironment,
 } from '#shared/config/parse-environment';
 import { type SecretSource, secretSourceFromEnvironment } from '#shared/config/secret-source';
-import { DEFAULT_EVENT_SOURCE } from '#shared/events/status-changed-event';
-
-const NonEmptySchema = v.pipe(v.string(), v.nonEmpty());
 
 const ReservationCommandsEnvironmentSchema = v.object({
-  RESERVATIONS_TABLE_NAME: NonEmptySchema,
-  EVENT_BUS_NAME: NonEmptySchema,
-  EVENT_SOURCE: v.optional(NonEmptySchema, DEFAULT_EVENT_SOURCE),
-  FRONT_PAYMENT_BASE_URL: HttpUrlSchema,
+  ...tableEnvironment,
+  ...eventBusEnvironment,
   ALLOWED_TAX_RATES: v.optional(NumberListSchema, '0,12,15,25'),
   // Three calls may run in one request (details, the command, details again): see function-timeouts.
-  FRONT_PAYMENT_TIMEOUT_MS: v.optional(PositiveIntegerSchema, '6000'),
+  ...frontPaymentEnvironment(6_000),
 });
 
 export interface ReservationCommandsConfig {

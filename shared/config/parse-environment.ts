@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { ConfigurationError } from '../errors.ts';
+import { DEFAULT_EVENT_SOURCE } from '../events/status-changed-event.ts';
 
 /**
  * Parses `process.env` (or a given map) with a valibot schema once, at cold start. A missing or
@@ -52,3 +53,26 @@ export const HttpUrlSchema = v.pipe(
   v.regex(/^https?:\/\//, 'must be an http(s) URL'),
   v.transform((url) => url.replace(/\/+$/, '')),
 );
+
+export const NonEmptySchema = v.pipe(v.string(), v.nonEmpty());
+
+/** Every function's table. */
+export const tableEnvironment = { RESERVATIONS_TABLE_NAME: NonEmptySchema } as const;
+
+/** Where status events go, for every function that publishes them. */
+export const eventBusEnvironment = {
+  EVENT_BUS_NAME: NonEmptySchema,
+  EVENT_SOURCE: v.optional(NonEmptySchema, DEFAULT_EVENT_SOURCE),
+} as const;
+
+/**
+ * Front Payment's API for every function that calls it (the token comes from
+ * `secretSourceFromEnvironment('FRONT_PAYMENT_TOKEN')`); the timeout's default is the function's
+ * own, sized to how many calls one invocation makes.
+ */
+export function frontPaymentEnvironment(defaultTimeoutMs: number) {
+  return {
+    FRONT_PAYMENT_BASE_URL: HttpUrlSchema,
+    FRONT_PAYMENT_TIMEOUT_MS: v.optional(PositiveIntegerSchema, String(defaultTimeoutMs)),
+  } as const;
+}
