@@ -12,6 +12,7 @@ import {
   seedReservation,
   useCallbackStack,
 } from '../support/callback-fixtures.ts';
+import { captureOutput } from '../support/captured-output.ts';
 import { coldStartCreateSession } from '../support/create-session-handler.ts';
 import {
   createAtSandbox,
@@ -22,6 +23,13 @@ import {
 import { validReservationRequest } from '../support/reservation-requests.ts';
 
 const stack = useCallbackStack();
+// create-session logs the unknown outcomes these tests cause: kept off the console, and asserted.
+const output = captureOutput();
+const errorsLogged = () =>
+  output
+    .logs()
+    .filter((line) => line.level === 'ERROR')
+    .map((line) => [line.message, line.errorName]);
 
 afterEach(() => stack.sandbox.setQuirks({ dropCallbacks: false }));
 
@@ -75,6 +83,7 @@ describe('an unknown outcome', () => {
       stack.sandbox.reservations().filter((r) => r.customerReference === reservationId);
     await vi.waitFor(() => expect(sessions()).toHaveLength(1), { timeout: 5_000 });
     expect(first.statusCode).toBe(504);
+    expect(errorsLogged()).toEqual([['request failed', 'SessionOutcomeUnknownError']]);
     expect((await readReservation(stack.tables, reservationId)).status).toBe(
       'SESSION_OUTCOME_UNKNOWN',
     );
@@ -107,6 +116,7 @@ describe('an unknown outcome', () => {
     stack.sandbox.injectFault({ kind: 'status', statusCode: 500 });
     const first = await post();
     const { reservationId } = JSON.parse(first.body ?? '{}');
+    expect(errorsLogged()).toEqual([['request failed', 'SessionOutcomeUnknownError']]);
     expect((await readReservation(stack.tables, reservationId)).status).toBe(
       'SESSION_OUTCOME_UNKNOWN',
     );
