@@ -100,7 +100,10 @@ function printBanner(stack: RunningLocalStack, settings: LocalSettings, elapsedM
   const row = (label: string, value: string) => out(`  ${label.padEnd(16)}${value}`);
   const intervalMs = options.publishPendingIntervalMs ?? LOCAL_DEFAULTS.publishPendingIntervalMs;
   out();
-  row('API', `${urls.api}  (POST /reservations, GET /callbacks/front-payment)`);
+  row(
+    'API',
+    `${urls.api}  (POST /reservations, /reservations/{id}[/capture…], GET /callbacks/front-payment/{id})`,
+  );
   row('Console', urls.console);
   if (urls.sandbox) {
     row('Front Payment', `${urls.sandbox}  (sandbox: checkout pages, control API /_sandbox/*)`);
@@ -113,7 +116,7 @@ function printBanner(stack: RunningLocalStack, settings: LocalSettings, elapsedM
     `${urls.dynamoDb}  (${stack.dataPath ? `data kept in ${shortPath(stack.dataPath)}` : 'in memory'})`,
   );
   row('Tables', `${stack.tableNames.reservations}; bus ${stack.eventBusName}`);
-  row('Callbacks to', `${urls.callbackBase}/callbacks/front-payment`);
+  row('Callbacks to', `${urls.callbackBase}/callbacks/front-payment/{reservationId}`);
   if (urls.sandbox) {
     row(
       'Sandbox quirks',
