@@ -577,7 +577,8 @@ describe('reservation endpoints', () => {
     const first = await api(`reservations/cancel/${uuid}`, { body: { note: 'Guest cancelled' } });
     const second = await api(`reservations/cancel/${uuid}`, { method: 'GET' });
 
-    expect(first.status).toBe(200);
+    expect(first.status).toBe(202);
+    expect(await first.json()).toMatchObject({ message: 'cancelledOrderSuccessfully' });
     expect(second.status).toBe(400);
     expect(await second.json()).toMatchObject({ message: 'reservationStatusAlreadyCancelled' });
     expect(sandbox.reservations().find((item) => item.reservationUuid === uuid)?.status).toBe(

@@ -303,7 +303,7 @@ async function cancel(call: ConnectCall, [uuid = '']: readonly string[]): Promis
   );
   respond(
     call.request,
-    success(200, 'Reservation Cancelled Successfully', {
+    success(202, 'cancelledOrderSuccessfully', {
       reservationUuid: reservation.reservationUuid,
       status: statusWord(reservation.status, call.context.quirks(), 'details'),
     }),
