@@ -1,5 +1,13 @@
 import * as v from 'valibot';
 import {
+  type FrontPaymentSettings,
+  frontPaymentSettings,
+  type StatusEventSettings,
+  statusEventSettings,
+  type TableSettings,
+  tableSettings,
+} from '#shared/config/function-settings';
+import {
   eventBusEnvironment,
   frontPaymentEnvironment,
   parseEnvironment,
@@ -31,18 +39,12 @@ const CallbackEnvironmentSchema = v.object({
   ...frontPaymentEnvironment(5_000),
 });
 
-export interface CallbackConfig {
-  readonly reservationsTableName: string;
-  readonly eventBusName: string;
-  readonly eventSource: string;
+export interface CallbackConfig extends TableSettings, StatusEventSettings, FrontPaymentSettings {
   /** The current secret key and, while it is rotated, the next one. */
   readonly callbackSecrets: readonly SecretSource[];
   readonly checksumFormula: ChecksumFormula;
   /** Absent when the freshness check is off (`CALLBACK_MAX_AGE_SECONDS=0`). */
   readonly maxAgeSeconds?: number;
-  readonly frontPaymentBaseUrl: string;
-  readonly frontPaymentToken: SecretSource;
-  readonly frontPaymentTimeoutMs: number;
 }
 
 /** The callback function's configuration, read once at cold start. */
@@ -55,9 +57,8 @@ export function loadCallbackConfig(
     environment,
   );
   return {
-    reservationsTableName: parsed.RESERVATIONS_TABLE_NAME,
-    eventBusName: parsed.EVENT_BUS_NAME,
-    eventSource: parsed.EVENT_SOURCE,
+    ...tableSettings(parsed),
+    ...statusEventSettings(parsed),
     callbackSecrets: [
       secretSourceFromEnvironment('FRONT_PAYMENT_CALLBACK_SECRET', environment),
       ...(next ? [next] : []),
@@ -66,8 +67,6 @@ export function loadCallbackConfig(
     ...(parsed.CALLBACK_MAX_AGE_SECONDS === 0
       ? {}
       : { maxAgeSeconds: parsed.CALLBACK_MAX_AGE_SECONDS }),
-    frontPaymentBaseUrl: parsed.FRONT_PAYMENT_BASE_URL,
-    frontPaymentToken: secretSourceFromEnvironment('FRONT_PAYMENT_TOKEN', environment),
-    frontPaymentTimeoutMs: parsed.FRONT_PAYMENT_TIMEOUT_MS,
+    ...frontPaymentSettings(parsed, environment),
   };
 }

@@ -1,12 +1,17 @@
 import * as v from 'valibot';
 import {
+  type FrontPaymentSettings,
+  frontPaymentSettings,
+  type TableSettings,
+  tableSettings,
+} from '#shared/config/function-settings';
+import {
   frontPaymentEnvironment,
   HttpUrlSchema,
   NumberListSchema,
   parseEnvironment,
   tableEnvironment,
 } from '#shared/config/parse-environment';
-import { type SecretSource, secretSourceFromEnvironment } from '#shared/config/secret-source';
 
 const CreateSessionEnvironmentSchema = v.object({
   ...tableEnvironment,
@@ -15,13 +20,9 @@ const CreateSessionEnvironmentSchema = v.object({
   ...frontPaymentEnvironment(10_000),
 });
 
-export interface CreateSessionConfig {
-  readonly reservationsTableName: string;
-  readonly frontPaymentBaseUrl: string;
-  readonly frontPaymentToken: SecretSource;
+export interface CreateSessionConfig extends TableSettings, FrontPaymentSettings {
   readonly callbackUrl: string;
   readonly allowedTaxRates: readonly number[];
-  readonly frontPaymentTimeoutMs: number;
 }
 
 /** The create-session function's configuration, read once at cold start. */
@@ -30,11 +31,9 @@ export function loadCreateSessionConfig(
 ): CreateSessionConfig {
   const parsed = parseEnvironment(CreateSessionEnvironmentSchema, environment);
   return {
-    reservationsTableName: parsed.RESERVATIONS_TABLE_NAME,
-    frontPaymentBaseUrl: parsed.FRONT_PAYMENT_BASE_URL,
-    frontPaymentToken: secretSourceFromEnvironment('FRONT_PAYMENT_TOKEN', environment),
+    ...tableSettings(parsed),
+    ...frontPaymentSettings(parsed, environment),
     callbackUrl: `${parsed.CALLBACK_BASE_URL}/callbacks/front-payment`,
     allowedTaxRates: parsed.ALLOWED_TAX_RATES,
-    frontPaymentTimeoutMs: parsed.FRONT_PAYMENT_TIMEOUT_MS,
   };
 }

@@ -1,11 +1,18 @@
 import * as v from 'valibot';
 import {
+  type FrontPaymentSettings,
+  frontPaymentSettings,
+  type StatusEventSettings,
+  statusEventSettings,
+  type TableSettings,
+  tableSettings,
+} from '#shared/config/function-settings';
+import {
   eventBusEnvironment,
   frontPaymentEnvironment,
   parseEnvironment,
   tableEnvironment,
 } from '#shared/config/parse-environment';
-import { type SecretSource, secretSourceFromEnvironment } from '#shared/config/secret-source';
 
 const PublishPendingEnvironmentSchema = v.object({
   ...tableEnvironment,
@@ -14,14 +21,10 @@ const PublishPendingEnvironmentSchema = v.object({
   ...frontPaymentEnvironment(5_000),
 });
 
-export interface PublishPendingConfig {
-  readonly reservationsTableName: string;
-  readonly eventBusName: string;
-  readonly eventSource: string;
-  readonly frontPaymentBaseUrl: string;
-  readonly frontPaymentToken: SecretSource;
-  readonly frontPaymentTimeoutMs: number;
-}
+export interface PublishPendingConfig
+  extends TableSettings,
+    StatusEventSettings,
+    FrontPaymentSettings {}
 
 /** The sweeper's configuration, read once at cold start. */
 export function loadPublishPendingConfig(
@@ -29,11 +32,8 @@ export function loadPublishPendingConfig(
 ): PublishPendingConfig {
   const parsed = parseEnvironment(PublishPendingEnvironmentSchema, environment);
   return {
-    reservationsTableName: parsed.RESERVATIONS_TABLE_NAME,
-    eventBusName: parsed.EVENT_BUS_NAME,
-    eventSource: parsed.EVENT_SOURCE,
-    frontPaymentBaseUrl: parsed.FRONT_PAYMENT_BASE_URL,
-    frontPaymentToken: secretSourceFromEnvironment('FRONT_PAYMENT_TOKEN', environment),
-    frontPaymentTimeoutMs: parsed.FRONT_PAYMENT_TIMEOUT_MS,
+    ...tableSettings(parsed),
+    ...statusEventSettings(parsed),
+    ...frontPaymentSettings(parsed, environment),
   };
 }

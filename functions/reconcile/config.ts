@@ -1,12 +1,19 @@
 import * as v from 'valibot';
 import {
+  type FrontPaymentSettings,
+  frontPaymentSettings,
+  type StatusEventSettings,
+  statusEventSettings,
+  type TableSettings,
+  tableSettings,
+} from '#shared/config/function-settings';
+import {
   eventBusEnvironment,
   frontPaymentEnvironment,
   PositiveIntegerSchema,
   parseEnvironment,
   tableEnvironment,
 } from '#shared/config/parse-environment';
-import { type SecretSource, secretSourceFromEnvironment } from '#shared/config/secret-source';
 import type { ReconcileSettings } from './reconcile-reservation.ts';
 
 const ReconcileEnvironmentSchema = v.object({
@@ -24,13 +31,7 @@ const ReconcileEnvironmentSchema = v.object({
   CAPTURE_DUE_LEAD_HOURS: v.optional(PositiveIntegerSchema, '24'),
 });
 
-export interface ReconcileConfig {
-  readonly reservationsTableName: string;
-  readonly eventBusName: string;
-  readonly eventSource: string;
-  readonly frontPaymentBaseUrl: string;
-  readonly frontPaymentToken: SecretSource;
-  readonly frontPaymentTimeoutMs: number;
+export interface ReconcileConfig extends TableSettings, StatusEventSettings, FrontPaymentSettings {
   readonly callBudget: number;
   readonly settings: ReconcileSettings;
 }
@@ -45,12 +46,9 @@ export function loadReconcileConfig(
 ): ReconcileConfig {
   const parsed = parseEnvironment(ReconcileEnvironmentSchema, environment);
   return {
-    reservationsTableName: parsed.RESERVATIONS_TABLE_NAME,
-    eventBusName: parsed.EVENT_BUS_NAME,
-    eventSource: parsed.EVENT_SOURCE,
-    frontPaymentBaseUrl: parsed.FRONT_PAYMENT_BASE_URL,
-    frontPaymentToken: secretSourceFromEnvironment('FRONT_PAYMENT_TOKEN', environment),
-    frontPaymentTimeoutMs: parsed.FRONT_PAYMENT_TIMEOUT_MS,
+    ...tableSettings(parsed),
+    ...statusEventSettings(parsed),
+    ...frontPaymentSettings(parsed, environment),
     callBudget: parsed.RECONCILE_CALL_BUDGET,
     settings: {
       recheckMs: parsed.RECONCILE_RECHECK_SECONDS * SECOND,

@@ -1,12 +1,19 @@
 import * as v from 'valibot';
 import {
+  type FrontPaymentSettings,
+  frontPaymentSettings,
+  type StatusEventSettings,
+  statusEventSettings,
+  type TableSettings,
+  tableSettings,
+} from '#shared/config/function-settings';
+import {
   eventBusEnvironment,
   frontPaymentEnvironment,
   NumberListSchema,
   parseEnvironment,
   tableEnvironment,
 } from '#shared/config/parse-environment';
-import { type SecretSource, secretSourceFromEnvironment } from '#shared/config/secret-source';
 
 const ReservationCommandsEnvironmentSchema = v.object({
   ...tableEnvironment,
@@ -16,14 +23,11 @@ const ReservationCommandsEnvironmentSchema = v.object({
   ...frontPaymentEnvironment(6_000),
 });
 
-export interface ReservationCommandsConfig {
-  readonly reservationsTableName: string;
-  readonly eventBusName: string;
-  readonly eventSource: string;
-  readonly frontPaymentBaseUrl: string;
-  readonly frontPaymentToken: SecretSource;
+export interface ReservationCommandsConfig
+  extends TableSettings,
+    StatusEventSettings,
+    FrontPaymentSettings {
   readonly allowedTaxRates: readonly number[];
-  readonly frontPaymentTimeoutMs: number;
 }
 
 /** The reservation commands function's configuration, read once at cold start. */
@@ -32,12 +36,9 @@ export function loadReservationCommandsConfig(
 ): ReservationCommandsConfig {
   const parsed = parseEnvironment(ReservationCommandsEnvironmentSchema, environment);
   return {
-    reservationsTableName: parsed.RESERVATIONS_TABLE_NAME,
-    eventBusName: parsed.EVENT_BUS_NAME,
-    eventSource: parsed.EVENT_SOURCE,
-    frontPaymentBaseUrl: parsed.FRONT_PAYMENT_BASE_URL,
-    frontPaymentToken: secretSourceFromEnvironment('FRONT_PAYMENT_TOKEN', environment),
+    ...tableSettings(parsed),
+    ...statusEventSettings(parsed),
+    ...frontPaymentSettings(parsed, environment),
     allowedTaxRates: parsed.ALLOWED_TAX_RATES,
-    frontPaymentTimeoutMs: parsed.FRONT_PAYMENT_TIMEOUT_MS,
   };
 }
