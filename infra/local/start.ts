@@ -17,6 +17,11 @@ import { LocalStackStartupError } from './startup-errors.ts';
 
 /** After this, a stop that hangs gives up and exits anyway (the orphan guard ends Java). */
 const STOP_TIMEOUT_MS = 15_000;
+/**
+ * Ctrl-C reaches this process twice: from the terminal (the whole process group) and relayed by
+ * npm. A repeat this soon is that echo, not a person pressing Ctrl-C again to force the exit.
+ */
+const SIGNAL_ECHO_MS = 1_000;
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const err = (line = '') => process.stderr.write(`${line}\n`);
@@ -34,12 +39,15 @@ async function main(): Promise<void> {
 
   let stack: RunningLocalStack | undefined;
   let stopping = false;
+  let stoppingSince = 0;
   const shutdown = async (reason: string, exitCode: number) => {
+    if (stopping && Date.now() - stoppingSince < SIGNAL_ECHO_MS) return;
     if (stopping) {
       err(`${reason} again: exiting now.`);
       process.exit(1);
     }
     stopping = true;
+    stoppingSince = Date.now();
     if (!stack) return; // Still starting: main() stops it once it is up.
     out(`\n${reason}: stopping…`);
     const timer = setTimeout(() => {

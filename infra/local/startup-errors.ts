@@ -13,7 +13,10 @@ export class LocalStackStartupError extends IntegrationError {
   }
 }
 
-/** A port the stack needs is taken by another process. */
+/**
+ * A port the stack needs is taken by another process. The advice is `0` (a free port, printed in
+ * the banner), not the next number: the next number may be a port this same stack is about to use.
+ */
 export class PortInUseError extends LocalStackStartupError {
   override readonly name = 'PortInUseError';
   constructor(
@@ -23,7 +26,7 @@ export class PortInUseError extends LocalStackStartupError {
   ) {
     super(
       `Port ${port} (${what}) is already in use`,
-      `Stop whatever listens on it (is another \`npm start\` running? \`lsof -i :${port}\` or \`ss -ltnp | grep :${port}\` shows it), or choose another port: ${variable}=${port + 1} npm start`,
+      `Stop whatever listens on it (is another \`npm start\` running? \`lsof -i :${port}\` or \`ss -ltnp | grep :${port}\` shows it), or let the stack pick a free one: ${variable}=0 npm start`,
     );
   }
 }

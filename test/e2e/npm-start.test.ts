@@ -189,6 +189,27 @@ describe('npm start, as a person runs it', () => {
     expect(await findDynamoDbLocalProcesses(dynamoDbPort)).toEqual([]);
   });
 
+  it("SIGINT to npm's own pid (an IDE's stop button) stops the whole tree", async () => {
+    const env = { ...process.env, ...(await portVariables()) };
+    const npm = startProcess('npm', ['start'], env);
+    await waitFor('Ready.', () => /^Ready\.$/m.test(npm.output()), 60_000);
+    const tree = await descendantsOf(npm.child.pid as number);
+    expect(await findDynamoDbLocalProcesses(Number(env.DYNAMODB_PORT))).toHaveLength(1);
+
+    // Not the process group: only npm hears it, and npm passes it on to its script.
+    process.kill(npm.child.pid as number, 'SIGINT');
+
+    await waitFor(
+      'every process of the tree to exit',
+      () => tree.every((pid) => !isAlive(pid)),
+      20_000,
+    );
+    await npm.exited;
+    expect(npm.output()).toContain('Received SIGINT: stopping…');
+    expect(npm.output()).toContain('Stopped.');
+    expect(await findDynamoDbLocalProcesses(Number(env.DYNAMODB_PORT))).toEqual([]);
+  });
+
   it('stops by itself when npm is killed, and DynamoDB Local never outlives a killed Node process', async () => {
     const first = await portVariables();
     const second = await portVariables();
@@ -269,7 +290,7 @@ describe('npm start, as a person runs it', () => {
 
       expect(exit.code).toBe(1);
       expect(npm.errors()).toContain(`Port ${takenPort} (API and console) is already in use`);
-      expect(npm.errors()).toContain(`PORT=${takenPort + 1} npm start`);
+      expect(npm.errors()).toContain('PORT=0 npm start');
       expect(npm.output()).not.toContain('Ready.');
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
