@@ -7,10 +7,17 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { isAbsolute, relative } from 'node:path';
 import { IntegrationError } from '#shared/errors';
+import { CHECKSUM_FORMULAS } from '#shared/front-payment/callback-checksum';
 import { demoCommand } from './demo-command.ts';
 import type { AccessLogEntry } from './lambda-http-server.ts';
 import { LOCAL_DEFAULTS } from './local-defaults.ts';
-import { DEFAULT_DATA_DIR, type LocalSettings, readLocalSettings } from './local-settings.ts';
+import { FUNCTION_TIMEOUTS_MS } from './local-functions.ts';
+import {
+  DEFAULT_DATA_DIR,
+  type LocalSettings,
+  readLocalSettings,
+  SANDBOX_QUIRK_NAMES,
+} from './local-settings.ts';
 import { type RunningLocalStack, startLocalStack } from './local-stack.ts';
 import { sampleCurl, sampleReservationRequest } from './sample-reservation.ts';
 import { LocalStackStartupError } from './startup-errors.ts';
@@ -241,11 +248,14 @@ function fail(error: unknown): void {
 }
 
 function printHelp(): void {
+  // Lists come from the code that owns them, so the help cannot fall behind it.
+  const functions = Object.keys(FUNCTION_TIMEOUTS_MS).map(kebabCase).join(', ');
+  const quirks = wrap(Object.keys(SANDBOX_QUIRK_NAMES).join(','), 60, 35);
   out(`npm start [-- --persist]
 
-Runs the whole product locally: DynamoDB Local, a local EventBridge, the Front Payment sandbox,
-the create-session and callback functions behind http://127.0.0.1:${LOCAL_DEFAULTS.port}, the console and
-the publish-pending sweeper.
+Runs the whole product locally behind http://127.0.0.1:${LOCAL_DEFAULTS.port}: DynamoDB Local, a
+local EventBridge, the Front Payment sandbox, the console and the functions, the scheduled ones on
+their intervals: ${functions}.
 
   --persist                        keep DynamoDB data in ${DEFAULT_DATA_DIR} (or LOCAL_DATA_DIR)
 
@@ -256,14 +266,29 @@ Variables (all optional):
   FRONT_PAYMENT_CALLBACK_SECRET    callback secret (default ${LOCAL_DEFAULTS.callbackSecret})
   FRONT_PAYMENT_BASE_URL           a real Front Payment environment instead of the sandbox
   CALLBACK_BASE_URL                our public base URL in callbacks (a tunnel)
-  CALLBACK_CHECKSUM_FORMULA        all-parameters | order-status-created | order-status-created-amount-timestamp
-  SANDBOX_QUIRKS                   misspell-reserved,duplicate-callbacks,reverse-callback-order,
-                                   capitalized-status,list-validation-errors,drop-callbacks
+  CALLBACK_CHECKSUM_FORMULA        ${CHECKSUM_FORMULAS.join(' | ')}
+  SANDBOX_QUIRKS                   ${quirks}
   PUBLISH_PENDING_INTERVAL_SECONDS sweeper interval (default ${LOCAL_DEFAULTS.publishPendingIntervalMs / 1000}; 0 turns it off)
   RECONCILE_INTERVAL_SECONDS       reconciler interval (default ${LOCAL_DEFAULTS.reconcileIntervalMs / 1000}; 0 turns it off)
   POWERTOOLS_LOG_LEVEL             the functions' log level (default ${LOCAL_DEFAULTS.logLevel})
 
 docs/local.md has the details.`);
+}
+
+function kebabCase(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+/** Breaks a comma list into lines of at most `width` characters, indented by `indent`. */
+function wrap(list: string, width: number, indent: number): string {
+  const lines: string[] = [];
+  for (const item of list.split(',')) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + item.length + 1 <= width) {
+      lines[lines.length - 1] = `${last},${item}`;
+    } else lines.push(item);
+  }
+  return lines.join(`,\n${' '.repeat(indent)}`);
 }
 
 await main();

@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../infra/local/free-port.ts';
+import { FUNCTION_TIMEOUTS_MS } from '../../infra/local/local-functions.ts';
+import { SANDBOX_QUIRK_NAMES } from '../../infra/local/local-settings.ts';
 import { findDynamoDbLocalProcesses, listProcesses } from '../../infra/local/orphan-guard.ts';
+import { CHECKSUM_FORMULAS } from '../../shared/front-payment/callback-checksum.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
@@ -306,6 +309,16 @@ describe('npm start, as a person runs it', () => {
     expect(demo.errors()).toContain(`Could not reach ${api}`);
     expect(demo.errors()).toContain('API_URL');
     expect(demo.errors()).toContain('`API_URL=http://127.0.0.1:3400 npm run demo`');
+  });
+
+  it('--help names every local function, sandbox quirk and checksum formula the code has', async () => {
+    const { stdout } = await run('npm', ['start', '--', '--help'], { cwd: REPO, timeout: 30_000 });
+
+    for (const name of Object.keys(FUNCTION_TIMEOUTS_MS)) {
+      expect(stdout).toContain(name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`));
+    }
+    for (const quirk of Object.keys(SANDBOX_QUIRK_NAMES)) expect(stdout).toContain(quirk);
+    for (const formula of CHECKSUM_FORMULAS) expect(stdout).toContain(formula);
   });
 
   it('without Java it says how to install it', async () => {
