@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
@@ -11,19 +11,32 @@ export const LOCAL_ACCOUNT_ID = '000000000000';
  */
 export const LOCAL_CALLER_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/local-merchant`;
 
-/** The request context's `authorizer` for an IAM-authorized route, as API Gateway fills it in. */
+/**
+ * The request context's `authorizer` for an IAM-authorized route, as API Gateway fills it in:
+ * an assumed role's `userId`/`callerId` are its unique id (`AROA…`) and the session name, a
+ * user's are its unique id (`AIDA…`). The ids here are stable stand-ins derived from the name.
+ */
 export function iamAuthorizerContext(userArn: string) {
   const accountId = userArn.split(':')[4] ?? LOCAL_ACCOUNT_ID;
+  const assumedRole = /:assumed-role\/([^/]+)\/(.+)$/.exec(userArn);
+  const userId = assumedRole
+    ? `AROA${uniqueIdOf(assumedRole[1] ?? '')}:${assumedRole[2]}`
+    : `AIDA${uniqueIdOf(userArn)}`;
   return {
     iam: {
-      accessKey: 'ASIALOCAL',
+      accessKey: assumedRole ? 'ASIALOCAL' : 'AKIALOCAL',
       accountId,
-      callerId: `AIDALOCAL:${userArn.split('/').at(-1) ?? 'local'}`,
+      callerId: userId,
       principalOrgId: null,
       userArn,
-      userId: 'AIDALOCAL',
+      userId,
     },
   };
+}
+
+/** 17 upper-case characters, like the rest of an IAM unique id. */
+function uniqueIdOf(name: string): string {
+  return createHash('sha256').update(name).digest('hex').slice(0, 17).toUpperCase();
 }
 
 export interface HttpApiEventOptions {

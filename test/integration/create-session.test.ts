@@ -672,6 +672,40 @@ describe('Idempotency-Key', () => {
     expect(bodyOf(aAgain)).toEqual(bodyOf(a));
   });
 
+  it('reproduction: one role in two sessions (two tasks, a refreshed credential) is one caller: one session, replayed', async () => {
+    const request = validReservationRequest();
+    const taskA = { iam: 'arn:aws:sts::123456789012:assumed-role/merchant-app/task-a' };
+    const taskB = { iam: 'arn:aws:sts::123456789012:assumed-role/merchant-app/1767225600000' };
+    const callsBefore = createCalls().length;
+
+    const first = await post(request, { 'idempotency-key': 'two-sessions' }, taskA);
+    const retry = await post(request, { 'idempotency-key': 'two-sessions' }, taskB);
+
+    expect(first.statusCode).toBe(201);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers).toMatchObject({ 'idempotent-replayed': 'true' });
+    expect(bodyOf(retry)).toEqual(bodyOf(first));
+    expect(createCalls().length).toBe(callsBefore + 1);
+    expect(sessionsFor(bodyOf(first).reservationId)).toHaveLength(1);
+  });
+
+  it('keeps another role, and an IAM user, apart from the role: their keys never meet', async () => {
+    const request = validReservationRequest();
+    const role = { iam: 'arn:aws:sts::123456789012:assumed-role/merchant-app/task-a' };
+    const otherRole = { iam: 'arn:aws:sts::123456789012:assumed-role/reporting/task-a' };
+    const otherAccount = { iam: 'arn:aws:sts::210987654321:assumed-role/merchant-app/task-a' };
+    const user = { iam: 'arn:aws:iam::123456789012:user/merchant-app' };
+
+    const answers = await Promise.all(
+      [role, otherRole, otherAccount, user].map((caller) =>
+        post(request, { 'idempotency-key': 'apart-1' }, caller),
+      ),
+    );
+
+    expect(answers.map((answer) => answer.statusCode)).toEqual([201, 201, 201, 201]);
+    expect(new Set(answers.map((answer) => bodyOf(answer).reservationId)).size).toBe(4);
+  });
+
   it('uses client_id when a JWT has no sub', async () => {
     const request = validReservationRequest();
     const caller = { jwt: { iss: 'https://issuer.example', client_id: 'app-7' } };
