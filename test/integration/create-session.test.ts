@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -58,6 +59,7 @@ async function withHandler<T>(overrides: Record<string, string>, act: () => Prom
   }
 }
 
+/** POST /reservations; each call has a fresh Idempotency-Key unless `headers` name one. */
 function post(
   body: unknown,
   headers: Record<string, string> = {},
@@ -67,7 +69,7 @@ function post(
   const event = httpApiEvent({
     method: 'POST',
     path: '/reservations',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID(), ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
     ...('iam' in caller ? { callerArn: caller.iam } : {}),
   });
@@ -293,6 +295,27 @@ describe('input that cannot become a reservation', () => {
 
       expect(response.statusCode).toBe(400);
       expect(bodyOf(response).message).toMatch(/nested deeper/);
+    });
+  });
+
+  it('refuses a create without Idempotency-Key with a 400 naming the header: a retried keyless create would send the customer two links', async () => {
+    await expectNothingHappened(async () => {
+      const response = await handler(
+        httpApiEvent({
+          method: 'POST',
+          path: '/reservations',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(validReservationRequest()),
+          callerArn: CALLER_A,
+        }),
+        lambdaContext(),
+      );
+
+      expect(response.statusCode).toBe(400);
+      expect(bodyOf(response)).toMatchObject({
+        message: expect.stringMatching(/Idempotency-Key/),
+        errors: [expect.objectContaining({ path: 'Idempotency-Key' })],
+      });
     });
   });
 
