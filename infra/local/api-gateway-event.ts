@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -56,7 +57,7 @@ export interface HttpApiEventOptions {
  * Turns a Node HTTP request into the API Gateway HTTP API (payload format 2.0) event AWS
  * delivers: `rawQueryString` exactly as sent (the callback checksum depends on its order and
  * encoding), lower-case headers with repeated ones joined by commas, the `cookie` header moved
- * into `cookies`, and a non-text body base64 encoded.
+ * into `cookies`, and a body base64 encoded unless it is text (by content type) and valid UTF-8.
  */
 export function toHttpApiEvent(
   request: IncomingMessage,
@@ -69,7 +70,8 @@ export function toHttpApiEvent(
   const method = (request.method ?? 'GET').toUpperCase();
   const queryStringParameters = queryParametersOf(rawQueryString);
   const host = headers.host ?? '127.0.0.1';
-  const isText = isTextContent(headers['content-type']);
+  // A Lambda event is JSON, which holds text only: bytes that are not UTF-8 travel base64 encoded.
+  const isText = isTextContent(headers['content-type']) && isUtf8(body);
   return {
     version: '2.0',
     routeKey: options.routeKey,

@@ -25,6 +25,12 @@ export function requiredIdempotencyKeyOf(event: APIGatewayProxyEventV2): string 
 export function idempotencyKeyOf(event: APIGatewayProxyEventV2): string | undefined {
   const key = event.headers['idempotency-key'];
   if (key === undefined) return undefined;
+  if (key.includes(',')) {
+    // API Gateway (payload 2.0) hands Lambda a repeated header as one, its values comma-joined.
+    throw new InputValidationError('The Idempotency-Key header is invalid', [
+      { path: 'Idempotency-Key', message: 'must be sent once, and contain no comma' },
+    ]);
+  }
   if (key.length <= MAX_IDEMPOTENCY_KEY_LENGTH && PRINTABLE_ASCII.test(key)) return key;
   throw new InputValidationError('The Idempotency-Key header is invalid', [
     {

@@ -446,7 +446,7 @@ describe("Front Payment's answers on create", () => {
     '$answer: $statusCode to the merchant, record $recordStatus ($reason)',
     async ({ fault, statusCode, retryable, recordStatus, reason }) => {
       sandbox.injectFault(fault);
-      const key = `answer-${JSON.stringify(fault)}`;
+      const key = `answer-${randomUUID()}`;
       const request = validReservationRequest();
 
       const response = await post(request, { 'idempotency-key': key });
