@@ -337,6 +337,14 @@ describe('input that cannot become a reservation', () => {
   it.each([
     ['malformed JSON', '{"customerDetails": ', { 'content-type': 'application/json' }, 400],
     ['a wrong content type', 'a=b', { 'content-type': 'application/x-www-form-urlencoded' }, 415],
+    ['an empty body', '', {}, 400],
+    ['a literal null', 'null', { 'content-type': 'application/json' }, 400],
+    [
+      'a charset other than UTF-8',
+      '{}',
+      { 'content-type': 'application/json; charset=latin1' },
+      415,
+    ],
     [
       'an oversized body',
       `{"x":"${'a'.repeat(70_000)}"}`,
