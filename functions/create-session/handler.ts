@@ -7,7 +7,7 @@ import { LambdaDeadlineError } from '#shared/errors';
 import { createFrontPaymentClient } from '#shared/front-payment/front-payment-client';
 import { callerDigestOf, callerIdentityOf } from '#shared/http/caller-identity';
 import { httpErrorResponses } from '#shared/http/error-response';
-import { idempotencyKeyOf } from '#shared/http/idempotency-key';
+import { requiredIdempotencyKeyOf } from '#shared/http/idempotency-key';
 import { jsonBody } from '#shared/http/json-body';
 import { jsonResponse } from '#shared/http/json-response';
 import { logger } from '#shared/logger';
@@ -49,7 +49,7 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
   .handler(async (event, context) => {
     // Validation first: nothing else touches the body before it has its known, bounded shape.
     const request = parseRequest(event.body);
-    const idempotencyKey = idempotencyKeyOf(event);
+    const idempotencyKey = requiredIdempotencyKeyOf(event);
     const caller = callerIdentityOf(event);
     const attempt = {
       reservationId: reservationIdFor(caller, idempotencyKey),

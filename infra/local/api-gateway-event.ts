@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
+import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
@@ -11,19 +12,32 @@ export const LOCAL_ACCOUNT_ID = '000000000000';
  */
 export const LOCAL_CALLER_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/local-merchant`;
 
-/** The request context's `authorizer` for an IAM-authorized route, as API Gateway fills it in. */
+/**
+ * The request context's `authorizer` for an IAM-authorized route, as API Gateway fills it in:
+ * an assumed role's `userId`/`callerId` are its unique id (`AROA…`) and the session name, a
+ * user's are its unique id (`AIDA…`). The ids here are stable stand-ins derived from the name.
+ */
 export function iamAuthorizerContext(userArn: string) {
   const accountId = userArn.split(':')[4] ?? LOCAL_ACCOUNT_ID;
+  const assumedRole = /:assumed-role\/([^/]+)\/(.+)$/.exec(userArn);
+  const userId = assumedRole
+    ? `AROA${uniqueIdOf(assumedRole[1] ?? '')}:${assumedRole[2]}`
+    : `AIDA${uniqueIdOf(userArn)}`;
   return {
     iam: {
-      accessKey: 'ASIALOCAL',
+      accessKey: assumedRole ? 'ASIALOCAL' : 'AKIALOCAL',
       accountId,
-      callerId: `AIDALOCAL:${userArn.split('/').at(-1) ?? 'local'}`,
+      callerId: userId,
       principalOrgId: null,
       userArn,
-      userId: 'AIDALOCAL',
+      userId,
     },
   };
+}
+
+/** 17 upper-case characters, like the rest of an IAM unique id. */
+function uniqueIdOf(name: string): string {
+  return createHash('sha256').update(name).digest('hex').slice(0, 17).toUpperCase();
 }
 
 export interface HttpApiEventOptions {
@@ -43,7 +57,7 @@ export interface HttpApiEventOptions {
  * Turns a Node HTTP request into the API Gateway HTTP API (payload format 2.0) event AWS
  * delivers: `rawQueryString` exactly as sent (the callback checksum depends on its order and
  * encoding), lower-case headers with repeated ones joined by commas, the `cookie` header moved
- * into `cookies`, and a non-text body base64 encoded.
+ * into `cookies`, and a body base64 encoded unless it is text (by content type) and valid UTF-8.
  */
 export function toHttpApiEvent(
   request: IncomingMessage,
@@ -56,7 +70,8 @@ export function toHttpApiEvent(
   const method = (request.method ?? 'GET').toUpperCase();
   const queryStringParameters = queryParametersOf(rawQueryString);
   const host = headers.host ?? '127.0.0.1';
-  const isText = isTextContent(headers['content-type']);
+  // A Lambda event is JSON, which holds text only: bytes that are not UTF-8 travel base64 encoded.
+  const isText = isTextContent(headers['content-type']) && isUtf8(body);
   return {
     version: '2.0',
     routeKey: options.routeKey,

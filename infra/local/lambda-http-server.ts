@@ -62,6 +62,16 @@ export interface RunningLambdaHttpServer {
 
 const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
+/** API Gateway HTTP API's quota on the request line and header values together (not raisable). */
+export const API_GATEWAY_MAX_REQUEST_LINE_AND_HEADERS_BYTES = 10_240;
+
+/**
+ * How much request line and headers Node reads before giving up on a request (its default is 16
+ * KiB): well above API Gateway's quota, so an over-long request is read whole and answered as API
+ * Gateway answers it, instead of the connection being cut while the client still sends.
+ */
+const NODE_MAX_HEADER_BYTES = 1024 * 1024;
+
 /**
  * A local stand-in for API Gateway HTTP API with Lambda proxy integrations: each request to a
  * route becomes a payload 2.0 event for the real handler, with a context whose deadline is the
@@ -72,7 +82,7 @@ export async function startLambdaHttpServer(
 ): Promise<RunningLambdaHttpServer> {
   const host = options.host ?? '127.0.0.1';
   const maxBodyBytes = options.maxBodyBytes ?? API_GATEWAY_MAX_BODY_BYTES;
-  const server = createServer((request, response) => {
+  const server = createServer({ maxHeaderSize: NODE_MAX_HEADER_BYTES }, (request, response) => {
     const startedAt = Date.now();
     serve(request, response, options, maxBodyBytes)
       .then((outcome) => {
@@ -95,6 +105,15 @@ export async function startLambdaHttpServer(
           error: errorSummary(error),
         });
       });
+  });
+  // Beyond even Node's raised limit: answer, then close once the client has sent the rest.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (socket.writable && error.code === 'HPE_HEADER_OVERFLOW') {
+      socket.end(rawAnswer(REQUEST_TOO_LONG));
+      socket.resume();
+    } else {
+      socket.destroy();
+    }
   });
   // Keep-alive sockets of browsers would otherwise hold `close()` open.
   server.keepAliveTimeout = 5_000;
@@ -125,6 +144,12 @@ async function serve(
 ): Promise<{ functionName?: string; error?: string }> {
   const path = (request.url ?? '/').split('?')[0] ?? '/';
   const method = (request.method ?? 'GET').toUpperCase();
+  const refusal = refusalOf(request, path);
+  if (refusal) {
+    request.resume();
+    writeHttpApiResponse(response, refusal, randomUUID());
+    return {};
+  }
   const matched = options.routes
     .map((candidate) => ({ route: candidate, parameters: matchPath(candidate.path, path) }))
     .find((candidate) => candidate.parameters !== undefined && candidate.route.method === method);
@@ -200,6 +225,55 @@ function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | 
     request.once('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks)));
     request.once('error', reject);
   });
+}
+
+/**
+ * What API Gateway answers before any route or function: a request line over its quota (414), a
+ * request line and headers together over it (431), or a path whose percent-encoding is malformed
+ * (400: such a path has no segments to match, and `decodeURIComponent` would throw).
+ */
+function refusalOf(request: IncomingMessage, path: string): HttpApiResponse | undefined {
+  const requestLine = Buffer.byteLength(
+    `${request.method} ${request.url} HTTP/${request.httpVersion}`,
+  );
+  if (requestLine > API_GATEWAY_MAX_REQUEST_LINE_AND_HEADERS_BYTES) return REQUEST_TOO_LONG;
+  const headerValues = request.rawHeaders
+    .filter((_, index) => index % 2 === 1)
+    .reduce((sum, value) => sum + Buffer.byteLength(value), 0);
+  if (requestLine + headerValues > API_GATEWAY_MAX_REQUEST_LINE_AND_HEADERS_BYTES) {
+    return jsonAnswer(431, 'Request Header Fields Too Large');
+  }
+  if (!isWellEncoded(path)) return jsonAnswer(400, 'Bad Request');
+  return undefined;
+}
+
+function isWellEncoded(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const REQUEST_TOO_LONG = jsonAnswer(414, 'Request-URI Too Long');
+
+function jsonAnswer(statusCode: number, message: string): HttpApiResponse {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json' },
+    cookies: [],
+    body: Buffer.from(JSON.stringify({ message })),
+  };
+}
+
+/** An answer written straight to a socket Node's HTTP parser gave up on. */
+function rawAnswer(answer: HttpApiResponse): string {
+  const reason = JSON.parse(answer.body.toString()).message as string;
+  return (
+    `HTTP/1.1 ${answer.statusCode} ${reason}\r\ncontent-type: application/json\r\n` +
+    `content-length: ${answer.body.length}\r\nconnection: close\r\n\r\n${answer.body}`
+  );
 }
 
 function tooLarge(): HttpApiResponse {

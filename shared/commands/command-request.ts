@@ -118,14 +118,20 @@ export type CommandRequest =
   | { readonly command: 'refund'; readonly body: RefundRequest }
   | { readonly command: 'resend'; readonly body: ResendRequest };
 
-/** Validates a command's JSON body (an absent body reads as `{}`); a 400 lists every field. */
+/**
+ * Validates a command's JSON body; a 400 lists every field. Only an absent body reads as `{}`
+ * ("everything left" for a capture): a literal `null` is a body that is not an object.
+ */
 export function parseCommandRequest(
   command: CommandName,
   body: unknown,
   allowedTaxRates: readonly number[],
 ): CommandRequest {
   const schema = schemaOf(command, allowedTaxRates);
-  const result = v.safeParse(schema, body ?? {}, { abortEarly: false, abortPipeEarly: false });
+  const result = v.safeParse(schema, body === undefined ? {} : body, {
+    abortEarly: false,
+    abortPipeEarly: false,
+  });
   if (!result.success) {
     throw new InputValidationError(
       `The ${command} request is invalid`,

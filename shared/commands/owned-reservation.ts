@@ -8,19 +8,18 @@ export type ReservationFinder = Pick<StatusChangeRepository, 'findReservationByI
 export type OwnedReservation = ReservationState & { readonly frontPaymentUuid: string };
 
 /**
- * The caller's reservation with its Front Payment uuid. Another caller's reservation answers
- * exactly as an unknown one (404), so ids cannot be probed; one without a checkout session has
- * nothing at Front Payment to act on (409).
+ * The merchant's reservation with its Front Payment uuid. A reservation belongs to the merchant
+ * (this stack), not to the principal that created it: whoever the route's authorizer lets through
+ * may act on it (IAM grants and JWT scopes decide who that is), so a task of the same role, or a
+ * back office, captures what a web task created. One without a checkout session has nothing at
+ * Front Payment to act on (409).
  */
 export async function findOwnedReservation(
   reservationId: string,
-  caller: string,
   finder: ReservationFinder,
 ): Promise<OwnedReservation> {
   const reservation = await finder.findReservationById(reservationId);
-  if (!reservation || reservation.owner !== caller) {
-    throw new ReservationNotFoundError(`No reservation ${reservationId}`);
-  }
+  if (!reservation) throw new ReservationNotFoundError(`No reservation ${reservationId}`);
   const { frontPaymentUuid } = reservation;
   if (!frontPaymentUuid) {
     throw new ReservationStateConflictError(

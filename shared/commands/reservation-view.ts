@@ -45,7 +45,7 @@ export async function readReservationView(
   documents: DynamoDBDocumentClient,
   tableName: string,
   reservationId: string,
-): Promise<(ReservationView & { readonly owner?: string }) | undefined> {
+): Promise<ReservationView | undefined> {
   const items = await readReservationPartition(documents, tableName, reservationId);
   const reservation = items.find((item) => item.sk === 'RESERVATION') as
     | ReservationRecord
@@ -59,7 +59,6 @@ export async function readReservationView(
   ).sort((left, right) => left.requestedAt.localeCompare(right.requestedAt));
   const latest = changes.at(-1)?.detail;
   return {
-    ...(reservation.owner ? { owner: reservation.owner } : {}),
     reservationId: reservation.reservationId,
     reservationUuid: reservation.frontPaymentUuid ?? null,
     status: reservation.status,

@@ -30,7 +30,7 @@ export interface CommandDependencies extends Omit<RecordFromDetailsDependencies,
 /** One command request: whose, with which key, and how long this Lambda may still run. */
 export interface CommandAttempt {
   readonly reservationId: string;
-  /** `callerDigestOf` the caller. */
+  /** `callerDigestOf` the caller: it scopes the Idempotency-Key, it does not limit access. */
   readonly caller: string;
   readonly idempotencyKey: string;
   /** Epoch ms: a duplicate arriving before it is told to retry. */
@@ -62,11 +62,7 @@ export async function runCommand(
   dependencies: CommandDependencies,
 ): Promise<{ readonly answer: CommandAnswer; readonly replayed: boolean }> {
   const now = dependencies.now ?? (() => new Date());
-  const reservation = await findOwnedReservation(
-    attempt.reservationId,
-    attempt.caller,
-    dependencies.repository,
-  );
+  const reservation = await findOwnedReservation(attempt.reservationId, dependencies.repository);
   const key = { reservationId: attempt.reservationId, commandId: commandIdOf(attempt) };
   const start = await dependencies.commands.start({
     ...key,
@@ -241,11 +237,7 @@ async function learnAfterCommand(
   dependencies: CommandDependencies,
 ): Promise<void> {
   try {
-    const fresh = await findOwnedReservation(
-      reservation.reservationId,
-      attempt.caller,
-      dependencies.repository,
-    );
+    const fresh = await findOwnedReservation(reservation.reservationId, dependencies.repository);
     await recordFromDetails(fresh, attempt.publishWindow(), readerOf(dependencies));
   } catch (error) {
     dependencies.log.warn('details not read after the command; the callback will bring them', {

@@ -7,10 +7,16 @@ const JSON_CONTENT_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 /** Deeper than any valid body; deeper ones are refused before anything walks them recursively. */
 export const MAX_JSON_DEPTH = 16;
 
+/** Decodes strictly: a byte sequence that is not UTF-8 throws instead of becoming U+FFFD. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
- * Replaces `event.body` with the parsed JSON. Refuses, before anything else runs: a body over
- * `maxBytes` (413), a content type that is not JSON (415), malformed JSON (400) and JSON nested
- * deeper than `maxDepth` (400). The messages never quote the body, which carries personal data.
+ * Replaces `event.body` with the parsed JSON, or leaves it undefined when the request has no body
+ * (which a command reads as `{}`; a literal `null` is a body, and not an empty one). Refuses,
+ * before anything else runs: a body over `maxBytes` (413), a content type that is not JSON or a
+ * charset other than UTF-8 (415, naming it), bytes that are not UTF-8 (400), malformed JSON (400)
+ * and JSON nested deeper than `maxDepth` (400). The messages never quote the body, which carries
+ * personal data.
  */
 export function jsonBody(
   maxBytes: number,
@@ -20,12 +26,30 @@ export function jsonBody(
     before: (request) => {
       const { event } = request;
       const raw = event.body ?? '';
-      const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-      if (Buffer.byteLength(text, 'utf8') > maxBytes) {
+      if (raw === '') {
+        (event as { body: unknown }).body = undefined;
+        return;
+      }
+      const bytes = Buffer.from(raw, event.isBase64Encoded ? 'base64' : 'utf8');
+      if (bytes.length > maxBytes) {
         throw new UnreadableRequestError(`Request body is larger than ${maxBytes} bytes`, 413);
       }
-      if (!JSON_CONTENT_TYPE.test(event.headers['content-type'] ?? '')) {
+      const contentType = event.headers['content-type'] ?? '';
+      if (!JSON_CONTENT_TYPE.test(contentType)) {
         throw new UnreadableRequestError('Content-Type must be application/json', 415);
+      }
+      const charset = charsetOf(contentType);
+      if (charset !== undefined && charset.toLowerCase() !== 'utf-8') {
+        throw new UnreadableRequestError(
+          `Content-Type charset ${charset} is not supported: send UTF-8`,
+          415,
+        );
+      }
+      let text: string;
+      try {
+        text = UTF8.decode(bytes);
+      } catch {
+        throw new UnreadableRequestError('Request body is not valid UTF-8', 400);
       }
       let body: unknown;
       try {
@@ -39,6 +63,16 @@ export function jsonBody(
       (event as { body: unknown }).body = body;
     },
   };
+}
+
+/**
+ * The `charset` parameter of a Content-Type, unquoted (RFC 9110: case-insensitive name), cut to a
+ * length fit for an error message.
+ */
+function charsetOf(contentType: string): string | undefined {
+  const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType);
+  const charset = match?.[1] ?? match?.[2];
+  return charset === undefined ? undefined : charset.slice(0, 40);
 }
 
 /** Nesting depth of parsed JSON (a scalar is 0), walked without recursion. */

@@ -1,13 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 /**
- * Our reservation id. With an `Idempotency-Key` it is derived from the caller's identity and the
- * key only, so every retry of one order by one caller lands on the same reservation record, which
- * is the idempotency record too, and two callers who happen to pick the same key never meet.
- * Without a key it is random: every request is a new reservation.
+ * Our reservation id, derived from the caller's identity and the `Idempotency-Key` only, so every
+ * retry of one order by one caller lands on the same reservation record, which is the idempotency
+ * record too, and two callers who happen to pick the same key never meet.
  */
-export function reservationIdFor(caller: string, idempotencyKey: string | undefined): string {
-  if (idempotencyKey === undefined) return randomUUID();
+export function reservationIdFor(caller: string, idempotencyKey: string): string {
   const digest = createHash('sha256')
     .update(caller)
     .update('\u0000')

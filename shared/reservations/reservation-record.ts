@@ -26,8 +26,9 @@ export interface ReservationRecord {
   readonly createdAt: string;
   readonly updatedAt: string;
   /**
-   * The digest of the caller that created it (`callerDigestOf`): only that caller may read it or
-   * send it commands. Reservations created before owners were recorded have none and are nobody's.
+   * The digest of the caller that created it (`callerDigestOf`), for the record only: the
+   * reservation belongs to the merchant, and every authorized principal may read it or send it
+   * commands. Reservations created before creators were recorded have none.
    */
   readonly owner?: string;
   readonly failure?: ReservationFailure;

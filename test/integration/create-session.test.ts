@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -58,6 +59,7 @@ async function withHandler<T>(overrides: Record<string, string>, act: () => Prom
   }
 }
 
+/** POST /reservations; each call has a fresh Idempotency-Key unless `headers` name one. */
 function post(
   body: unknown,
   headers: Record<string, string> = {},
@@ -67,7 +69,7 @@ function post(
   const event = httpApiEvent({
     method: 'POST',
     path: '/reservations',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID(), ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
     ...('iam' in caller ? { callerArn: caller.iam } : {}),
   });
@@ -296,6 +298,27 @@ describe('input that cannot become a reservation', () => {
     });
   });
 
+  it('refuses a create without Idempotency-Key with a 400 naming the header: a retried keyless create would send the customer two links', async () => {
+    await expectNothingHappened(async () => {
+      const response = await handler(
+        httpApiEvent({
+          method: 'POST',
+          path: '/reservations',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(validReservationRequest()),
+          callerArn: CALLER_A,
+        }),
+        lambdaContext(),
+      );
+
+      expect(response.statusCode).toBe(400);
+      expect(bodyOf(response)).toMatchObject({
+        message: expect.stringMatching(/Idempotency-Key/),
+        errors: [expect.objectContaining({ path: 'Idempotency-Key' })],
+      });
+    });
+  });
+
   it.each([
     ['too long', 'k'.repeat(256)],
     ['with a space', 'my key'],
@@ -314,6 +337,14 @@ describe('input that cannot become a reservation', () => {
   it.each([
     ['malformed JSON', '{"customerDetails": ', { 'content-type': 'application/json' }, 400],
     ['a wrong content type', 'a=b', { 'content-type': 'application/x-www-form-urlencoded' }, 415],
+    ['an empty body', '', {}, 400],
+    ['a literal null', 'null', { 'content-type': 'application/json' }, 400],
+    [
+      'a charset other than UTF-8',
+      '{}',
+      { 'content-type': 'application/json; charset=latin1' },
+      415,
+    ],
     [
       'an oversized body',
       `{"x":"${'a'.repeat(70_000)}"}`,
@@ -423,7 +454,7 @@ describe("Front Payment's answers on create", () => {
     '$answer: $statusCode to the merchant, record $recordStatus ($reason)',
     async ({ fault, statusCode, retryable, recordStatus, reason }) => {
       sandbox.injectFault(fault);
-      const key = `answer-${JSON.stringify(fault)}`;
+      const key = `answer-${randomUUID()}`;
       const request = validReservationRequest();
 
       const response = await post(request, { 'idempotency-key': key });
@@ -670,6 +701,40 @@ describe('Idempotency-Key', () => {
     expect(bodyOf(b).paymentUrl).not.toBe(bodyOf(a).paymentUrl);
     expect(bodyOf(iam).reservationId).not.toBe(bodyOf(a).reservationId);
     expect(bodyOf(aAgain)).toEqual(bodyOf(a));
+  });
+
+  it('reproduction: one role in two sessions (two tasks, a refreshed credential) is one caller: one session, replayed', async () => {
+    const request = validReservationRequest();
+    const taskA = { iam: 'arn:aws:sts::123456789012:assumed-role/merchant-app/task-a' };
+    const taskB = { iam: 'arn:aws:sts::123456789012:assumed-role/merchant-app/1767225600000' };
+    const callsBefore = createCalls().length;
+
+    const first = await post(request, { 'idempotency-key': 'two-sessions' }, taskA);
+    const retry = await post(request, { 'idempotency-key': 'two-sessions' }, taskB);
+
+    expect(first.statusCode).toBe(201);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers).toMatchObject({ 'idempotent-replayed': 'true' });
+    expect(bodyOf(retry)).toEqual(bodyOf(first));
+    expect(createCalls().length).toBe(callsBefore + 1);
+    expect(sessionsFor(bodyOf(first).reservationId)).toHaveLength(1);
+  });
+
+  it('keeps another role, and an IAM user, apart from the role: their keys never meet', async () => {
+    const request = validReservationRequest();
+    const role = { iam: 'arn:aws:sts::123456789012:assumed-role/merchant-app/task-a' };
+    const otherRole = { iam: 'arn:aws:sts::123456789012:assumed-role/reporting/task-a' };
+    const otherAccount = { iam: 'arn:aws:sts::210987654321:assumed-role/merchant-app/task-a' };
+    const user = { iam: 'arn:aws:iam::123456789012:user/merchant-app' };
+
+    const answers = await Promise.all(
+      [role, otherRole, otherAccount, user].map((caller) =>
+        post(request, { 'idempotency-key': 'apart-1' }, caller),
+      ),
+    );
+
+    expect(answers.map((answer) => answer.statusCode)).toEqual([201, 201, 201, 201]);
+    expect(new Set(answers.map((answer) => bodyOf(answer).reservationId)).size).toBe(4);
   });
 
   it('uses client_id when a JWT has no sub', async () => {

@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { LOCAL_ACCOUNT_ID } from '../../infra/local/api-gateway-event.ts';
 import { localAwsClientConfig } from '../../infra/local/local-aws.ts';
 import { type RunningLocalStack, startLocalStack } from '../../infra/local/local-stack.ts';
 import { createLocalStackClient } from '../../infra/local/local-stack-client.ts';
 import { sampleReservationRequest } from '../../infra/local/sample-reservation.ts';
+import { httpApiEvent, lambdaContext } from '../support/api-gateway-events.ts';
 
 const suffix = randomUUID().slice(0, 8);
 const tableName = `reservations-${suffix}`;
@@ -326,25 +323,9 @@ describe('charge, cancel, complete and resend', () => {
 });
 
 describe('idempotency and access', () => {
-  it('requires an Idempotency-Key, refuses the same key with other content, 404s unknown and foreign reservations', async () => {
+  it('requires an Idempotency-Key, refuses the same key with other content, 404s unknown reservations', async () => {
     const { reservationId, reservationUuid } = await paidReservation();
     const key = randomUUID();
-    const foreignId = `foreign-${suffix}`;
-    await documents.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: {
-          pk: `RESERVATION#${foreignId}`,
-          sk: 'RESERVATION',
-          reservationId: foreignId,
-          frontPaymentUuid: reservationUuid,
-          owner: 'another-caller',
-          status: 'RESERVED',
-          statusRank: 10,
-          version: 1,
-        },
-      }),
-    );
 
     expect(await command(reservationId, 'capture', {}, '')).toMatchObject({ status: 400 });
     expect((await command(reservationId, 'capture', {}, null)).body).toMatchObject({
@@ -356,8 +337,7 @@ describe('idempotency and access', () => {
       body: { retryable: false },
     });
     expect((await command('no-such-reservation', 'capture', {})).status).toBe(404);
-    expect((await command(foreignId, 'capture', {})).status).toBe(404);
-    expect((await read(foreignId)).status).toBe(404);
+    expect((await read('no-such-reservation')).status).toBe(404);
     expect(callsTo('capture', reservationUuid)).toHaveLength(1);
   });
 
@@ -378,6 +358,100 @@ describe('idempotency and access', () => {
     expect(
       (await eventsOf(reservationUuid)).filter((event) => event.status === 'CAPTURED'),
     ).toHaveLength(1);
+  });
+});
+
+describe("the merchant's reservations, whichever of its principals calls", () => {
+  const TASK_A = `arn:aws:sts::${LOCAL_ACCOUNT_ID}:assumed-role/merchant-app/task-a`;
+  const TASK_B = `arn:aws:sts::${LOCAL_ACCOUNT_ID}:assumed-role/merchant-app/1767225600000`;
+  const REPORTING = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/reporting`;
+
+  /** The handlers the local stack serves (one module per process), invoked as `caller`. */
+  async function asCaller(callerArn: string) {
+    const [create, commands] = await Promise.all([
+      import('../../functions/create-session/handler.ts'),
+      import('../../functions/reservation-commands/handler.ts'),
+    ]);
+    return {
+      create: async (body: unknown, key: string) =>
+        create.handler(
+          httpApiEvent({
+            method: 'POST',
+            path: '/reservations',
+            headers: { 'content-type': 'application/json', 'idempotency-key': key },
+            body: JSON.stringify(body),
+            callerArn,
+          }),
+          lambdaContext(),
+        ),
+      command: async (reservationId: string, name: string, body: unknown, key: string) =>
+        commands.handler(
+          httpApiEvent({
+            method: 'POST',
+            path: `/reservations/${reservationId}/${name}`,
+            routeKey: `POST /reservations/{reservationId}/${name}`,
+            pathParameters: { reservationId },
+            headers: { 'content-type': 'application/json', 'idempotency-key': key },
+            body: JSON.stringify(body),
+            callerArn,
+          }),
+          lambdaContext(),
+        ),
+      read: async (reservationId: string) =>
+        commands.handler(
+          httpApiEvent({
+            method: 'GET',
+            path: `/reservations/${reservationId}`,
+            routeKey: 'GET /reservations/{reservationId}',
+            pathParameters: { reservationId },
+            callerArn,
+          }),
+          lambdaContext(),
+        ),
+    };
+  }
+
+  it("reproduction: task B of the same role captures task A's reservation; a retry from task A is the same command", async () => {
+    const [taskA, taskB] = await Promise.all([asCaller(TASK_A), asCaller(TASK_B)]);
+    const created = await taskA.create(
+      sampleReservationRequest({ returnBaseUrl: stack.urls.api, referenceNo: `ROLE-${suffix}` }),
+      randomUUID(),
+    );
+    const { reservationId, reservationUuid } = JSON.parse(created.body ?? '{}');
+    await stack.sandbox?.pay(reservationUuid, 'visa');
+    const key = randomUUID();
+
+    const capture = await taskB.command(reservationId, 'capture', { amount: 100 }, key);
+    const retry = await taskA.command(reservationId, 'capture', { amount: 100 }, key);
+
+    expect(capture.statusCode).toBe(202);
+    expect(retry).toMatchObject({ statusCode: 202, headers: { 'idempotent-replayed': 'true' } });
+    expect(JSON.parse(retry.body ?? '{}')).toEqual(JSON.parse(capture.body ?? '{}'));
+    expect(callsTo('capture', reservationUuid)).toHaveLength(1);
+  });
+
+  it('lets any principal the authorizer lets through read and act on a reservation; keys stay per caller', async () => {
+    const [taskA, reporting] = await Promise.all([asCaller(TASK_A), asCaller(REPORTING)]);
+    const created = await taskA.create(
+      sampleReservationRequest({ returnBaseUrl: stack.urls.api, referenceNo: `ANY-${suffix}` }),
+      randomUUID(),
+    );
+    const { reservationId, reservationUuid } = JSON.parse(created.body ?? '{}');
+    await stack.sandbox?.pay(reservationUuid, 'visa');
+    const key = randomUUID();
+
+    const read = await reporting.read(reservationId);
+    const byRole = await taskA.command(reservationId, 'capture', { amount: 100 }, key);
+    const byUser = await reporting.command(reservationId, 'capture', { amount: 100 }, key);
+
+    expect(read.statusCode).toBe(200);
+    expect(JSON.parse(read.body ?? '{}')).toMatchObject({ reservationId, status: 'RESERVED' });
+    expect(read.body).not.toContain('owner');
+    expect(byRole.statusCode).toBe(202);
+    // The same key from another caller is another command: keys are scoped per caller.
+    expect(byUser.statusCode).toBe(202);
+    expect(byUser.headers).not.toHaveProperty('idempotent-replayed');
+    expect(callsTo('capture', reservationUuid)).toHaveLength(2);
   });
 });
 

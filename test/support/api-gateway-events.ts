@@ -14,6 +14,10 @@ export interface HttpApiRequest {
   readonly body?: string;
   /** The IAM principal an authorized route's authorizer found; absent for a public route. */
   readonly callerArn?: string;
+  /** The matched route's `{name}` segments, e.g. `{ reservationId }`. */
+  readonly pathParameters?: Readonly<Record<string, string>>;
+  /** The matched route, e.g. `POST /reservations/{reservationId}/capture`. @default method and path */
+  readonly routeKey?: string;
 }
 
 /**
@@ -28,7 +32,7 @@ export function httpApiEvent(request: HttpApiRequest): APIGatewayProxyEventV2 {
     Object.entries(request.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
   );
   const method = request.method.toUpperCase();
-  const routeKey = `${method} ${request.path}`;
+  const routeKey = request.routeKey ?? `${method} ${request.path}`;
   const queryStringParameters = queryParametersOf(rawQueryString);
   return {
     version: '2.0',
@@ -37,6 +41,7 @@ export function httpApiEvent(request: HttpApiRequest): APIGatewayProxyEventV2 {
     rawQueryString,
     headers: { host: 'api.local.test', 'x-forwarded-proto': 'https', ...headers },
     ...(queryStringParameters ? { queryStringParameters } : {}),
+    ...(request.pathParameters ? { pathParameters: { ...request.pathParameters } } : {}),
     requestContext: {
       accountId: '123456789012',
       apiId: 'local',

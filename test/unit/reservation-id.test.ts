@@ -17,10 +17,4 @@ describe('reservationIdFor', () => {
     expect(reservationIdFor('jwt:client-a', 'key-2')).not.toBe(first);
     expect(reservationIdFor('jwt:client-b', 'key-1')).not.toBe(first);
   });
-
-  it('is random without a key', () => {
-    expect(reservationIdFor('jwt:client-a', undefined)).not.toBe(
-      reservationIdFor('jwt:client-a', undefined),
-    );
-  });
 });
