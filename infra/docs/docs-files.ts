@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type DocContents, docContents } from './doc-contents.ts';
@@ -26,5 +27,18 @@ export function renderDocs(
   return docPaths()
     .map((path) => ({ path, current: readFileSync(`${REPO}${path}`, 'utf8') }))
     .filter(({ current }) => regionNames(current).length > 0)
-    .map(({ path, current }) => ({ path, current, generated: fillRegions(current, contents) }));
+    .map(({ path, current }) => ({
+      path,
+      current,
+      generated: formatMarkdown(path, fillRegions(current, contents)),
+    }));
+}
+
+/** `npm run check` runs Biome on the docs too: what is generated is what Biome would keep. */
+function formatMarkdown(path: string, text: string): string {
+  return execFileSync(`${REPO}node_modules/.bin/biome`, ['format', `--stdin-file-path=${path}`], {
+    cwd: REPO,
+    input: text,
+    encoding: 'utf8',
+  });
 }

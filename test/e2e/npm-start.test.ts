@@ -8,6 +8,11 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../infra/local/free-port.ts';
 import { findDynamoDbLocalProcesses, listProcesses } from '../../infra/local/orphan-guard.ts';
+import {
+  bannerAsDocumented,
+  documentedBanner,
+  sampleMatches,
+} from '../support/documented-banner.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
@@ -139,6 +144,18 @@ describe('npm start, as a person runs it', () => {
     expect(output.trimEnd().endsWith('Ready.')).toBe(true);
     // Not the default port: the printed demo command says where the API is.
     expect(output).toContain(`run \`API_URL=${api} npm run demo\` for the whole flow`);
+
+    // docs/local.md shows this banner: it must be what npm start prints (on the default ports).
+    const printed = bannerAsDocumented(output, {
+      port,
+      dynamoDbPort,
+      eventBridgePort,
+      sandboxPort,
+    });
+    expect(
+      sampleMatches(documentedBanner(), printed),
+      `docs/local.md's sample banner (after its sample:npm-start-banner marker) differs from what npm start prints now; on the default ports it prints:\n${printed.join('\n')}`,
+    ).toBe(true);
 
     const { stdout } = await run('bash', ['-c', printedCurl(output)], { timeout: 30_000 });
     const created = JSON.parse(stdout) as { paymentUrl: string; status: string };
