@@ -1,11 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { APP_SETTING_NAMES } from '../../infra/app-settings.ts';
 import { constructProps } from '../../infra/docs/construct-props.ts';
 import { docContents } from '../../infra/docs/doc-contents.ts';
 import { docPaths, REPO, type RenderedDoc, renderDocs } from '../../infra/docs/docs-files.ts';
 import { fillRegions, markdownTable, regionNames } from '../../infra/docs/generated-regions.ts';
 import { type StackFacts, stackFacts } from '../../infra/docs/stack-facts.ts';
 import { synthDefaultStack } from '../../infra/docs/synth-stack.ts';
+import { SANDBOX_QUIRK_NAMES } from '../../infra/local/local-settings.ts';
 
 const RESYNC = 'Run `npm run docs` to regenerate it, and commit the result.';
 
@@ -64,6 +66,22 @@ describe('what the docs name exists in the code', () => {
     ).toEqual([]);
     expect(withoutAlarm, 'These runbook rows of docs/deploy.md name no alarm of the stack').toEqual(
       [],
+    );
+  });
+
+  it("docs/deploy.md's settings table lists every app setting with its variable, and no other", () => {
+    const deployMd = read('docs/deploy.md');
+    expect(new Set(tableNames(deployMd, '### Settings', 0))).toEqual(
+      new Set(Object.keys(APP_SETTING_NAMES)),
+    );
+    expect(new Set(tableNames(deployMd, '### Settings', 1))).toEqual(
+      new Set(Object.values(APP_SETTING_NAMES)),
+    );
+  });
+
+  it("docs/local.md's quirks table lists every SANDBOX_QUIRKS name, and no other", () => {
+    expect(new Set(tableNames(read('docs/local.md'), '### Quirks', 0))).toEqual(
+      new Set(Object.keys(SANDBOX_QUIRK_NAMES)),
     );
   });
 
@@ -136,6 +154,18 @@ function runbookNames(deployMd: string): string[] {
   return rows
     .slice(0, end === -1 ? undefined : end)
     .flatMap((row) => [...(row.split('|')[1] ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? ''));
+}
+
+/** The backticked names in `column` of the first table after `heading`. */
+function tableNames(text: string, heading: string, column: number): string[] {
+  const lines = text.slice(text.indexOf(`\n${heading}\n`)).split('\n');
+  const header = lines.findIndex((line) => line.startsWith('|'));
+  const rows = lines.slice(header + 2);
+  const end = rows.findIndex((line) => !line.startsWith('|'));
+  return rows
+    .slice(0, end === -1 ? undefined : end)
+    .flatMap((row) => [...(row.split('|')[column + 1] ?? '').matchAll(/`([^`]+)`/g)])
+    .map((match) => match[1] ?? '');
 }
 
 /** `{id}` and `{reservationId}` are the same route. */
