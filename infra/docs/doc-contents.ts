@@ -27,6 +27,10 @@ export function docContents(facts: StackFacts, props: readonly PropDoc[] = const
     'secret-count': counted(secrets, 'secret'),
     'log-group-count': counted(count(facts, 'AWS::Logs::LogGroup'), 'log group'),
     'route-count': counted(count(facts, 'AWS::ApiGatewayV2::Route'), 'route'),
+    'reservation-commands-route-count': counted(
+      facts.routes.filter((route) => route.functionName === 'reservation-commands').length,
+      'route',
+    ),
     'lambda-permission-count': counted(
       count(facts, 'AWS::Lambda::Permission'),
       '`AWS::Lambda::Permission` resource',
