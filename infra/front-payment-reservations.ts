@@ -433,7 +433,7 @@ export class FrontPaymentReservations extends Construct {
       ...common,
       entry: entry('callback'),
       description:
-        'GET /callbacks/front-payment: keeps, confirms and records Front Payment callbacks',
+        'GET /callbacks/front-payment/{reservationId} (and the old path without it): keeps, confirms and records Front Payment callbacks',
       serviceName: 'callback',
       timeout: CALLBACK_TIMEOUT,
     })

@@ -35,9 +35,12 @@ export class ReservationsStack extends Stack {
       ],
       CallbackUrl: [
         `${r.httpApi.apiEndpoint}${CALLBACK_ROUTE}`,
-        'Callback URL sent to Front Payment with each session',
+        'Base of the callback URLs: each session sends Front Payment this URL followed by /{reservationId}',
       ],
-      EventBusName: [r.eventBus.eventBusName, 'Bus that carries Reservation Status Changed events'],
+      EventBusName: [
+        r.eventBus.eventBusName,
+        'Bus that carries the Reservation Status Changed and Reservation Capture Due events',
+      ],
       EventBusArn: [r.eventBus.eventBusArn, 'ARN of the event bus'],
       EventArchiveArn: [r.archive.archiveArn, 'Archive of the status events: replay from here'],
       EventSource: [r.eventSource, 'source of the status events'],

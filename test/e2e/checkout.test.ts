@@ -7,6 +7,7 @@ import { type RunningLocalStack, startLocalStack } from '../../infra/local/local
 import { createLocalStackClient } from '../../infra/local/local-stack-client.ts';
 import { sampleReservationRequest } from '../../infra/local/sample-reservation.ts';
 import { CHROMIUM_FIRST_LAUNCH_TIMEOUT_MS, launchChromium } from '../support/chromium.ts';
+import { updateDocsScreenshot } from '../support/docs-screenshot.ts';
 
 /** Screenshots are test artefacts: `.artifacts/` is gitignored. */
 const ARTIFACTS = fileURLToPath(new URL('../../.artifacts/', import.meta.url));
@@ -179,6 +180,8 @@ describe('checkout in Chromium against the local stack', () => {
     });
     await refundEvent.waitFor();
     await page.screenshot({ path: `${ARTIFACTS}console-commands.png`, fullPage: true });
+    // The README's and docs/local.md's picture of the console, when asked (npm run docs:screenshot).
+    await updateDocsScreenshot(page);
 
     // The buttons call our API, never the sandbox.
     expect(apiCalls).toEqual(

@@ -11,6 +11,11 @@ import { FUNCTION_TIMEOUTS_MS } from '../../infra/local/local-functions.ts';
 import { SANDBOX_QUIRK_NAMES } from '../../infra/local/local-settings.ts';
 import { findDynamoDbLocalProcesses, listProcesses } from '../../infra/local/orphan-guard.ts';
 import { CHECKSUM_FORMULAS } from '../../shared/front-payment/callback-checksum.ts';
+import {
+  bannerAsDocumented,
+  documentedBanner,
+  sampleMatches,
+} from '../support/documented-banner.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
@@ -142,6 +147,18 @@ describe('npm start, as a person runs it', () => {
     expect(output.trimEnd().endsWith('Ready.')).toBe(true);
     // Not the default port: the printed demo command says where the API is.
     expect(output).toContain(`run \`API_URL=${api} npm run demo\` for the whole flow`);
+
+    // docs/local.md shows this banner: it must be what npm start prints (on the default ports).
+    const printed = bannerAsDocumented(output, {
+      port,
+      dynamoDbPort,
+      eventBridgePort,
+      sandboxPort,
+    });
+    expect(
+      sampleMatches(documentedBanner(), printed),
+      `docs/local.md's sample banner (after its sample:npm-start-banner marker) differs from what npm start prints now; on the default ports it prints:\n${printed.join('\n')}`,
+    ).toBe(true);
 
     const { stdout } = await run('bash', ['-c', printedCurl(output)], { timeout: 30_000 });
     const created = JSON.parse(stdout) as { paymentUrl: string; status: string };
