@@ -7,16 +7,20 @@ import { createAtSandbox, openInIndex } from './reconciler.ts';
 
 /**
  * A reservation whose create's outcome is unknown, as create-session leaves it after a timeout:
- * no Front Payment uuid, `SESSION_OUTCOME_UNKNOWN` (or `status`), in the open index and due now.
+ * no Front Payment uuid, `SESSION_OUTCOME_UNKNOWN`, in the open index and due now. With
+ * `SESSION_FAILED`, as the reconciler leaves one it settled "not found": out of the index.
  */
 export async function seedUnknownOutcome(
   stack: CallbackStack,
   status: string = SESSION_STATUSES.sessionOutcomeUnknown,
 ): Promise<string> {
   const at = new Date().toISOString();
+  const settled = status === SESSION_STATUSES.sessionFailed;
   const { reservationId } = await seedReservation(stack.tables, {
     status,
-    failure: { reason: 'timeout', message: 'Front Payment did not answer', retryable: false, at },
+    failure: settled
+      ? { reason: 'not-found', message: 'Front Payment shows no session', retryable: true, at }
+      : { reason: 'timeout', message: 'Front Payment did not answer', retryable: false, at },
   });
   await stack.tables.documents.send(
     new UpdateCommand({
@@ -25,7 +29,7 @@ export async function seedUnknownOutcome(
       UpdateExpression: 'REMOVE frontPaymentUuid, customerUuid, paymentUrl',
     }),
   );
-  await openInIndex(stack, reservationId);
+  if (!settled) await openInIndex(stack, reservationId);
   return reservationId;
 }
 
