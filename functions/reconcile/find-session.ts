@@ -36,7 +36,19 @@ export type SessionSearch =
  * first, and match `customerReference`, which the create sent as our reservation id. The uuids
  * read are added to the cursor, so each is read once across runs however the window grows.
  */
-export async function findSession(
+export function findSession(
+  reservation: OpenReservation,
+  dependencies: SessionSearchDependencies,
+  budget: RunBudget,
+  now: Date,
+): Promise<SessionSearch> {
+  // One search at a time per container, so each skips what the one before it read.
+  return dependencies.sessionOwners.inTurn(() =>
+    searchWindow(reservation, dependencies, budget, now),
+  );
+}
+
+async function searchWindow(
   reservation: OpenReservation,
   dependencies: SessionSearchDependencies,
   budget: RunBudget,

@@ -16,6 +16,11 @@ export interface SessionOwners {
   ownersOf(uuids: readonly string[]): Promise<ReadonlyMap<string, string>>;
   /** What a details read showed: the session's `customerReference` (null when it has none). */
   remember(uuid: string, owner: string | null): void;
+  /**
+   * Runs searches one after another: the shards are walked at once, and two searches over the
+   * same busy window side by side would each read the sessions the other is reading.
+   */
+  inTurn<T>(search: () => Promise<T>): Promise<T>;
 }
 
 /** The index names our reservations by Front Payment's uuid; details name them by ours. */
@@ -25,6 +30,7 @@ export function createSessionOwners(
 ): SessionOwners {
   const index = reservationsTableDesign.indexes.byFrontPaymentUuid;
   const remembered = new Map<string, string>();
+  let turn: Promise<unknown> = Promise.resolve();
 
   const remember = (uuid: string, owner: string) => {
     if (remembered.size >= MAX_REMEMBERED) {
@@ -76,6 +82,12 @@ export function createSessionOwners(
     remember(uuid, owner) {
       // A session without a customer reference is nobody's of ours: remembered as such.
       remember(uuid, owner ?? '');
+    },
+
+    inTurn(search) {
+      const result = turn.then(search);
+      turn = result.catch(() => undefined);
+      return result;
     },
   };
 }
