@@ -29,7 +29,7 @@ export type OrphanAdoption =
   | { readonly kind: 'not-orphan' }
   /** Its session is now recorded on the reservation: confirm the callback against it. */
   | { readonly kind: 'adopted'; readonly reservation: ReservationState }
-  /** Front Payment's details could not be read: kept, tried again by the sweeper. */
+  /** Details unreadable, or the record not adoptable now: kept, tried again by the sweeper. */
   | { readonly kind: 'unavailable' };
 
 /**
