@@ -741,10 +741,12 @@ export class FrontPaymentReservations extends Construct {
       serviceName: 'reconcile',
       timeout: RECONCILE_TIMEOUT,
     })
-      // Query on the open-reservations index, and on the table for one reservation's own
-      // partition (its commands of unknown outcome); GetItem for consistent reads; conditional
-      // UpdateItem to settle, reschedule and mark warnings; PutItem and UpdateItem for the
-      // TransactWriteItems that records changes and for the outbox marks.
+      // Query on the open-reservations index, on the uuid lookup index (the search for an
+      // unknown outcome skips sessions our other reservations hold), and on the table for one
+      // reservation's own partition (its commands of unknown outcome); GetItem for consistent
+      // reads; conditional UpdateItem to settle, reschedule, mark warnings and keep the search's
+      // cursor; PutItem and UpdateItem for the TransactWriteItems that records changes and for
+      // the outbox marks.
       .bindTable('RESERVATIONS_TABLE_NAME', this.table, {
         tableActions: [
           'dynamodb:GetItem',
@@ -752,7 +754,10 @@ export class FrontPaymentReservations extends Construct {
           'dynamodb:UpdateItem',
           'dynamodb:Query',
         ],
-        queryIndexes: [reservationsTableDesign.indexes.openReservations.name],
+        queryIndexes: [
+          reservationsTableDesign.indexes.openReservations.name,
+          reservationsTableDesign.indexes.byFrontPaymentUuid.name,
+        ],
       })
       .bindFrontPayment(
         this.secrets.frontPaymentToken,

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import {
   CALLBACK_AGE_FIELD,
   CALLBACK_NOT_CONFIRMED,
+  ORPHAN_SESSION_ADOPTED,
   SIGNED_CALLBACK_NOT_UNDERSTOOD,
   UNMATCHED_CALLBACK_KEPT,
 } from '#shared/callbacks/callback-log';
@@ -53,6 +54,8 @@ export const ALARM_THRESHOLDS = {
   reconcilerFailures: 5,
   /** Commands whose answer from Front Payment was lost: each one needs settling from details. */
   commandOutcomesUnknown: 1,
+  /** Sessions of a create we thought failed or unknown, recorded from a signed callback. */
+  orphanSessionsAdopted: 1,
 } as const;
 
 /** Log messages the handlers write (Powertools JSON, field `message`) that metric filters read. */
@@ -69,6 +72,8 @@ export const LOG_MESSAGES = {
   callbackNotConfirmed: CALLBACK_NOT_CONFIRMED,
   /** WARN from the reservation commands: a command's answer was lost; it is not resent. */
   commandOutcomeUnknown: COMMAND_OUTCOME_UNKNOWN,
+  /** WARN from the callback and the sweeper: an orphan session was recorded on our reservation. */
+  orphanSessionAdopted: ORPHAN_SESSION_ADOPTED,
 } as const;
 
 /** How long a reservation may stay unresolved before the reconciler's alarm fires. */
@@ -251,6 +256,25 @@ export class ReservationsOperations extends Construct {
           'A capture, charge, cancel, complete, refund or resend may have reached Front Payment but its answer was lost. It is never resent: GET /reservations/{id}?refresh=true (or the reconciler) records what Front Payment did.',
       },
     );
+
+    // A callback adopts an orphan session; so does the sweeper when it confirms a kept one later.
+    // Same metric name from both log groups: the alarm sees one number.
+    const adopted = this.countLogMessage(
+      'orphan-sessions-adopted',
+      props.callbackLogGroup,
+      LOG_MESSAGES.orphanSessionAdopted,
+      'OrphanSessionsAdopted',
+    );
+    this.countLogMessage(
+      'sweeper-orphan-sessions-adopted',
+      props.publishPendingLogGroup,
+      LOG_MESSAGES.orphanSessionAdopted,
+      'OrphanSessionsAdopted',
+    );
+    this.addAlarm('orphan-sessions-adopted', adopted, ALARM_THRESHOLDS.orphanSessionsAdopted, {
+      description:
+        'Front Payment called back for a session of a create we had answered as failed or unknown; the session was recorded on its reservation (docs/reconciler.md). Tell the merchant: their retry may have sent the customer a second link.',
+    });
 
     const notUnderstood = this.countLogMessage(
       'signed-callbacks-not-understood',

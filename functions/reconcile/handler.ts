@@ -13,6 +13,7 @@ import { logger } from '#shared/logger';
 import { loadReconcileConfig } from './config.ts';
 import { createOpenReservations } from './open-reservations.ts';
 import { type ReconcileRunResult, reconcileOpenReservations } from './reconcile.ts';
+import { createSessionOwners } from './session-owners.ts';
 
 /** Kept back from the Lambda's time so the last check and the summary still finish. */
 const RESERVE_MS = 5_000;
@@ -32,6 +33,8 @@ const dependencies = {
     token: () => readSecret(config.frontPaymentToken),
     timeoutMs: config.frontPaymentTimeoutMs,
   }),
+  // Kept by the warm container: whose each session is never changes (see session-owners.ts).
+  sessionOwners: createSessionOwners(documentClient, config.reservationsTableName),
   publishCaptureDue: createCaptureDuePublisher({
     client: eventBridgeClient,
     eventBusName: config.eventBusName,

@@ -17,6 +17,11 @@ import { reservationKeys, reservationsTableDesign } from '#shared/reservations/t
 export type OpenReservation = ReservationRecord & {
   readonly openShard?: string;
   readonly nextCheckAt?: string;
+  /**
+   * The search's cursor while the create's outcome is unknown: the Front Payment uuids whose
+   * details were read and were someone else's (see `find-session.ts`). Removed when settled.
+   */
+  readonly searchedSessionUuids?: ReadonlySet<string>;
 } & Partial<Record<DeadlineMarker, string>>;
 
 /** Attributes that say a deadline warning was sent (see `deadlines.ts`). */
@@ -44,6 +49,8 @@ export interface OpenReservations {
   reschedule(reservationId: string, at: Date): Promise<boolean>;
   /** The unknown outcome was a session: links it; false when another writer settled it first. */
   settleFound(reservationId: string, reservationUuid: string, at: Date): Promise<boolean>;
+  /** Adds uuids read and found to be someone else's to the search's cursor (while unsettled). */
+  addSearchedSessions(reservationId: string, uuids: readonly string[]): Promise<void>;
   /** No session was found after the grace period: SESSION_FAILED, out of the index. */
   settleNotFound(reservationId: string, failure: ReservationFailure): Promise<boolean>;
   /** Sets the marker once; false when it was set before. */
@@ -133,7 +140,8 @@ export function createOpenReservations(
       conditionalUpdate(reservationId, {
         UpdateExpression:
           'SET #status = :created, frontPaymentUuid = :uuid, updatedAt = :at, nextCheckAt = :at, ' +
-          'version = version + :one, reconciledAt = :at REMOVE inProgressUntil, failure',
+          'version = version + :one, reconciledAt = :at ' +
+          'REMOVE inProgressUntil, failure, searchedSessionUuids',
         // Only an attempt whose outcome is unknown (or whose Lambda is surely gone) is settled.
         ConditionExpression:
           'attribute_not_exists(frontPaymentUuid) AND (#status = :unknown OR ' +
@@ -154,7 +162,7 @@ export function createOpenReservations(
       conditionalUpdate(reservationId, {
         UpdateExpression:
           'SET #status = :failed, failure = :failure, updatedAt = :at, version = version + :one ' +
-          'REMOVE inProgressUntil, openShard, nextCheckAt',
+          'REMOVE inProgressUntil, openShard, nextCheckAt, searchedSessionUuids',
         ConditionExpression:
           'attribute_not_exists(frontPaymentUuid) AND (#status = :unknown OR ' +
           '(#status = :creating AND inProgressUntil < :now))',
@@ -169,6 +177,16 @@ export function createOpenReservations(
           ':one': 1,
         },
       }),
+
+    async addSearchedSessions(reservationId, uuids) {
+      // ADD to a string set: concurrent runs and repeats only ever grow it.
+      await conditionalUpdate(reservationId, {
+        UpdateExpression: 'ADD searchedSessionUuids :uuids',
+        ConditionExpression:
+          'attribute_exists(openShard) AND attribute_not_exists(frontPaymentUuid)',
+        ExpressionAttributeValues: { ':uuids': new Set(uuids) },
+      });
+    },
 
     markDeadlineWarned: (reservationId, marker, at) =>
       conditionalUpdate(reservationId, {

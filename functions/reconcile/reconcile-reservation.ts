@@ -15,6 +15,7 @@ import { attemptEndedAt, findSession } from './find-session.ts';
 import { budgetedCall, type FrontPaymentReader } from './front-payment-calls.ts';
 import type { OpenReservation, OpenReservations } from './open-reservations.ts';
 import type { RunBudget } from './run-budget.ts';
+import type { SessionOwners } from './session-owners.ts';
 
 export interface ReconcileSettings extends DeadlineSettings {
   /** How long after a check an open reservation is checked again. */
@@ -36,6 +37,8 @@ export interface ReconcileDependencies extends PublishRecordedDependencies {
   /** Commands of unknown outcome are settled from the same details (docs/commands.md). */
   readonly commands: Pick<CommandRepository, 'list' | 'settle'>;
   readonly frontPayment: FrontPaymentReader;
+  /** Whose each Front Payment session is: the search for an unknown outcome skips others'. */
+  readonly sessionOwners: SessionOwners;
   readonly publishCaptureDue: CaptureDuePublisher;
   readonly settings: ReconcileSettings;
   readonly log: StructuredLog;
@@ -109,7 +112,7 @@ async function settleUnknownOutcome(
 ): Promise<ReservationOutcome> {
   const { reservations, settings, log } = dependencies;
   const { reservationId } = reservation;
-  const search = await findSession(reservation, dependencies.frontPayment, budget, now);
+  const search = await findSession(reservation, dependencies, budget, now);
   if (search.kind === 'incomplete') return notChecked(search.error);
   if (search.kind === 'found') {
     const uuid = search.details.reservationUuid;
@@ -132,7 +135,7 @@ async function settleUnknownOutcome(
   }
   const settled = await reservations.settleNotFound(reservationId, {
     reason: 'not-found',
-    message: `Front Payment shows no session for this reservation (${search.candidates} candidates read)`,
+    message: `Front Payment shows no session for this reservation (${search.candidates} candidates in its window, all read)`,
     retryable: true,
     at: now.toISOString(),
   });

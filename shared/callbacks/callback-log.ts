@@ -18,3 +18,11 @@ export const SIGNED_CALLBACK_NOT_UNDERSTOOD = 'Signed callback not understood; k
  */
 export const CALLBACK_NOT_CONFIRMED = 'Kept callback not confirmed yet';
 export const CALLBACK_AGE_FIELD = 'callbackAgeSeconds';
+
+/**
+ * A signed callback named a session Front Payment made for our reservation (its details carry
+ * our id as `customerReference`) that our record lacked, because the create's outcome was
+ * unknown or settled as failed: the session was recorded on the reservation. The alarm fires at
+ * the first: the merchant's answer for that create said no session (or nothing) at the time.
+ */
+export const ORPHAN_SESSION_ADOPTED = 'Orphan session adopted from a signed callback';

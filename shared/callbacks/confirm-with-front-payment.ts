@@ -7,6 +7,7 @@ import {
   CALLBACK_NOT_CONFIRMED,
   UNMATCHED_CALLBACK_KEPT,
 } from './callback-log.ts';
+import { adoptOrphanSession } from './orphan-session.ts';
 import type {
   RecordedChanges,
   ReservationState,
@@ -60,7 +61,11 @@ export async function confirmWithFrontPayment(
 ): Promise<ConfirmationOutcome> {
   const { log, repository } = dependencies;
   const now = dependencies.now ?? (() => new Date());
-  const reservation = await findReservation(callback, repository);
+  const found = await findReservation(callback, repository);
+  // An orphan session (our id as its customerReference, not on our record) is recorded first.
+  const adoption = await adoptOrphanSession(callback, found, dependencies, options);
+  if (adoption.kind === 'unavailable') return { kind: 'unavailable' };
+  const reservation = adoption.kind === 'adopted' ? adoption.reservation : found;
   const reservationUuid = reservation?.frontPaymentUuid;
   if (!reservation || !reservationUuid || isMismatch(callback, reservationUuid)) {
     log.warn(UNMATCHED_CALLBACK_KEPT, {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CancellationReason } from '@aws-sdk/client-dynamodb';
+import { type CancellationReason, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -25,6 +25,7 @@ import {
 import type { ConfirmationUpdate } from './callback-inbox.ts';
 import { changeIdOf, eventIdOf } from './change-id.ts';
 import { type Movement, newMovements } from './movements.ts';
+import { orphanAdoptionUpdate } from './orphan-adoption-update.ts';
 import { applyTransition, isFinalStatus } from './payment-status.ts';
 import type { StatusChangeRecord } from './status-change-record.ts';
 
@@ -71,6 +72,15 @@ export interface StatusChangeRepository {
     receivedAt: string,
     confirmation: ConfirmationUpdate | undefined,
   ): Promise<RecordedChanges>;
+  /**
+   * Records Front Payment's uuid of an orphan session on the reservation it belongs to (see
+   * `orphan-session.ts`); the reservation as written, or undefined when it was not adoptable.
+   */
+  adoptSession(
+    reservationId: string,
+    reservationUuid: string,
+    at: Date,
+  ): Promise<ReservationState | undefined>;
 }
 
 export interface StatusChangeRepositoryOptions {
@@ -211,6 +221,22 @@ export function createStatusChangeRepository(
       throw new StatusChangeConflictError(
         `Could not record the changes of reservation ${reservation.reservationId} after ${maxAttempts} tries`,
       );
+    },
+
+    async adoptSession(reservationId, reservationUuid, at) {
+      try {
+        const { Attributes } = await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            ...orphanAdoptionUpdate(reservationId, reservationUuid, at),
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return v.parse(ReservationStateSchema, Attributes);
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return undefined;
+        throw error;
+      }
     },
   };
 }

@@ -165,7 +165,7 @@ describe('IAM: each function may do exactly what it needs', () => {
     ]);
   });
 
-  it('reconcile: Get/Put/Update on the table, Query on the open-reservations index and its own partitions, the token, PutEvents', () => {
+  it('reconcile: Get/Put/Update on the table, Query on the open-reservations and uuid lookup indexes and its own partitions, the token, PutEvents', () => {
     expect(statementsOf(s, 'reconcile')).toEqual([
       {
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -177,7 +177,14 @@ describe('IAM: each function may do exactly what it needs', () => {
         actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
         resources: [arnOf(ids.table)],
       },
-      { actions: ['dynamodb:Query'], resources: [indexArn(ids.table, 'open-reservations')] },
+      // The due reservations; and whose a Front Payment session is, for the session search.
+      {
+        actions: ['dynamodb:Query'],
+        resources: [
+          indexArn(ids.table, 'by-front-payment-uuid'),
+          indexArn(ids.table, 'open-reservations'),
+        ],
+      },
       { actions: secretRead, resources: [{ Ref: ids.token }] },
       { actions: ['events:PutEvents'], resources: [arnOf(ids.bus)] },
     ]);

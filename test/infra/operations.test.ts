@@ -12,6 +12,7 @@ import {
 import {
   CALLBACK_AGE_FIELD,
   CALLBACK_NOT_CONFIRMED,
+  ORPHAN_SESSION_ADOPTED,
   SIGNED_CALLBACK_NOT_UNDERSTOOD,
 } from '../../shared/callbacks/callback-log.ts';
 import {
@@ -179,6 +180,32 @@ describe('alarms, metric filters, topic and dashboard', () => {
     ]);
   });
 
+  it('alarms at the first orphan session adopted, from the callback and the sweeper logs', () => {
+    for (const fn of ['callback', 'publish-pending']) {
+      s.template.hasResourceProperties('AWS::Logs::MetricFilter', {
+        LogGroupName: { Ref: logGroupOf(fn) },
+        FilterPattern: `{ $.message = "${ORPHAN_SESSION_ADOPTED}" }`,
+        MetricTransformations: [
+          Match.objectLike({
+            MetricName: 'OrphanSessionsAdopted',
+            MetricValue: '1',
+            MetricNamespace: 'FrontPaymentReservations/test-stack',
+          }),
+        ],
+      });
+    }
+    expect(LOG_MESSAGES.orphanSessionAdopted).toBe(ORPHAN_SESSION_ADOPTED);
+    expect(alarmOn('OrphanSessionsAdopted')).toEqual([
+      expect.objectContaining({
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [{ Ref: topic }],
+      }),
+    ]);
+  });
+
   it('alarms at the first signed callback we do not understand, from the callback log', () => {
     s.template.hasResourceProperties('AWS::Logs::MetricFilter', {
       LogGroupName: { Ref: logGroupOf('callback') },
@@ -278,8 +305,8 @@ describe('alarms, metric filters, topic and dashboard', () => {
 
   it('notifies the topic on alarm and on recovery; the email address is subscribed', () => {
     // 2 per function (10), 8 from logs and the API, 2 from the reconciler's summary, 1 for
-    // commands of unknown outcome.
-    expect(alarms).toHaveLength(21);
+    // commands of unknown outcome, 1 for orphan sessions adopted.
+    expect(alarms).toHaveLength(22);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
       expect(alarm.OKActions).toEqual([{ Ref: topic }]);

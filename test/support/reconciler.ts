@@ -20,6 +20,7 @@ import type {
   ReconcileDependencies,
   ReconcileSettings,
 } from '../../functions/reconcile/reconcile-reservation.ts';
+import { createSessionOwners } from '../../functions/reconcile/session-owners.ts';
 import { exampleCreatePayload } from '../../infra/local/front-payment-sandbox/index.ts';
 import { type CallbackStack, FRONT_PAYMENT_TOKEN } from './callback-fixtures.ts';
 
@@ -68,6 +69,8 @@ export function reconcilerOn(
     }),
     publisher: createEventPublisher({ client: stack.eventBridge, ...eventBus }),
     outbox: createOutboxRepository({ documents, tableName }),
+    // One per call, as one warm container: a new call is a new container's memory.
+    sessionOwners: createSessionOwners(documents, tableName),
     publishCaptureDue: createCaptureDuePublisher({ client: stack.eventBridge, ...eventBus }),
     settings: { ...TEST_RECONCILE_SETTINGS, ...overrides.settings },
     log: keptLog(),
