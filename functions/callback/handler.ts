@@ -25,7 +25,7 @@ const CALLBACK_PUBLISH_ATTEMPTS = 2;
 const config = loadCallbackConfig();
 const tables = { documents: documentClient, tableName: config.reservationsTableName };
 const dependencies = {
-  secrets: () => Promise.all(config.callbackSecrets.map(readSecret)),
+  secrets: config.callbackSecrets.map((source) => () => readSecret(source)),
   checksumFormula: config.checksumFormula,
   ...(config.maxAgeSeconds === undefined ? {} : { maxAgeSeconds: config.maxAgeSeconds }),
   details: createFrontPaymentClient({

@@ -11,10 +11,12 @@ import type { NormalisedStatus } from './payment-status.ts';
 
 export interface CallbackVerification {
   /**
-   * Front Payment's callback secret keys in use: the current one and, while the key is being
-   * rotated, the next one. A callback signed with either verifies.
+   * Readers of Front Payment's callback secret keys in use, in order: the current one and, while
+   * the key is being rotated, the next one. A callback signed with either verifies; a key is read
+   * only when the ones before it did not match, so a next key that cannot be read (Secrets Manager
+   * throttled) never fails a callback signed with the current one.
    */
-  readonly secrets: () => Promise<readonly string[]>;
+  readonly secrets: readonly (() => Promise<string>)[];
   readonly checksumFormula: ChecksumFormula;
   /** Refuse callbacks whose `timestamp` is further than this from now; off when absent. */
   readonly maxAgeSeconds?: number;
@@ -49,10 +51,7 @@ export async function verifyCallback(
   const { log } = verification;
   const parameters = parseRawQuery(rawQueryString);
 
-  const secrets = await verification.secrets();
-  const signed = secrets.some((secret) =>
-    hasValidChecksum(parameters, secret, verification.checksumFormula),
-  );
+  const signed = await signedWithAny(parameters, verification);
   if (!signed) {
     log.warn('Callback refused: checksum missing or wrong', {
       parameterNames: parameters.map(([name]) => name),
@@ -89,6 +88,30 @@ export async function verifyCallback(
     ...(/^[A-Za-z ]{1,32}$/.test(rawStatus) ? { rawStatus } : {}),
   });
   return { verified: true, reservationUuid };
+}
+
+/**
+ * Tries the secrets in order, reading each only when needed. When none matched but one could not
+ * be read, the callback may have been signed with it: the read's error is thrown, so the callback
+ * is answered 500 and sent again, never refused for our own outage.
+ */
+async function signedWithAny(
+  parameters: OrderedParameters,
+  verification: CallbackVerification,
+): Promise<boolean> {
+  let unreadable: unknown;
+  for (const readSecret of verification.secrets) {
+    let secret: string;
+    try {
+      secret = await readSecret();
+    } catch (error) {
+      unreadable ??= error;
+      continue;
+    }
+    if (hasValidChecksum(parameters, secret, verification.checksumFormula)) return true;
+  }
+  if (unreadable !== undefined) throw unreadable;
+  return false;
 }
 
 /**
