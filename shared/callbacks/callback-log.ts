@@ -18,3 +18,9 @@ export const SIGNED_CALLBACK_NOT_UNDERSTOOD = 'Signed callback not understood; k
  */
 export const CALLBACK_NOT_CONFIRMED = 'Kept callback not confirmed yet';
 export const CALLBACK_AGE_FIELD = 'callbackAgeSeconds';
+
+/**
+ * ERROR from the sweeper: a kept callback named no reservation of ours for its last try
+ * (`MAX_UNMATCHED_TRIES`); it stays kept, set aside, for an operator. The alarm fires at the first.
+ */
+export const UNMATCHED_CALLBACK_SET_ASIDE = 'Unmatched callback set aside after its last try';
