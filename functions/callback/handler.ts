@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { documentClient } from '#shared/aws/dynamodb';
 import { createCallbackInbox } from '#shared/callbacks/callback-inbox';
+import { createDetailsReadGate } from '#shared/callbacks/details-read-gate';
 import { recordCallback } from '#shared/callbacks/record-callback';
 import { createStatusChangeRepository } from '#shared/callbacks/status-change-repository';
 import { readSecret } from '#shared/config/secret-source';
@@ -34,6 +35,7 @@ const dependencies = {
     timeoutMs: config.frontPaymentTimeoutMs,
   }),
   inbox: createCallbackInbox(tables),
+  detailsReads: createDetailsReadGate(tables),
   repository: createStatusChangeRepository(tables),
   ...createOutboxPublishing(config, { publishAttempts: CALLBACK_PUBLISH_ATTEMPTS }),
   log: logger,

@@ -9,6 +9,7 @@ import {
   type ConfirmationDependencies,
   confirmWithFrontPayment,
 } from '#shared/callbacks/confirm-with-front-payment';
+import type { DetailsReadGate } from '#shared/callbacks/details-read-gate';
 import {
   type PublishRecordedDependencies,
   publishRecorded,
@@ -18,6 +19,8 @@ export interface ConfirmKeptCallbacksDependencies
   extends Omit<ConfirmationDependencies, 'inbox'>,
     PublishRecordedDependencies {
   readonly inbox: CallbackInbox;
+  /** At most one details read per reservation per interval, shared with the callback function. */
+  readonly detailsReads: DetailsReadGate;
   /** The details request's own timeout; shortened when the Lambda has less time left. */
   readonly detailsTimeoutMs: number;
   /** The Lambda's `context.getRemainingTimeInMillis`. @default never runs out */
@@ -86,6 +89,8 @@ async function tryToConfirm(
   try {
     const outcome = await confirmWithFrontPayment(callback, dependencies, {
       detailsTimeoutMs: Math.min(dependencies.detailsTimeoutMs, remainingTimeMs() - 10_000),
+      // Read for this reservation moments ago: `throttled`, deferred like a failed try.
+      mayReadDetails: (reservationId) => dependencies.detailsReads.tryTake(reservationId, clock()),
     });
     if (outcome.kind === 'unmatched' && callback.attempts >= MAX_UNMATCHED_TRIES) {
       await dependencies.inbox.setAside(callback, clock());

@@ -7,6 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { backoffMs } from '../backoff.ts';
+import { parseRawQuery } from '../front-payment/callback-checksum.ts';
 import { reservationsTableDesign } from '../reservations/table-design.ts';
 
 /**
@@ -91,6 +92,11 @@ export interface CallbackInbox {
   claim(key: InboxKey, now: Date): Promise<KeptCallback | undefined>;
   /** After a failed attempt: the next one waits for the backoff of its attempt number. */
   defer(callback: KeptCallback, now: Date): Promise<void>;
+  /**
+   * Makes a confirmed callback unconfirmed again, due after the first sweep delay: a repeat whose
+   * details read was put off (see `details-read-gate.ts`) may announce a change not read yet.
+   */
+  reopen(key: InboxKey, now: Date): Promise<void>;
   /** Takes an unmatched callback out of the sweeper's list, kept (see `UNMATCHED_CALLBACK`). */
   setAside(callback: KeptCallback, now: Date): Promise<void>;
 }
@@ -109,12 +115,17 @@ export interface ConfirmationUpdate {
 }
 
 /**
- * One item per distinct query: the same request again finds it (and is still confirmed through
- * details, see `record-callback.ts`); a resend with a new `timestamp` is a new one.
+ * One item per signed content: the same callback again finds it (and is still confirmed through
+ * details, see `record-callback.ts`); a resend with a new `timestamp` is a new one. Keyed on the
+ * checksum, not the raw query: the checksum signs values, not names, so a query with a name
+ * changed or an empty parameter added is the same callback, not a new one to read details for.
  */
 export function inboxKeyOf(reservationId: string | null, rawQueryString: string): InboxKey {
+  const checksums = parseRawQuery(rawQueryString).filter(([name]) => name === 'checksum');
+  const signed =
+    checksums.length === 1 ? `checksum:${checksums[0]?.[1].toLowerCase()}` : rawQueryString;
   const hash = createHash('sha256')
-    .update(JSON.stringify([reservationId, rawQueryString]), 'utf8')
+    .update(JSON.stringify([reservationId, signed]), 'utf8')
     .digest('hex');
   return { pk: `CALLBACK#${hash}`, sk: 'CALLBACK' };
 }
@@ -251,6 +262,31 @@ export function createCallbackInbox(options: {
         )
         .catch((error: unknown) => {
           // Confirmed meanwhile by someone else: nothing to defer.
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        });
+    },
+
+    async reopen(key, now) {
+      await documents
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: key.pk, sk: key.sk },
+            UpdateExpression: 'SET #outbox = :unconfirmed, #next = :next REMOVE #confirmedAt',
+            // Only a confirmed one: an unconfirmed one is on the sweeper's list already.
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#outbox)',
+            ExpressionAttributeNames: {
+              '#outbox': index.partitionKey,
+              '#next': index.sortKey,
+              '#confirmedAt': 'confirmedAt',
+            },
+            ExpressionAttributeValues: {
+              ':unconfirmed': UNCONFIRMED_CALLBACK,
+              ':next': now.getTime() + FIRST_SWEEP_DELAY_MS,
+            },
+          }),
+        )
+        .catch((error: unknown) => {
           if (!(error instanceof ConditionalCheckFailedException)) throw error;
         });
     },
