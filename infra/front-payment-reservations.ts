@@ -474,14 +474,15 @@ export class FrontPaymentReservations extends Construct {
       serviceName: 'publish-pending',
       timeout: PUBLISH_PENDING_TIMEOUT,
     })
-      // It lists kept callbacks and pending events on the index, and claims, releases and clears
-      // each with conditional UpdateItem. Confirming a callback reads the reservation (GetItem;
+      // It lists due kept callbacks and pending events on their indexes, and claims, releases and
+      // clears each with conditional UpdateItem. Confirming a callback reads the reservation (GetItem;
       // Query on the lookup index for the old path) and records its changes in a transaction
       // (PutItem and UpdateItem per item).
       .bindTable('RESERVATIONS_TABLE_NAME', this.table, {
         tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         queryIndexes: [
           reservationsTableDesign.indexes.pendingEvents.name,
+          reservationsTableDesign.indexes.dueCallbacks.name,
           reservationsTableDesign.indexes.byFrontPaymentUuid.name,
         ],
       })
@@ -810,6 +811,16 @@ export class FrontPaymentReservations extends Construct {
         type: dynamodb.AttributeType.STRING,
       },
       sortKey: { name: design.indexes.pendingEvents.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
+    // Sparse: unconfirmed kept callbacks only, by when their next try is due (epoch ms).
+    table.addGlobalSecondaryIndex({
+      indexName: design.indexes.dueCallbacks.name,
+      partitionKey: {
+        name: design.indexes.dueCallbacks.partitionKey,
+        type: dynamodb.AttributeType.STRING,
+      },
+      sortKey: { name: design.indexes.dueCallbacks.sortKey, type: dynamodb.AttributeType.NUMBER },
       projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
     // Sparse and sharded (docs/reconciler.md): open reservations only, by when they are due.

@@ -13,6 +13,7 @@ import {
   ORPHAN_SESSION_ADOPTED,
   SIGNED_CALLBACK_NOT_UNDERSTOOD,
   UNMATCHED_CALLBACK_KEPT,
+  UNMATCHED_CALLBACK_SET_ASIDE,
 } from '#shared/callbacks/callback-log';
 import { COMMAND_OUTCOME_UNKNOWN } from '#shared/commands/command-log';
 import {
@@ -44,6 +45,8 @@ export const ALARM_THRESHOLDS = {
   sweeperInvocations: 1,
   /** Callbacks for a reservation we do not know, kept as unmatched instead of recorded. */
   unmatchedCallbacks: 1,
+  /** Unmatched callbacks the sweeper stopped trying (kept for an operator): the first alarms. */
+  unmatchedCallbacksSetAside: 1,
   /** Signed callbacks whose status word or parameters we do not know: the first one alarms. */
   signedCallbacksNotUnderstood: 1,
   /** Callbacks answered 403 (bad or missing checksum, too old). */
@@ -66,6 +69,8 @@ export const LOG_MESSAGES = {
   outboxSwept: OUTBOX_SWEPT,
   /** WARN from the callback: no reservation has the uuid. */
   unmatchedCallback: UNMATCHED_CALLBACK_KEPT,
+  /** ERROR from the sweeper: an unmatched callback's last try failed; kept, no longer tried. */
+  unmatchedCallbackSetAside: UNMATCHED_CALLBACK_SET_ASIDE,
   /** WARN from the callback: signed, but not in the documented form; kept and confirmed. */
   signedCallbackNotUnderstood: SIGNED_CALLBACK_NOT_UNDERSTOOD,
   /** WARN from the callback and the sweeper, with the kept callback's age: not confirmed yet. */
@@ -240,6 +245,22 @@ export class ReservationsOperations extends Construct {
       description:
         'A verified callback named a reservation we do not know; it is kept as unmatched and no status event was sent.',
     });
+
+    const setAside = this.countLogMessage(
+      'unmatched-callbacks-set-aside',
+      props.publishPendingLogGroup,
+      LOG_MESSAGES.unmatchedCallbackSetAside,
+      'UnmatchedCallbacksSetAside',
+    );
+    this.addAlarm(
+      'unmatched-callbacks-set-aside',
+      setAside,
+      ALARM_THRESHOLDS.unmatchedCallbacksSetAside,
+      {
+        description:
+          'The sweeper stopped trying a kept callback that matched no reservation of ours after its last try; it stays in the table (console: set aside). See "Alarms" in docs/deploy.md.',
+      },
+    );
 
     const unknownCommands = this.countLogMessage(
       'command-outcomes-unknown',

@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { documentClient } from '#shared/aws/dynamodb';
 import { createCallbackInbox } from '#shared/callbacks/callback-inbox';
+import { createDetailsReadGate } from '#shared/callbacks/details-read-gate';
 import { recordCallback } from '#shared/callbacks/record-callback';
 import { createStatusChangeRepository } from '#shared/callbacks/status-change-repository';
 import { readSecret } from '#shared/config/secret-source';
@@ -25,7 +26,7 @@ const CALLBACK_PUBLISH_ATTEMPTS = 2;
 const config = loadCallbackConfig();
 const tables = { documents: documentClient, tableName: config.reservationsTableName };
 const dependencies = {
-  secrets: () => Promise.all(config.callbackSecrets.map(readSecret)),
+  secrets: config.callbackSecrets.map((source) => () => readSecret(source)),
   checksumFormula: config.checksumFormula,
   ...(config.maxAgeSeconds === undefined ? {} : { maxAgeSeconds: config.maxAgeSeconds }),
   details: createFrontPaymentClient({
@@ -34,6 +35,7 @@ const dependencies = {
     timeoutMs: config.frontPaymentTimeoutMs,
   }),
   inbox: createCallbackInbox(tables),
+  detailsReads: createDetailsReadGate(tables),
   repository: createStatusChangeRepository(tables),
   ...createOutboxPublishing(config, { publishAttempts: CALLBACK_PUBLISH_ATTEMPTS }),
   log: logger,

@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { documentClient } from '#shared/aws/dynamodb';
 import { createCallbackInbox } from '#shared/callbacks/callback-inbox';
+import { createDetailsReadGate } from '#shared/callbacks/details-read-gate';
 import { createStatusChangeRepository } from '#shared/callbacks/status-change-repository';
 import { readSecret } from '#shared/config/secret-source';
 import { createOutboxPublishing } from '#shared/events/outbox-publishing';
@@ -18,6 +19,7 @@ const tables = { documents: documentClient, tableName: config.reservationsTableN
 const dependencies = {
   ...createOutboxPublishing(config),
   inbox: createCallbackInbox(tables),
+  detailsReads: createDetailsReadGate(tables),
   repository: createStatusChangeRepository(tables),
   details: createFrontPaymentClient({
     baseUrl: config.frontPaymentBaseUrl,

@@ -19,21 +19,23 @@ export async function createTables(client: DynamoDBClient, names: LocalTableName
 
 function reservationsTableInput(tableName: string): CreateTableCommandInput {
   const { partitionKey, sortKey, indexes } = reservationsTableDesign;
-  const keyAttributes = [
-    partitionKey,
-    sortKey,
-    indexes.byFrontPaymentUuid.partitionKey,
-    indexes.pendingEvents.partitionKey,
-    indexes.pendingEvents.sortKey,
-    indexes.openReservations.partitionKey,
-    indexes.openReservations.sortKey,
-  ];
+  // String keys, except the due-callbacks index's sort key (epoch ms).
+  const keyAttributes = new Map<string, 'S' | 'N'>([
+    [partitionKey, 'S'],
+    [sortKey, 'S'],
+    [indexes.byFrontPaymentUuid.partitionKey, 'S'],
+    [indexes.pendingEvents.partitionKey, 'S'],
+    [indexes.pendingEvents.sortKey, 'S'],
+    [indexes.dueCallbacks.sortKey, indexes.dueCallbacks.sortKeyType],
+    [indexes.openReservations.partitionKey, 'S'],
+    [indexes.openReservations.sortKey, 'S'],
+  ]);
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: keyAttributes.map((name) => ({
+    AttributeDefinitions: [...keyAttributes].map(([name, type]) => ({
       AttributeName: name,
-      AttributeType: 'S',
+      AttributeType: type,
     })),
     KeySchema: [
       { AttributeName: partitionKey, KeyType: 'HASH' },
@@ -50,6 +52,14 @@ function reservationsTableInput(tableName: string): CreateTableCommandInput {
         KeySchema: [
           { AttributeName: indexes.pendingEvents.partitionKey, KeyType: 'HASH' },
           { AttributeName: indexes.pendingEvents.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+      {
+        IndexName: indexes.dueCallbacks.name,
+        KeySchema: [
+          { AttributeName: indexes.dueCallbacks.partitionKey, KeyType: 'HASH' },
+          { AttributeName: indexes.dueCallbacks.sortKey, KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'KEYS_ONLY' },
       },

@@ -7,15 +7,31 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { backoffMs } from '../backoff.ts';
+import { parseRawQuery } from '../front-payment/callback-checksum.ts';
 import { reservationsTableDesign } from '../reservations/table-design.ts';
 
 /**
  * Verified callbacks, kept before anything else is done with them, until Front Payment's details
- * confirmed what they announced. While unconfirmed an item carries `outbox = UNCONFIRMED_CALLBACK`,
- * so the sparse `pending-events` index (partition `outbox`, sort `receivedAt`) lists it for the
- * sweeper next to the status events waiting for EventBridge, oldest first.
+ * confirmed what they announced. While unconfirmed an item carries `outbox = UNCONFIRMED_CALLBACK`
+ * and `nextAttemptAt`, so the sparse `due-callbacks` index (partition `outbox`, sort
+ * `nextAttemptAt`) lists for the sweeper only those whose next try is due.
  */
 export const UNCONFIRMED_CALLBACK = 'UNCONFIRMED_CALLBACK';
+
+/**
+ * A callback that named no reservation of ours for `MAX_UNMATCHED_TRIES` tries: kept (a repeated
+ * delivery is still confirmed), but no longer tried by the sweeper. Operators see it in the
+ * console and the alarm.
+ */
+export const UNMATCHED_CALLBACK = 'UNMATCHED_CALLBACK';
+
+/**
+ * Tries to match a callback to a reservation of ours before it is set aside: the callback's own
+ * and the sweeper's, with `CONFIRMATION_BACKOFF` between them, so about 3 to 6 hours. Each try
+ * costs DynamoDB reads only. A callback whose details could not be read is not limited: it is
+ * tried, hourly at most, until it is confirmed or expires (its age alarms).
+ */
+export const MAX_UNMATCHED_TRIES = 12;
 
 /** How long a kept callback stays in the table after it arrived (DynamoDB TTL). */
 const INBOX_RETENTION_SECONDS = 30 * 24 * 60 * 60;
@@ -60,8 +76,15 @@ export interface CallbackInbox {
   confirmation(key: InboxKey, confirmedAt: Date): ConfirmationUpdate;
   /** Marks it confirmed on its own (when the details show nothing new). */
   markConfirmed(key: InboxKey, confirmedAt: Date): Promise<void>;
-  /** Up to `limit` unconfirmed callbacks that arrived before `receivedBefore` (ISO), oldest first. */
-  listUnconfirmed(query: { receivedBefore: string; limit: number }): Promise<InboxKey[]>;
+  /**
+   * Up to `limit` unconfirmed callbacks whose next try is due by `dueBy`, longest due first;
+   * `next` continues the listing where this page stopped.
+   */
+  listDue(query: {
+    readonly dueBy: Date;
+    readonly limit: number;
+    readonly cursor?: DueCursor;
+  }): Promise<{ readonly keys: InboxKey[]; readonly next?: DueCursor }>;
   /**
    * Takes the next confirmation attempt of an unconfirmed callback whose wait has run out;
    * undefined when it is confirmed, not due, or another sweeper took it.
@@ -69,7 +92,17 @@ export interface CallbackInbox {
   claim(key: InboxKey, now: Date): Promise<KeptCallback | undefined>;
   /** After a failed attempt: the next one waits for the backoff of its attempt number. */
   defer(callback: KeptCallback, now: Date): Promise<void>;
+  /**
+   * Makes a confirmed callback unconfirmed again, due after the first sweep delay: a repeat whose
+   * details read was put off (see `details-read-gate.ts`) may announce a change not read yet.
+   */
+  reopen(key: InboxKey, now: Date): Promise<void>;
+  /** Takes an unmatched callback out of the sweeper's list, kept (see `UNMATCHED_CALLBACK`). */
+  setAside(callback: KeptCallback, now: Date): Promise<void>;
 }
+
+/** Where a `listDue` page stopped (the index's last evaluated key). */
+export type DueCursor = Readonly<Record<string, unknown>>;
 
 export interface ConfirmationUpdate {
   readonly Update: {
@@ -82,12 +115,17 @@ export interface ConfirmationUpdate {
 }
 
 /**
- * One item per distinct query: the same request again finds it (and is still confirmed through
- * details, see `record-callback.ts`); a resend with a new `timestamp` is a new one.
+ * One item per signed content: the same callback again finds it (and is still confirmed through
+ * details, see `record-callback.ts`); a resend with a new `timestamp` is a new one. Keyed on the
+ * checksum, not the raw query: the checksum signs values, not names, so a query with a name
+ * changed or an empty parameter added is the same callback, not a new one to read details for.
  */
 export function inboxKeyOf(reservationId: string | null, rawQueryString: string): InboxKey {
+  const checksums = parseRawQuery(rawQueryString).filter(([name]) => name === 'checksum');
+  const signed =
+    checksums.length === 1 ? `checksum:${checksums[0]?.[1].toLowerCase()}` : rawQueryString;
   const hash = createHash('sha256')
-    .update(JSON.stringify([reservationId, rawQueryString]), 'utf8')
+    .update(JSON.stringify([reservationId, signed]), 'utf8')
     .digest('hex');
   return { pk: `CALLBACK#${hash}`, sk: 'CALLBACK' };
 }
@@ -97,7 +135,7 @@ export function createCallbackInbox(options: {
   readonly tableName: string;
 }): CallbackInbox {
   const { documents, tableName } = options;
-  const index = reservationsTableDesign.indexes.pendingEvents;
+  const index = reservationsTableDesign.indexes.dueCallbacks;
 
   function confirmation(key: InboxKey, confirmedAt: Date): ConfirmationUpdate {
     return {
@@ -108,7 +146,7 @@ export function createCallbackInbox(options: {
         ExpressionAttributeNames: {
           '#confirmedAt': 'confirmedAt',
           '#outbox': index.partitionKey,
-          '#next': 'nextAttemptAt',
+          '#next': index.sortKey,
         },
         ExpressionAttributeValues: { ':at': confirmedAt.toISOString() },
       },
@@ -125,7 +163,7 @@ export function createCallbackInbox(options: {
         ...callback,
         attempts: 1,
         [index.partitionKey]: UNCONFIRMED_CALLBACK,
-        nextAttemptAt: receivedAt + FIRST_SWEEP_DELAY_MS,
+        [index.sortKey]: receivedAt + FIRST_SWEEP_DELAY_MS,
         expiresAt: Math.floor(receivedAt / 1000) + INBOX_RETENTION_SECONDS,
       };
       try {
@@ -155,21 +193,25 @@ export function createCallbackInbox(options: {
       await documents.send(new UpdateCommand(confirmation(key, confirmedAt).Update));
     },
 
-    async listUnconfirmed({ receivedBefore, limit }) {
-      const { Items = [] } = await documents.send(
+    async listDue({ dueBy, limit, cursor }) {
+      const { Items = [], LastEvaluatedKey } = await documents.send(
         new QueryCommand({
           TableName: tableName,
           IndexName: index.name,
-          KeyConditionExpression: '#outbox = :unconfirmed AND #receivedAt < :before',
-          ExpressionAttributeNames: { '#outbox': index.partitionKey, '#receivedAt': index.sortKey },
+          KeyConditionExpression: '#outbox = :unconfirmed AND #next <= :dueBy',
+          ExpressionAttributeNames: { '#outbox': index.partitionKey, '#next': index.sortKey },
           ExpressionAttributeValues: {
             ':unconfirmed': UNCONFIRMED_CALLBACK,
-            ':before': receivedBefore,
+            ':dueBy': dueBy.getTime(),
           },
           Limit: limit,
+          ...(cursor ? { ExclusiveStartKey: cursor } : {}),
         }),
       );
-      return Items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
+      return {
+        keys: Items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })),
+        ...(LastEvaluatedKey ? { next: LastEvaluatedKey } : {}),
+      };
     },
 
     async claim(key, now) {
@@ -185,7 +227,7 @@ export function createCallbackInbox(options: {
             ConditionExpression: '#outbox = :unconfirmed AND #next <= :now',
             ExpressionAttributeNames: {
               '#outbox': index.partitionKey,
-              '#next': 'nextAttemptAt',
+              '#next': index.sortKey,
               '#attempts': 'attempts',
             },
             ExpressionAttributeValues: {
@@ -212,7 +254,7 @@ export function createCallbackInbox(options: {
             Key: { pk: callback.key.pk, sk: callback.key.sk },
             UpdateExpression: 'SET #next = :next',
             ConditionExpression: 'attribute_exists(#outbox)',
-            ExpressionAttributeNames: { '#next': 'nextAttemptAt', '#outbox': index.partitionKey },
+            ExpressionAttributeNames: { '#next': index.sortKey, '#outbox': index.partitionKey },
             ExpressionAttributeValues: {
               ':next': now.getTime() + backoffMs(callback.attempts + 1, CONFIRMATION_BACKOFF),
             },
@@ -220,6 +262,58 @@ export function createCallbackInbox(options: {
         )
         .catch((error: unknown) => {
           // Confirmed meanwhile by someone else: nothing to defer.
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        });
+    },
+
+    async reopen(key, now) {
+      await documents
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: key.pk, sk: key.sk },
+            UpdateExpression: 'SET #outbox = :unconfirmed, #next = :next REMOVE #confirmedAt',
+            // Only a confirmed one: an unconfirmed one is on the sweeper's list already.
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#outbox)',
+            ExpressionAttributeNames: {
+              '#outbox': index.partitionKey,
+              '#next': index.sortKey,
+              '#confirmedAt': 'confirmedAt',
+            },
+            ExpressionAttributeValues: {
+              ':unconfirmed': UNCONFIRMED_CALLBACK,
+              ':next': now.getTime() + FIRST_SWEEP_DELAY_MS,
+            },
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        });
+    },
+
+    async setAside(callback, now) {
+      await documents
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: callback.key.pk, sk: callback.key.sk },
+            // Still carries `outbox`, so a repeated delivery is read through and confirmed.
+            UpdateExpression: 'SET #outbox = :setAside, #setAsideAt = :at REMOVE #next',
+            ConditionExpression: '#outbox = :unconfirmed',
+            ExpressionAttributeNames: {
+              '#outbox': index.partitionKey,
+              '#next': index.sortKey,
+              '#setAsideAt': 'setAsideAt',
+            },
+            ExpressionAttributeValues: {
+              ':setAside': UNMATCHED_CALLBACK,
+              ':unconfirmed': UNCONFIRMED_CALLBACK,
+              ':at': now.toISOString(),
+            },
+          }),
+        )
+        .catch((error: unknown) => {
+          // Confirmed meanwhile by someone else: nothing to set aside.
           if (!(error instanceof ConditionalCheckFailedException)) throw error;
         });
     },

@@ -26,3 +26,9 @@ export const CALLBACK_AGE_FIELD = 'callbackAgeSeconds';
  * the first: the merchant's answer for that create said no session (or nothing) at the time.
  */
 export const ORPHAN_SESSION_ADOPTED = 'Orphan session adopted from a signed callback';
+
+/**
+ * ERROR from the sweeper: a kept callback named no reservation of ours for its last try
+ * (`MAX_UNMATCHED_TRIES`); it stays kept, set aside, for an operator. The alarm fires at the first.
+ */
+export const UNMATCHED_CALLBACK_SET_ASIDE = 'Unmatched callback set aside after its last try';

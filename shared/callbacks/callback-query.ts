@@ -18,7 +18,7 @@ import { type NormalisedStatus, normalisePaymentStatus } from './payment-status.
  */
 
 /** Epoch seconds as Front Payment writes them: exactly ten digits (2001 to 2286). */
-const EPOCH_SECONDS = /^[1-9]\d{9}$/;
+export const EPOCH_SECONDS = /^[1-9]\d{9}$/;
 
 /** The documented parameters; any other name is refused. */
 export const CALLBACK_PARAMETERS = [

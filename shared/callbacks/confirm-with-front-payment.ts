@@ -40,7 +40,9 @@ export type ConfirmationOutcome =
   /** No reservation of ours matches: kept unconfirmed, so a later try may still find it. */
   | { readonly kind: 'unmatched' }
   /** Front Payment's details could not be read (or do not know the reservation yet). */
-  | { readonly kind: 'unavailable' };
+  | { readonly kind: 'unavailable' }
+  /** Not read now: `mayReadDetails` said no (read for this reservation moments ago). */
+  | { readonly kind: 'throttled' };
 
 /**
  * Confirms a kept callback: finds our reservation, reads Front Payment's details of it (the only
@@ -57,6 +59,8 @@ export async function confirmWithFrontPayment(
     readonly detailsTimeoutMs?: number;
     /** The kept callback is confirmed already (a repeated delivery): nothing to mark. */
     readonly alreadyConfirmed?: boolean;
+    /** Asked right before Front Payment's details are read (`details-read-gate.ts`). */
+    readonly mayReadDetails?: (reservationId: string) => Promise<boolean>;
   } = {},
 ): Promise<ConfirmationOutcome> {
   const { log, repository } = dependencies;
@@ -77,6 +81,10 @@ export async function confirmWithFrontPayment(
     });
     logNotConfirmed(log, callback, now(), { errorName: 'NoMatchingReservation' });
     return { kind: 'unmatched' };
+  }
+
+  if (options.mayReadDetails && !(await options.mayReadDetails(reservation.reservationId))) {
+    return { kind: 'throttled' };
   }
 
   let details: ReservationDetails;

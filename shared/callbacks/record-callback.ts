@@ -4,6 +4,7 @@ import {
   type ConfirmationDependencies,
   confirmWithFrontPayment,
 } from './confirm-with-front-payment.ts';
+import type { DetailsReadGate } from './details-read-gate.ts';
 import { type PublishRecordedDependencies, publishRecorded } from './publish-recorded.ts';
 import { type CallbackVerification, verifyCallback } from './verify-callback.ts';
 
@@ -11,7 +12,8 @@ export interface RecordCallbackDependencies
   extends CallbackVerification,
     PublishRecordedDependencies,
     Omit<ConfirmationDependencies, 'inbox'> {
-  readonly inbox: Pick<CallbackInbox, 'keep' | 'confirmation'>;
+  readonly inbox: Pick<CallbackInbox, 'keep' | 'confirmation' | 'reopen'>;
+  readonly detailsReads: DetailsReadGate;
 }
 
 export interface CallbackRequest {
@@ -57,7 +59,7 @@ export async function recordCallback(
   });
   // The identical query again is still read through: documented callbacks carry the order's time
   // and total, so two captures in one second send identical queries. Only its confirmation is
-  // not written again, so a repeat costs two DynamoDB calls (this Put and the reservation read).
+  // not written again; and within the details read interval it is left to the sweeper.
   const alreadyConfirmed = kept.kind === 'seen' && kept.confirmed;
 
   const timeoutMs = request.detailsTimeoutMs?.();
@@ -65,7 +67,17 @@ export async function recordCallback(
   const confirmation = await confirmWithFrontPayment(kept.callback, dependencies, {
     ...(timeoutMs === undefined ? {} : { detailsTimeoutMs: timeoutMs }),
     alreadyConfirmed,
+    // A new callback reads at once; a repeat at most once per reservation per interval.
+    mayReadDetails: (reservationId) =>
+      kept.kind === 'kept'
+        ? dependencies.detailsReads.stamp(reservationId, receivedAt).then(() => true)
+        : dependencies.detailsReads.tryTake(reservationId, receivedAt),
   });
+  if (confirmation.kind === 'throttled') {
+    // It may announce a change the last read did not show: the sweeper reads for it.
+    if (alreadyConfirmed) await dependencies.inbox.reopen(kept.callback.key, receivedAt);
+    return { kind: 'kept' };
+  }
   if (confirmation.kind === 'unavailable') return { kind: 'kept' };
   if (confirmation.kind === 'unmatched') {
     return { kind: 'unknown-reservation', reservationUuid: verified.reservationUuid };

@@ -6,15 +6,17 @@ import {
 } from '../front-payment/callback-checksum.ts';
 import type { StructuredLog } from '../structured-log.ts';
 import { SIGNED_CALLBACK_NOT_UNDERSTOOD } from './callback-log.ts';
-import { type CallbackQuery, parseCallbackQuery } from './callback-query.ts';
+import { type CallbackQuery, EPOCH_SECONDS, parseCallbackQuery } from './callback-query.ts';
 import type { NormalisedStatus } from './payment-status.ts';
 
 export interface CallbackVerification {
   /**
-   * Front Payment's callback secret keys in use: the current one and, while the key is being
-   * rotated, the next one. A callback signed with either verifies.
+   * Readers of Front Payment's callback secret keys in use, in order: the current one and, while
+   * the key is being rotated, the next one. A callback signed with either verifies; a key is read
+   * only when the ones before it did not match, so a next key that cannot be read (Secrets Manager
+   * throttled) never fails a callback signed with the current one.
    */
-  readonly secrets: () => Promise<readonly string[]>;
+  readonly secrets: readonly (() => Promise<string>)[];
   readonly checksumFormula: ChecksumFormula;
   /** Refuse callbacks whose `timestamp` is further than this from now; off when absent. */
   readonly maxAgeSeconds?: number;
@@ -33,12 +35,11 @@ export type VerificationResult =
   | { readonly verified: false };
 
 const REFUSED: VerificationResult = { verified: false };
-const EPOCH_SECONDS = /^[1-9]\d{9}$/;
 const RESERVATION_UUID = /^[A-Z]+\d+$/;
 
 /**
- * Accepts a callback whose checksum matches one of the secrets and whose `timestamp` is inside the
- * freshness window. A signed callback whose parameters are not exactly as documented is accepted
+ * Accepts a callback whose checksum matches one of the secrets and, while the age check is on,
+ * that carries exactly one `timestamp` (epoch seconds) inside the freshness window. A signed callback whose parameters are not exactly as documented is accepted
  * too but not understood: it is kept raw and confirmed through Front Payment's details like any
  * other (nothing in it is trusted beyond "look at this reservation"), and logged for the alarm.
  */
@@ -50,10 +51,7 @@ export async function verifyCallback(
   const { log } = verification;
   const parameters = parseRawQuery(rawQueryString);
 
-  const secrets = await verification.secrets();
-  const signed = secrets.some((secret) =>
-    hasValidChecksum(parameters, secret, verification.checksumFormula),
-  );
+  const signed = await signedWithAny(parameters, verification);
   if (!signed) {
     log.warn('Callback refused: checksum missing or wrong', {
       parameterNames: parameters.map(([name]) => name),
@@ -61,13 +59,12 @@ export async function verifyCallback(
     return REFUSED;
   }
 
-  const timestamp = single(parameters, 'timestamp');
-  if (verification.maxAgeSeconds !== undefined && timestamp && EPOCH_SECONDS.test(timestamp)) {
-    const ageSeconds = receivedAt.getTime() / 1000 - Number(timestamp);
-    if (Math.abs(ageSeconds) > verification.maxAgeSeconds) {
-      log.warn('Callback refused: timestamp outside the accepted window', {
+  if (verification.maxAgeSeconds !== undefined) {
+    const refusal = ageRefusal(parameters, receivedAt, verification.maxAgeSeconds);
+    if (refusal) {
+      log.warn('Callback refused: timestamp missing, malformed or outside the accepted window', {
         reservationUuid: single(parameters, 'orderUuid'),
-        ageSeconds: Math.round(ageSeconds),
+        ...refusal,
       });
       return REFUSED;
     }
@@ -91,6 +88,50 @@ export async function verifyCallback(
     ...(/^[A-Za-z ]{1,32}$/.test(rawStatus) ? { rawStatus } : {}),
   });
   return { verified: true, reservationUuid };
+}
+
+/**
+ * Tries the secrets in order, reading each only when needed. When none matched but one could not
+ * be read, the callback may have been signed with it: the read's error is thrown, so the callback
+ * is answered 500 and sent again, never refused for our own outage.
+ */
+async function signedWithAny(
+  parameters: OrderedParameters,
+  verification: CallbackVerification,
+): Promise<boolean> {
+  let unreadable: unknown;
+  for (const readSecret of verification.secrets) {
+    let secret: string;
+    try {
+      secret = await readSecret();
+    } catch (error) {
+      unreadable ??= error;
+      continue;
+    }
+    if (hasValidChecksum(parameters, secret, verification.checksumFormula)) return true;
+  }
+  if (unreadable !== undefined) throw unreadable;
+  return false;
+}
+
+/**
+ * Why the age check refuses these parameters, or undefined when it passes. It fails closed: the
+ * checksum signs values, not names, so a `timestamp` renamed, dropped, repeated or of another shape
+ * (`-1`, forty digits) must never skip the check. Exactly one `timestamp` of epoch seconds, no
+ * further from now than `maxAgeSeconds` either way.
+ */
+function ageRefusal(
+  parameters: OrderedParameters,
+  receivedAt: Date,
+  maxAgeSeconds: number,
+): { readonly reason: string; readonly ageSeconds?: number } | undefined {
+  const timestamps = parameters.filter(([name]) => name === 'timestamp');
+  if (timestamps.length !== 1) return { reason: `${timestamps.length} timestamps` };
+  const timestamp = timestamps[0]?.[1] ?? '';
+  if (!EPOCH_SECONDS.test(timestamp)) return { reason: 'timestamp is not epoch seconds' };
+  const ageSeconds = Math.round(receivedAt.getTime() / 1000 - Number(timestamp));
+  if (Math.abs(ageSeconds) > maxAgeSeconds) return { reason: 'outside the window', ageSeconds };
+  return undefined;
 }
 
 /** The value of a parameter given exactly once; undefined when absent or repeated. */

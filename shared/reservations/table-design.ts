@@ -21,6 +21,17 @@ export const reservationsTableDesign = {
     /** Sparse: only status changes whose event is not yet on EventBridge carry `outbox`. */
     pendingEvents: { name: 'pending-events', partitionKey: 'outbox', sortKey: 'receivedAt' },
     /**
+     * Kept callbacks by when their next confirmation try is due (epoch ms, a Number), so the
+     * sweeper lists only what is due. Sparse: only an unconfirmed callback carries both
+     * `outbox` and `nextAttemptAt`; one set aside (docs/callbacks.md) loses `nextAttemptAt`.
+     */
+    dueCallbacks: {
+      name: 'due-callbacks',
+      partitionKey: 'outbox',
+      sortKey: 'nextAttemptAt',
+      sortKeyType: 'N',
+    },
+    /**
      * Reservations that are not final, for the reconciler (docs/reconciler.md). Sparse: only a
      * reservation item that is not final carries `openShard` (`OPEN#0`…`OPEN#7`, from a hash of
      * its id, so no partition is hot); the sort key is when it is due to be checked next.

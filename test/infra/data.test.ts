@@ -38,6 +38,14 @@ describe('DynamoDB tables', () => {
         Projection: { ProjectionType: 'KEYS_ONLY' },
       },
       {
+        IndexName: indexes.dueCallbacks.name,
+        KeySchema: [
+          { AttributeName: 'outbox', KeyType: 'HASH' },
+          { AttributeName: 'nextAttemptAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+      {
         IndexName: indexes.openReservations.name,
         KeySchema: [
           { AttributeName: 'openShard', KeyType: 'HASH' },
@@ -52,6 +60,12 @@ describe('DynamoDB tables', () => {
     });
     expect(indexes.byFrontPaymentUuid.name).toBe('by-front-payment-uuid');
     expect(indexes.pendingEvents.name).toBe('pending-events');
+    expect(indexes.dueCallbacks.name).toBe('due-callbacks');
+    // The due time is epoch ms: a Number key, so `<= now` compares numbers.
+    expect(Properties.AttributeDefinitions).toContainEqual({
+      AttributeName: 'nextAttemptAt',
+      AttributeType: 'N',
+    });
   });
 
   it('builds one table only: the reservation item is the Idempotency-Key record too', () => {

@@ -142,7 +142,7 @@ describe('IAM: each function may do exactly what it needs', () => {
     ]);
   });
 
-  it('publish-pending: Get/Put/Update on the table, Query on both indexes, the token, PutEvents', () => {
+  it('publish-pending: Get/Put/Update on the table, Query on its three indexes, the token, PutEvents', () => {
     expect(statementsOf(s, 'publish-pending')).toEqual([
       {
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -157,6 +157,7 @@ describe('IAM: each function may do exactly what it needs', () => {
         actions: ['dynamodb:Query'],
         resources: [
           indexArn(ids.table, 'by-front-payment-uuid'),
+          indexArn(ids.table, 'due-callbacks'),
           indexArn(ids.table, 'pending-events'),
         ],
       },

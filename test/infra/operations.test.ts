@@ -14,6 +14,7 @@ import {
   CALLBACK_NOT_CONFIRMED,
   ORPHAN_SESSION_ADOPTED,
   SIGNED_CALLBACK_NOT_UNDERSTOOD,
+  UNMATCHED_CALLBACK_SET_ASIDE,
 } from '../../shared/callbacks/callback-log.ts';
 import {
   RECONCILE_SUMMARY,
@@ -206,6 +207,32 @@ describe('alarms, metric filters, topic and dashboard', () => {
     ]);
   });
 
+  it('alarms at the first unmatched callback the sweeper set aside, from its log', () => {
+    s.template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: logGroupOf('publish-pending') },
+      FilterPattern: `{ $.message = "${LOG_MESSAGES.unmatchedCallbackSetAside}" }`,
+      MetricTransformations: [
+        {
+          MetricName: 'UnmatchedCallbacksSetAside',
+          MetricValue: '1',
+          DefaultValue: 0,
+          Unit: 'Count',
+          MetricNamespace: 'FrontPaymentReservations/test-stack',
+        },
+      ],
+    });
+    expect(LOG_MESSAGES.unmatchedCallbackSetAside).toBe(UNMATCHED_CALLBACK_SET_ASIDE);
+    expect(alarmOn('UnmatchedCallbacksSetAside')).toEqual([
+      expect.objectContaining({
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      }),
+    ]);
+  });
+
   it('alarms at the first signed callback we do not understand, from the callback log', () => {
     s.template.hasResourceProperties('AWS::Logs::MetricFilter', {
       LogGroupName: { Ref: logGroupOf('callback') },
@@ -304,9 +331,9 @@ describe('alarms, metric filters, topic and dashboard', () => {
   });
 
   it('notifies the topic on alarm and on recovery; the email address is subscribed', () => {
-    // 2 per function (10), 8 from logs and the API, 2 from the reconciler's summary, 1 for
+    // 2 per function (10), 9 from logs and the API, 2 from the reconciler's summary, 1 for
     // commands of unknown outcome, 1 for orphan sessions adopted.
-    expect(alarms).toHaveLength(22);
+    expect(alarms).toHaveLength(23);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
       expect(alarm.OKActions).toEqual([{ Ref: topic }]);

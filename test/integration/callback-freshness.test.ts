@@ -84,3 +84,80 @@ describe('callback freshness: CALLBACK_MAX_AGE_SECONDS defaults to a day', () =>
     expect(await readStatusChanges(stack.tables, reservationId)).toHaveLength(1);
   });
 });
+
+describe('the age check fails closed: exactly one well-formed timestamp, inside the window', () => {
+  /** A genuine query's parameters with `timestamp` changed as a forger would, signed again. */
+  function withTimestamps(
+    reservationUuid: string,
+    timestamps: readonly (readonly [string, string])[],
+  ) {
+    const { timestamp: _dropped, ...rest } = callbackFields(reservationUuid, 'Captured');
+    return signedQuery([...Object.entries(rest), ...timestamps] as [string, string][]);
+  }
+
+  it.each([
+    ['timestamp=-1', [['timestamp', '-1']]],
+    ['a 40-digit timestamp', [['timestamp', '1'.repeat(40)]]],
+    ['an 11-digit timestamp', [['timestamp', '17557641310']]],
+    ['an empty timestamp', [['timestamp', '']]],
+    ['no timestamp', []],
+    [
+      'two timestamps',
+      [
+        ['timestamp', epochSeconds()],
+        ['timestamp', epochSeconds()],
+      ],
+    ],
+    [
+      'a timestamp ten days ahead',
+      [['timestamp', epochSeconds(new Date(Date.now() + 10 * DAY_MS))]],
+    ],
+  ] as const)(
+    'refuses a signed callback with %s and reads no details',
+    async (_name, timestamps) => {
+      const { reservationId, reservationUuid } = await stack.heldReservation();
+      const calls = stack.sandbox.calls.length;
+
+      const response = await stack.send(withTimestamps(reservationUuid, timestamps), reservationId);
+
+      expect(response).toEqual({ statusCode: 403, body: { message: 'Forbidden' } });
+      expect(stack.sandbox.calls.slice(calls)).toEqual([]);
+      expect(await readStatusChanges(stack.tables, reservationId)).toEqual([]);
+    },
+  );
+
+  it('refuses a three-day-old callback URL whose `timestamp` was renamed (the checksum signs values only)', async () => {
+    const { reservationId, reservationUuid } = await stack.heldReservation();
+    const threeDaysOld = epochSeconds(new Date(Date.now() - 3 * DAY_MS));
+    const genuine = signedQuery(
+      callbackFields(reservationUuid, 'Captured', {
+        createdAt: threeDaysOld,
+        timestamp: threeDaysOld,
+      }),
+    );
+    const renamed = genuine.replace('&timestamp=', '&timestamq=');
+    const calls = stack.sandbox.calls.length;
+
+    const answers = [
+      await stack.send(genuine, reservationId),
+      await stack.send(renamed, reservationId),
+    ];
+
+    expect(answers).toEqual([
+      { statusCode: 403, body: { message: 'Forbidden' } },
+      { statusCode: 403, body: { message: 'Forbidden' } },
+    ]);
+    expect(stack.sandbox.calls.slice(calls)).toEqual([]);
+  });
+
+  it('with CALLBACK_MAX_AGE_SECONDS=0 the timestamp is not required (the check is off)', async () => {
+    const unlimited = await stack.loadHandler({ extra: { CALLBACK_MAX_AGE_SECONDS: '0' } });
+    const { reservationId, reservationUuid } = await stack.heldReservation();
+
+    const response = await unlimited(
+      callbackEvent(withTimestamps(reservationUuid, []), reservationId),
+    );
+
+    expect(response.statusCode).toBe(200);
+  });
+});

@@ -1,5 +1,7 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIRST_SWEEP_DELAY_MS, inboxKeyOf } from '#shared/callbacks/callback-inbox';
 import {
   CALLBACK_AGE_FIELD,
@@ -163,5 +165,45 @@ describe('callback secret rotation', () => {
     expect(await statusOf(CALLBACK_SECRET)).toBe(200);
     expect(await statusOf(CALLBACK_SECRET_NEXT)).toBe(200);
     expect(await statusOf('a-third-secret')).toBe(403);
+  });
+});
+
+describe('callback secret rotation while the next secret cannot be read', () => {
+  /** Secrets Manager answering every request as throttled, for the real SDK client. */
+  let throttled: Server;
+  let secretsManagerUrl = '';
+  let secretsManagerRequests = 0;
+  beforeAll(async () => {
+    throttled = createServer((request, response) => {
+      secretsManagerRequests += 1;
+      request.resume();
+      response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
+      response.end(JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }));
+    });
+    await new Promise<void>((resolve) => throttled.listen(0, '127.0.0.1', resolve));
+    secretsManagerUrl = `http://127.0.0.1:${(throttled.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => throttled.close(resolve));
+  });
+
+  it('still verifies callbacks signed with the current secret; one signed with the next is retried (500)', async () => {
+    const rotating = await stack.loadHandler({
+      extra: {
+        FRONT_PAYMENT_CALLBACK_SECRET_NEXT_ARN:
+          'arn:aws:secretsmanager:eu-north-1:123456789012:secret:callback-next-AbCdEf',
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManagerUrl,
+        AWS_MAX_ATTEMPTS: '1',
+      },
+    });
+    const { reservationId, reservationUuid } = await stack.createReservation();
+    await stack.sandbox.pay(reservationUuid, 'visa');
+    const fields = callbackFields(reservationUuid, 'RESERVED', { timestamp: epochSeconds() });
+    const statusOf = async (secret: string) =>
+      (await rotating(callbackEvent(signedQuery(fields, secret), reservationId))).statusCode;
+
+    expect(await statusOf(CALLBACK_SECRET)).toBe(200);
+    expect(await statusOf(CALLBACK_SECRET_NEXT)).toBe(500);
+    expect(secretsManagerRequests).toBeGreaterThan(0);
   });
 });

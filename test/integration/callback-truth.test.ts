@@ -9,6 +9,7 @@ import {
   readStatusChanges,
   resentLater,
   scanTable,
+  sweepKeptCallbacks,
   useCallbackStack,
 } from '../support/callback-fixtures.ts';
 
@@ -55,12 +56,17 @@ describe.each([
 
     await stack.sandbox.pay(uuid, 'visa');
     await stack.sandbox.capture(uuid, 400);
+    // A change in the same second as the one before can repeat its query, whose details read
+    // is then the sweeper's: each is swept before the next change, so the totals are as here.
     await stack.sandbox.capture(uuid, 400);
+    await sweepKeptCallbacks(stack);
     await stack.sandbox.charge(uuid, 150);
     await stack.sandbox.charge(uuid, 150);
+    await sweepKeptCallbacks(stack);
     // Front Payment sends no callback for a refund: the next callback's details show it.
     await stack.sandbox.refund(uuid, { amount: 100, source: 'captured' });
     await stack.sandbox.charge(uuid, 50);
+    await sweepKeptCallbacks(stack);
 
     const answered = stack.sandbox.callbacks.filter(
       (callback) => callback.reservationUuid === uuid,
@@ -102,6 +108,7 @@ describe.each([
     await stack.sandbox.capture(uuid, 400);
     await stack.sandbox.capture(uuid, 400);
     await stack.sandbox.charge(uuid, 75);
+    await sweepKeptCallbacks(stack);
     const before = stack.events();
     const sent = stack.sentQueries(uuid);
 
@@ -123,7 +130,12 @@ describe.each([
 
     expect(sent).toHaveLength(4);
     expect(answers.map((answer) => answer.statusCode)).toEqual(Array(40).fill(200));
-    expect(answers.every((answer) => answer.body.duplicate === true)).toBe(true);
+    // A resend (new timestamp) is read at once and is a duplicate; an identical repeat within the
+    // details read interval is kept for the sweeper, whose read finds nothing new either.
+    expect(
+      answers.every((answer) => answer.body.duplicate === true || answer.body.confirmed === false),
+    ).toBe(true);
+    await sweepKeptCallbacks(stack);
     expect(stack.events()).toEqual(before);
     expect(await readStatusChanges(stack.tables, reservationId)).toHaveLength(4);
   });

@@ -239,7 +239,8 @@ const CONSOLE_SCRIPT = `
     return [el('h2', {}, 'Callbacks for unknown reservations ', el('span', { class: 'count' }, list.length)),
       el('table', {}, el('tbody', {}, list.map((u) => el('tr', { 'data-testid': 'unmatched' },
         el('td', {}, u.orderUuid), el('td', {}, badge(u.status)), el('td', { class: 'number' }, money(u.amount)),
-        el('td', {}, u.deliveries + ' deliveries'), el('td', {}, time(u.lastReceivedAt))))))];
+        el('td', {}, u.setAside ? 'set aside after ' + u.tries + ' tries' : u.tries + ' tries so far'),
+        el('td', {}, time(u.lastReceivedAt))))))];
   }
 
   // The server-rendered empty notes, kept to show again if the data is cleared.

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { UNCONFIRMED_CALLBACK } from '#shared/callbacks/callback-inbox';
+import { UNCONFIRMED_CALLBACK, UNMATCHED_CALLBACK } from '#shared/callbacks/callback-inbox';
 import type { StatusChangeRecord } from '#shared/callbacks/status-change-record';
 import type { ReservationRecord } from '#shared/reservations/reservation-record';
 
@@ -48,8 +48,11 @@ export interface UnmatchedCallbackView {
   readonly status: string;
   readonly rawStatus: string;
   readonly amount: number;
-  readonly deliveries: number;
   readonly lastReceivedAt: string;
+  /** Tries to confirm it so far (the callback's own and the sweeper's). */
+  readonly tries: number;
+  /** True once the sweeper gave up matching it (`MAX_UNMATCHED_TRIES`): an operator's case. */
+  readonly setAside: boolean;
 }
 
 export interface ConsoleReservations {
@@ -79,7 +82,10 @@ export async function readReservations(
       const list = changes.get(pk) ?? [];
       list.push(item as unknown as StatusChangeRecord);
       changes.set(pk, list);
-    } else if (item.itemType === 'CALLBACK' && item.outbox === UNCONFIRMED_CALLBACK) {
+    } else if (
+      item.itemType === 'CALLBACK' &&
+      (item.outbox === UNCONFIRMED_CALLBACK || item.outbox === UNMATCHED_CALLBACK)
+    ) {
       unmatched.push(unmatchedView(item));
     }
   }
@@ -164,7 +170,8 @@ function unmatchedView(item: Record<string, unknown>): UnmatchedCallbackView {
     status: (query.get('status') ?? '').toUpperCase(),
     rawStatus: query.get('status') ?? '',
     amount: Number(query.get('amount') ?? 0),
-    deliveries: Number(item.attempts ?? 1),
     lastReceivedAt: String(item.receivedAt ?? ''),
+    tries: Number(item.attempts ?? 1),
+    setAside: item.outbox === UNMATCHED_CALLBACK,
   };
 }
