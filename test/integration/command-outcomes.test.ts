@@ -209,6 +209,24 @@ describe('one Front Payment payment settles at most one command', () => {
     expect(output.logs()).toContainEqual(
       expect.objectContaining({ level: 'WARN', message: 'command outcome ambiguous' }),
     );
+    // The local console shows both, with why, as watched by the reconciler.
+    const local = (await (await fetch(`${stack.urls.api}/_local/reservations`)).json()) as {
+      reservations: { reservationId: string; stuckCommands: Record<string, unknown>[] }[];
+    };
+    expect(
+      local.reservations.find((each) => each.reservationId === reservationId)?.stuckCommands,
+    ).toEqual([
+      expect.objectContaining({
+        state: 'OUTCOME_UNKNOWN',
+        reason: 'ambiguous-match',
+        watched: true,
+      }),
+      expect.objectContaining({
+        state: 'OUTCOME_UNKNOWN',
+        reason: 'ambiguous-match',
+        watched: true,
+      }),
+    ]);
   });
 
   it('settles an unknown charge with a portal charge of the same amount only when the match is unique', async () => {
