@@ -107,6 +107,13 @@ function callsTo(operation: string, reservationUuid: string) {
   );
 }
 
+/** Calls of Front Payment's history (of every reservation: it is not per reservation). */
+function historyCalls(): number {
+  return (stack.sandbox?.calls ?? []).filter((call) =>
+    call.path.startsWith('/api/v1/connect/reservations/history/'),
+  ).length;
+}
+
 /** The next Front Payment request passes; the one after gets `fault` (a command's own call). */
 function faultOnCommandCall(
   fault: Parameters<NonNullable<RunningLocalStack['sandbox']>['injectFault']>[0],
@@ -320,12 +327,18 @@ describe('unknown outcomes end, both ways', () => {
     faultOnCommandCall({ kind: 'status', statusCode: 500 });
     expect((await command(reservationId, 'capture', { amount: 60 }, key)).status).toBe(502);
 
-    // Within the grace period: still unknown.
+    // Within the grace period: still unknown, and the history is not read for it.
+    const historyBefore = historyCalls();
     expect((await read(reservationId, true)).body.commands).toEqual([
       expect.objectContaining({ state: 'OUTCOME_UNKNOWN' }),
     ]);
+    expect(historyCalls()).toBe(historyBefore);
     await commandsAged(reservationId, HOUR);
+    const detailsBefore = callsTo('details', reservationUuid).length;
     const settled = (await read(reservationId, true)).body.commands;
+    // One pass: one details read and one history read settle it.
+    expect(callsTo('details', reservationUuid).length - detailsBefore).toBe(1);
+    expect(historyCalls()).toBe(historyBefore + 1);
     const retried = await command(reservationId, 'capture', { amount: 60 }, key);
 
     expect(settled).toEqual([
