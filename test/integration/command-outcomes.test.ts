@@ -258,7 +258,9 @@ describe('a command interrupted after Front Payment acted', () => {
   it('answers that the outcome is unknown, alarms, and is settled from the details', async () => {
     const { reservationId, reservationUuid } = await paidReservation();
     const key = randomUUID();
+    // The ACCEPTED write fails, and so does the attempt to record the outcome as unknown.
     faults.inject(['COMMAND#', 'ACCEPTED'], { kind: 'fail' });
+    faults.inject(['COMMAND#', 'OUTCOME_UNKNOWN'], { kind: 'fail' });
 
     const interrupted = await command(reservationId, 'capture', { amount: 40 }, key);
 
@@ -268,10 +270,17 @@ describe('a command interrupted after Front Payment acted', () => {
     expect(output.logs()).toContainEqual(
       expect.objectContaining({ level: 'WARN', message: 'command outcome unknown' }),
     );
-    // Its Lambda's deadline passed: a retry says the outcome is unknown and does not resend.
+    expect((await read(reservationId)).body.commands).toEqual([
+      expect.objectContaining({ state: 'SENDING', amount: 40 }),
+    ]);
+    // Its Lambda's deadline passed: a retry says the outcome is unknown, alarms, does not resend.
     await commandsAged(reservationId, HOUR);
     const retry = await command(reservationId, 'capture', { amount: 40 }, key);
     expect(retry).toMatchObject({ status: 409, body: { retryable: false } });
+    expect(retry.body.message).toMatch(/may have reached Front Payment/);
+    expect(output.logs()).toContainEqual(
+      expect.objectContaining({ message: 'command outcome unknown', reason: 'interrupted' }),
+    );
     expect((await read(reservationId)).body.commands).toEqual([
       expect.objectContaining({ state: 'OUTCOME_UNKNOWN', amount: 40 }),
     ]);
