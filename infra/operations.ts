@@ -15,7 +15,11 @@ import {
   UNMATCHED_CALLBACK_KEPT,
   UNMATCHED_CALLBACK_SET_ASIDE,
 } from '#shared/callbacks/callback-log';
-import { COMMAND_OUTCOME_UNKNOWN } from '#shared/commands/command-log';
+import {
+  COMMAND_OUTCOME_AMBIGUOUS,
+  COMMAND_OUTCOME_UNKNOWN,
+  COMMAND_OUTCOME_UNRESOLVED,
+} from '#shared/commands/command-log';
 import {
   OLDEST_PENDING_AGE_FIELD,
   OUTBOX_SWEPT,
@@ -59,6 +63,10 @@ export const ALARM_THRESHOLDS = {
   commandOutcomesUnknown: 1,
   /** Sessions of a create we thought failed or unknown, recorded from a signed callback. */
   orphanSessionsAdopted: 1,
+  /** Commands of unknown outcome that only a guess could settle (docs/commands.md). */
+  commandOutcomesAmbiguous: 1,
+  /** Commands whose outcome stayed unknown past the grace period: an operator must decide. */
+  commandOutcomesUnresolved: 1,
 } as const;
 
 /** Log messages the handlers write (Powertools JSON, field `message`) that metric filters read. */
@@ -75,10 +83,17 @@ export const LOG_MESSAGES = {
   signedCallbackNotUnderstood: SIGNED_CALLBACK_NOT_UNDERSTOOD,
   /** WARN from the callback and the sweeper, with the kept callback's age: not confirmed yet. */
   callbackNotConfirmed: CALLBACK_NOT_CONFIRMED,
-  /** WARN from the reservation commands: a command's answer was lost; it is not resent. */
+  /**
+   * WARN from the reservation commands and the reconciler: a command's answer was lost, or its
+   * Lambda stopped after sending; it is not resent.
+   */
   commandOutcomeUnknown: COMMAND_OUTCOME_UNKNOWN,
   /** WARN from the callback and the sweeper: an orphan session was recorded on our reservation. */
   orphanSessionAdopted: ORPHAN_SESSION_ADOPTED,
+  /** WARN from both: Front Payment's records could settle a command only by a guess. */
+  commandOutcomeAmbiguous: COMMAND_OUTCOME_AMBIGUOUS,
+  /** WARN from both: a command stays unknown past the grace period and is no longer watched. */
+  commandOutcomeUnresolved: COMMAND_OUTCOME_UNRESOLVED,
 } as const;
 
 /** How long a reservation may stay unresolved before the reconciler's alarm fires. */
@@ -262,21 +277,7 @@ export class ReservationsOperations extends Construct {
       },
     );
 
-    const unknownCommands = this.countLogMessage(
-      'command-outcomes-unknown',
-      props.reservationCommandsLogGroup,
-      LOG_MESSAGES.commandOutcomeUnknown,
-      'CommandOutcomesUnknown',
-    );
-    this.addAlarm(
-      'command-outcomes-unknown',
-      unknownCommands,
-      ALARM_THRESHOLDS.commandOutcomesUnknown,
-      {
-        description:
-          'A capture, charge, cancel, complete, refund or resend may have reached Front Payment but its answer was lost. It is never resent: GET /reservations/{id}?refresh=true (or the reconciler) records what Front Payment did.',
-      },
-    );
+    this.addCommandOutcomeAlarms(props);
 
     // A callback adopts an orphan session; so does the sweeper when it confirms a kept one later.
     // Same metric name from both log groups: the alarm sees one number.
@@ -470,6 +471,46 @@ export class ReservationsOperations extends Construct {
   }
 
   /** A metric that counts log lines whose `message` field equals `message` (0 when none). */
+  /**
+   * Commands of unknown outcome, from the commands function (its answers, `?refresh=true`) and
+   * the reconciler (which settles what is left): each alarm fires at the first line.
+   */
+  private addCommandOutcomeAlarms(props: ReservationsOperationsProps): void {
+    const logGroups = [props.reservationCommandsLogGroup, props.reconcileLogGroup];
+    const alarms = [
+      {
+        id: 'command-outcomes-unknown',
+        message: LOG_MESSAGES.commandOutcomeUnknown,
+        metricName: 'CommandOutcomesUnknown',
+        threshold: ALARM_THRESHOLDS.commandOutcomesUnknown,
+        description:
+          'A capture, charge, cancel, complete, refund or resend may have reached Front Payment but its answer was lost (or its Lambda stopped after sending). It is never resent: the reconciler (or GET /reservations/{id}?refresh=true) settles it from the details and history within the grace period.',
+      },
+      {
+        id: 'command-outcomes-ambiguous',
+        message: LOG_MESSAGES.commandOutcomeAmbiguous,
+        metricName: 'CommandOutcomesAmbiguous',
+        threshold: ALARM_THRESHOLDS.commandOutcomesAmbiguous,
+        description:
+          'Front Payment shows a payment that more than one command of unknown outcome could have made (or several payments one could): none is settled by guess. See the command’s failure message and docs/commands.md.',
+      },
+      {
+        id: 'command-outcomes-unresolved',
+        message: LOG_MESSAGES.commandOutcomeUnresolved,
+        metricName: 'CommandOutcomesUnresolved',
+        threshold: ALARM_THRESHOLDS.commandOutcomesUnresolved,
+        description:
+          'A command stayed of unknown outcome past the grace period (ambiguous, or a resend) and is no longer watched: compare it with Front Payment’s portal and decide.',
+      },
+    ];
+    for (const { id, message, metricName, threshold, description } of alarms) {
+      const [metric] = logGroups.map((logGroup, index) =>
+        this.countLogMessage(index === 0 ? id : `${id}-${index}`, logGroup, message, metricName),
+      );
+      this.addAlarm(id, metric as cloudwatch.Metric, threshold, { description });
+    }
+  }
+
   private countLogMessage(
     id: string,
     logGroup: logs.ILogGroup,

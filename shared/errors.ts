@@ -176,7 +176,8 @@ export class ReservationStateConflictError extends IntegrationError {
 
 /**
  * A command may have reached Front Payment, but its answer was lost (timeout, 5xx, a broken
- * answer), or an earlier attempt with the same key ended so. It is never sent again:
+ * answer), its acceptance could not be recorded (`unrecorded`), or an earlier attempt with the
+ * same key ended so. It is never sent again:
  * `GET /reservations/{id}?refresh=true` or the reconciler learn the outcome from the details.
  */
 export class CommandOutcomeUnknownError extends IntegrationError {
@@ -184,7 +185,7 @@ export class CommandOutcomeUnknownError extends IntegrationError {
   constructor(
     message: string,
     readonly reservationId: string,
-    readonly kind: 'timeout' | 'unanswered' | 'earlier-attempt',
+    readonly kind: 'timeout' | 'unanswered' | 'unrecorded' | 'earlier-attempt',
     options?: ErrorOptions,
   ) {
     super(message, options);

@@ -4,8 +4,10 @@ import {
   publishRecorded,
 } from '#shared/callbacks/publish-recorded';
 import type { StatusChangeRepository } from '#shared/callbacks/status-change-repository';
-import type { CommandRepository } from '#shared/commands/command-repository';
-import { settleUnknownCommands } from '#shared/commands/settle-unknown-commands';
+import {
+  type SettleDependencies,
+  settleUnknownCommands,
+} from '#shared/commands/settle-unknown-commands';
 import type { CaptureDuePublisher } from '#shared/events/capture-due-event';
 import type { ReservationDetails } from '#shared/front-payment/reservation-details';
 import { SESSION_STATUSES } from '#shared/reservations/reservation-status';
@@ -35,7 +37,7 @@ export interface ReconcileDependencies extends PublishRecordedDependencies {
   readonly reservations: OpenReservations;
   readonly statusChanges: Pick<StatusChangeRepository, 'findReservationById' | 'recordChanges'>;
   /** Commands of unknown outcome are settled from the same details (docs/commands.md). */
-  readonly commands: Pick<CommandRepository, 'list' | 'settle'>;
+  readonly commands: SettleDependencies['commands'];
   readonly frontPayment: FrontPaymentReader;
   /** Whose each Front Payment session is: the search for an unknown outcome skips others'. */
   readonly sessionOwners: SessionOwners;
@@ -75,7 +77,14 @@ export async function reconcileReservation(
   now: Date,
 ): Promise<ReservationOutcome> {
   const reservation = await dependencies.reservations.get(reservationId);
-  if (!reservation?.openShard) return { kind: 'gone' };
+  if (!reservation) return { kind: 'gone' };
+  if (!reservation.openShard) {
+    // Closed, but one of its commands is still unsettled (docs/commands.md): its details settle it.
+    const uuid = reservation.frontPaymentUuid;
+    if (!uuid || !(await hasUnsettledCommands(reservationId, dependencies)))
+      return { kind: 'gone' };
+    return checkOpenReservation(reservation, uuid, dependencies, budget, now);
+  }
   const running =
     reservation.status === SESSION_STATUSES.creating &&
     (reservation.inProgressUntil ?? 0) > now.getTime();
@@ -219,8 +228,41 @@ async function recordDetails(
   }
   // What is not published in time stays in the outbox for the sweeper.
   await publishRecorded(recorded, { deadline: now.getTime() + budget.remainingMs }, dependencies);
-  await settleUnknownCommands(reservationId, details, dependencies.commands, dependencies.log, now);
+  await settleUnknownCommands(
+    reservationId,
+    details,
+    {
+      commands: dependencies.commands,
+      history: budgetedHistory(dependencies, budget),
+      log: dependencies.log,
+    },
+    now,
+  );
   return recorded.records.length;
+}
+
+/** A command's item is in the open index while unsettled: SENDING or OUTCOME_UNKNOWN. */
+async function hasUnsettledCommands(
+  reservationId: string,
+  dependencies: ReconcileDependencies,
+): Promise<boolean> {
+  return (await dependencies.commands.list(reservationId)).some((command) => command.openShard);
+}
+
+/** Front Payment's history for settling commands, within the run's budget. */
+function budgetedHistory(
+  dependencies: ReconcileDependencies,
+  budget: RunBudget,
+): SettleDependencies['history'] {
+  return async (start, end) => {
+    const read = await budgetedCall(budget, (options) =>
+      dependencies.frontPayment.getReservationHistory(start, end, options),
+    );
+    if (read.kind === 'ok') return read.value;
+    throw read.kind === 'failed'
+      ? read.error
+      : new Error('No Front Payment calls left in this run');
+  };
 }
 
 /** Unpaid, nothing reserved, and past its payment link's due date by the grace. */

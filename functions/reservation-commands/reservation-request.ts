@@ -39,8 +39,11 @@ export async function handleReservationRequest(
       await settleUnknownCommands(
         target.reservationId,
         details,
-        dependencies.commands,
-        dependencies.log,
+        {
+          commands: dependencies.commands,
+          history: (start, end) => dependencies.frontPayment.getReservationHistory(start, end),
+          log: dependencies.log,
+        },
         new Date(),
       );
     }

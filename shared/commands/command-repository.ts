@@ -1,6 +1,15 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { checkTime, openShardOf } from '../reservations/open-index.ts';
 import { readReservationPartition } from '../reservations/reservation-partition.ts';
 import { reservationKeys } from '../reservations/table-design.ts';
 import { COMMAND_STATES, type CommandRecord } from './command-record.ts';
@@ -12,6 +21,8 @@ export interface NewCommand {
   readonly command: CommandName;
   readonly requestHash: string;
   readonly requestedBy: string;
+  /** This attempt's own id: only it may mark the record sent. */
+  readonly attemptId: string;
   /** Epoch ms: the sending Lambda's deadline. */
   readonly inProgressUntil: number;
   readonly at: Date;
@@ -28,35 +39,136 @@ export type CommandStart =
       readonly record: CommandRecord;
     };
 
+type CommandKey = { readonly reservationId: string; readonly commandId: string };
+type Failure = NonNullable<CommandRecord['failure']>;
+
+/** How Front Payment's records settled a command of unknown outcome. */
+export type Settlement =
+  /** It happened; `claim` gives `reference` (a CAP…/CHA…) to this command alone. */
+  | { readonly state: 'ACCEPTED'; readonly reference?: string; readonly claim?: boolean }
+  /** Nothing happened: the same request may be sent again with the same key. */
+  | { readonly state: 'REFUSED'; readonly failure: Failure };
+
+/** The CAP…/CHA… was claimed by another command first: this one must not take it. */
+export class ReferenceClaimedError extends Error {
+  override readonly name = 'ReferenceClaimedError';
+}
+
 export interface CommandRepository {
   start(command: NewCommand): Promise<CommandStart>;
-  /** Ends a `SENDING` command; returns the record as written. */
+  /**
+   * Marks the attempt as about to send (with what it moves), so a record left `SENDING` tells
+   * whether Front Payment may have acted. False when the attempt no longer holds the record.
+   */
+  markSent(
+    key: CommandKey & { readonly attemptId: string },
+    sending: Pick<CommandRecord, 'amount' | 'reference'>,
+    at: Date,
+  ): Promise<boolean>;
+  /**
+   * Ends a `SENDING` command; returns the record as written. With `claim`, the reference is
+   * claimed in the same transaction (`ReferenceClaimedError` when another command holds it).
+   */
   finish(
-    key: { readonly reservationId: string; readonly commandId: string },
+    key: CommandKey,
     outcome: Pick<CommandRecord, 'state'> &
-      Partial<Pick<CommandRecord, 'amount' | 'reference' | 'failure'>>,
+      Partial<Pick<CommandRecord, 'amount' | 'reference' | 'failure'>> & {
+        readonly claim?: boolean;
+      },
     at: Date,
   ): Promise<CommandRecord>;
   get(reservationId: string, commandId: string): Promise<CommandRecord | undefined>;
   /** The reservation's commands (its own partition, read consistently). */
   list(reservationId: string): Promise<CommandRecord[]>;
+  /** The CAP…/CHA… references some command of the reservation claimed. */
+  listClaims(reservationId: string): Promise<Set<string>>;
   /**
-   * Marks an `OUTCOME_UNKNOWN` command `ACCEPTED` once Front Payment's details show its effect;
-   * false when it is no longer unknown (someone settled it first).
+   * Settles an `OUTCOME_UNKNOWN` command (or a `SENDING` one whose Lambda is gone); false when
+   * someone settled it first, or the reference is claimed already.
    */
-  settle(record: CommandRecord, reference: string | undefined, at: Date): Promise<boolean>;
+  settle(record: CommandRecord, settlement: Settlement, at: Date): Promise<boolean>;
+  /**
+   * A `SENDING` command past its deadline that may have been sent: `OUTCOME_UNKNOWN`, with the
+   * amount it kept; false when it is no longer so.
+   */
+  markUnknown(record: CommandRecord, failure: Failure, at: Date): Promise<boolean>;
+  /** Still unknown: due again at `next`, with `failure` saying why it is not settled yet. */
+  reschedule(record: CommandRecord, next: Date, failure?: Failure): Promise<boolean>;
+  /** Still unknown, and no longer watched: only an operator can settle it now. */
+  stopWatching(record: CommandRecord, failure: Failure, at: Date): Promise<boolean>;
 }
 
 export function createCommandRepository(
   documents: DynamoDBDocumentClient,
   tableName: string,
 ): CommandRepository {
+  /** An update that must meet its condition; false when it did not. */
+  async function conditionalUpdate(update: ConstructorParameters<typeof UpdateCommand>[0]) {
+    try {
+      await documents.send(new UpdateCommand(update));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async function getCommand(reservationId: string, commandId: string) {
+    const { Item } = await documents.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: reservationKeys.command(reservationId, commandId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item as CommandRecord | undefined;
+  }
+
+  /** The update, and the claim of `reference` for the command in the same transaction. */
+  async function withClaim(
+    update: ConstructorParameters<typeof UpdateCommand>[0],
+    key: CommandKey,
+    reference: string,
+    at: Date,
+  ): Promise<'written' | 'claimed' | 'condition-failed'> {
+    try {
+      await documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tableName,
+                Item: {
+                  ...reservationKeys.referenceClaim(key.reservationId, reference),
+                  itemType: 'CLAIM',
+                  reference,
+                  commandId: key.commandId,
+                  claimedAt: at.toISOString(),
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            { Update: update as never },
+          ],
+        }),
+      );
+      return 'written';
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [claim, command] = error.CancellationReasons ?? [];
+      if (claim?.Code === 'ConditionalCheckFailed') return 'claimed';
+      if (command?.Code === 'ConditionalCheckFailed') return 'condition-failed';
+      throw error;
+    }
+  }
+
   return {
     async start(command) {
       const at = command.at.toISOString();
       try {
-        // Creates the record, or restarts one that surely did nothing at Front Payment (refused)
-        // for the same request. Anything that did, or may have, is never started again.
+        // Creates the record, or restarts one that surely did nothing at Front Payment: refused,
+        // or left SENDING by a Lambda that stopped before it sent (no `sentAt`, deadline passed).
+        // Anything that did, or may have, is never started again.
         await documents.send(
           new UpdateCommand({
             TableName: tableName,
@@ -64,9 +176,12 @@ export function createCommandRepository(
             UpdateExpression:
               'SET itemType = :type, commandId = :id, reservationId = :reservation, #command = :command, ' +
               'requestHash = :hash, requestedBy = :by, requestedAt = :at, #state = :sending, ' +
-              'updatedAt = :at, inProgressUntil = :until REMOVE failure, #reference, amount',
+              'updatedAt = :at, inProgressUntil = :until, attemptId = :attempt, ' +
+              'openShard = :shard, nextCheckAt = :due ' +
+              'REMOVE failure, #reference, amount, sentAt, settledAt',
             ConditionExpression:
-              'attribute_not_exists(pk) OR (#state = :refused AND requestHash = :hash)',
+              'attribute_not_exists(pk) OR (requestHash = :hash AND (#state = :refused OR ' +
+              '(#state = :sending AND attribute_not_exists(sentAt) AND inProgressUntil < :now)))',
             ExpressionAttributeNames: {
               '#state': 'state',
               '#command': 'command',
@@ -83,6 +198,11 @@ export function createCommandRepository(
               ':sending': COMMAND_STATES.sending,
               ':refused': COMMAND_STATES.refused,
               ':until': command.inProgressUntil,
+              ':attempt': command.attemptId,
+              ':now': command.at.getTime(),
+              // Watched by the reconciler from its deadline on, should this attempt stop midway.
+              ':shard': openShardOf(command.reservationId),
+              ':due': checkTime(command.inProgressUntil),
             },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
@@ -96,11 +216,34 @@ export function createCommandRepository(
       }
     },
 
-    async finish({ reservationId, commandId }, outcome, at) {
+    markSent({ reservationId, commandId, attemptId }, sending, at) {
+      return conditionalUpdate({
+        TableName: tableName,
+        Key: reservationKeys.command(reservationId, commandId),
+        UpdateExpression: `SET sentAt = :at, updatedAt = :at, amount = :amount${
+          sending.reference ? ', #reference = :reference' : ''
+        }`,
+        ConditionExpression: '#state = :sending AND attemptId = :attempt',
+        ExpressionAttributeNames: {
+          '#state': 'state',
+          ...(sending.reference ? { '#reference': 'reference' } : {}),
+        },
+        ExpressionAttributeValues: {
+          ':at': at.toISOString(),
+          ':amount': sending.amount ?? 0,
+          ':sending': COMMAND_STATES.sending,
+          ':attempt': attemptId,
+          ...(sending.reference ? { ':reference': sending.reference } : {}),
+        },
+      });
+    },
+
+    async finish(key, outcome, at) {
       const values: Record<string, unknown> = {
         ':state': outcome.state,
         ':at': at.toISOString(),
         ':sending': COMMAND_STATES.sending,
+        ':unknown': COMMAND_STATES.outcomeUnknown,
       };
       const names: Record<string, string> = { '#state': 'state' };
       const sets = ['#state = :state', 'updatedAt = :at'];
@@ -111,17 +254,33 @@ export function createCommandRepository(
         names[`#${field}`] = field;
         values[`:${field}`] = outcome[field];
       }
+      const unknown = outcome.state === COMMAND_STATES.outcomeUnknown;
+      if (unknown) {
+        sets.push('nextCheckAt = :at');
+        values[':at'] = at.toISOString();
+      }
+      const update = {
+        TableName: tableName,
+        Key: reservationKeys.command(key.reservationId, key.commandId),
+        // An unknown outcome stays watched (due now); a known one leaves the index.
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE inProgressUntil${unknown ? '' : ', openShard, nextCheckAt'}`,
+        // Only the attempt that started it ends it (a late one after an abandoned mark too).
+        ConditionExpression: '#state IN (:sending, :unknown)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      };
+      if (outcome.claim && outcome.reference) {
+        const written = await withClaim(update, key, outcome.reference, at);
+        if (written === 'claimed') {
+          throw new ReferenceClaimedError(
+            `Front Payment's ${outcome.reference} is claimed by another command`,
+          );
+        }
+        if (written === 'condition-failed') throw new Error('The command is no longer SENDING');
+        return (await getCommand(key.reservationId, key.commandId)) as CommandRecord;
+      }
       const { Attributes } = await documents.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: reservationKeys.command(reservationId, commandId),
-          UpdateExpression: `SET ${sets.join(', ')} REMOVE inProgressUntil`,
-          // Only the attempt that started it ends it (a late one after an abandoned mark too).
-          ConditionExpression: '#state IN (:sending, :unknown)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ...values, ':unknown': COMMAND_STATES.outcomeUnknown },
-          ReturnValues: 'ALL_NEW',
-        }),
+        new UpdateCommand({ ...update, ReturnValues: 'ALL_NEW' }),
       );
       return Attributes as CommandRecord;
     },
@@ -135,43 +294,95 @@ export function createCommandRepository(
       )) as unknown as CommandRecord[];
     },
 
-    async settle(record, reference, at) {
-      try {
-        await documents.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: reservationKeys.command(record.reservationId, record.commandId),
-            UpdateExpression: `SET #state = :accepted, updatedAt = :at, settledAt = :at${reference ? ', #reference = :reference' : ''}`,
-            ConditionExpression: '#state = :unknown',
-            ExpressionAttributeNames: {
-              '#state': 'state',
-              ...(reference ? { '#reference': 'reference' } : {}),
-            },
-            ExpressionAttributeValues: {
-              ':accepted': COMMAND_STATES.accepted,
-              ':unknown': COMMAND_STATES.outcomeUnknown,
-              ':at': at.toISOString(),
-              ...(reference ? { ':reference': reference } : {}),
-            },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+    async listClaims(reservationId) {
+      const claims = await readReservationPartition(documents, tableName, reservationId, 'CLAIM#');
+      return new Set(claims.map((claim) => String(claim.reference)));
     },
 
-    async get(reservationId, commandId) {
-      const { Item } = await documents.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: reservationKeys.command(reservationId, commandId),
-          ConsistentRead: true,
-        }),
-      );
-      return Item as CommandRecord | undefined;
+    async settle(record, settlement, at) {
+      const accepted = settlement.state === COMMAND_STATES.accepted;
+      const reference = accepted ? settlement.reference : undefined;
+      const update = {
+        TableName: tableName,
+        Key: reservationKeys.command(record.reservationId, record.commandId),
+        UpdateExpression:
+          `SET #state = :state, updatedAt = :at, settledAt = :at` +
+          (reference ? ', #reference = :reference' : '') +
+          (accepted ? '' : ', failure = :failure') +
+          ` REMOVE inProgressUntil, openShard, nextCheckAt${accepted ? ', failure' : ''}`,
+        // Unknown, or SENDING with its Lambda gone (a late finish of that Lambda then fails).
+        ConditionExpression: '#state = :unknown OR (#state = :sending AND inProgressUntil < :now)',
+        ExpressionAttributeNames: {
+          '#state': 'state',
+          ...(reference ? { '#reference': 'reference' } : {}),
+        },
+        ExpressionAttributeValues: {
+          ':state': settlement.state,
+          ':unknown': COMMAND_STATES.outcomeUnknown,
+          ':sending': COMMAND_STATES.sending,
+          ':now': at.getTime(),
+          ':at': at.toISOString(),
+          ...(reference ? { ':reference': reference } : {}),
+          ...(accepted ? {} : { ':failure': settlement.failure }),
+        },
+      };
+      if (accepted && settlement.claim && reference) {
+        return (await withClaim(update, record, reference, at)) === 'written';
+      }
+      return conditionalUpdate(update);
     },
+
+    markUnknown(record, failure, at) {
+      return conditionalUpdate({
+        TableName: tableName,
+        Key: reservationKeys.command(record.reservationId, record.commandId),
+        UpdateExpression:
+          'SET #state = :unknown, failure = :failure, updatedAt = :at, nextCheckAt = :at ' +
+          'REMOVE inProgressUntil',
+        ConditionExpression:
+          '#state = :sending AND inProgressUntil < :now AND attribute_exists(sentAt)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':unknown': COMMAND_STATES.outcomeUnknown,
+          ':sending': COMMAND_STATES.sending,
+          ':failure': failure,
+          ':at': at.toISOString(),
+          ':now': at.getTime(),
+        },
+      });
+    },
+
+    reschedule(record, next, failure) {
+      return conditionalUpdate({
+        TableName: tableName,
+        Key: reservationKeys.command(record.reservationId, record.commandId),
+        UpdateExpression: `SET nextCheckAt = :next${failure ? ', failure = :failure' : ''}`,
+        ConditionExpression: '#state = :unknown AND attribute_exists(openShard)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':next': checkTime(next),
+          ':unknown': COMMAND_STATES.outcomeUnknown,
+          ...(failure ? { ':failure': failure } : {}),
+        },
+      });
+    },
+
+    stopWatching(record, failure, at) {
+      return conditionalUpdate({
+        TableName: tableName,
+        Key: reservationKeys.command(record.reservationId, record.commandId),
+        UpdateExpression: 'SET failure = :failure, updatedAt = :at REMOVE openShard, nextCheckAt',
+        ConditionExpression: '#state = :unknown AND attribute_exists(openShard)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':unknown': COMMAND_STATES.outcomeUnknown,
+          ':failure': failure,
+          ':at': at.toISOString(),
+        },
+      });
+    },
+
+    get: getCommand,
   };
 }
 
@@ -180,6 +391,6 @@ function earlierAttempt(record: CommandRecord, attempt: NewCommand): CommandStar
   if (record.state === COMMAND_STATES.accepted) return { kind: 'accepted', record };
   const running =
     record.state === COMMAND_STATES.sending && (record.inProgressUntil ?? 0) > attempt.at.getTime();
-  // SENDING past its deadline: the attempt died, maybe after Front Payment acted.
+  // SENDING past its deadline and sent: the attempt died, maybe after Front Payment acted.
   return { kind: running ? 'in-progress' : 'outcome-unknown', record };
 }

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import {
   type RecordFromDetailsDependencies,
   recordFromDetails,
@@ -12,8 +12,9 @@ import { canonicalJson } from '../reservations/request-fingerprint.ts';
 import { sessionFailureOf } from '../reservations/session-failure.ts';
 import { COMMAND_OUTCOME_UNKNOWN } from './command-log.ts';
 import { COMMAND_STATES, type CommandRecord } from './command-record.ts';
-import type { CommandRepository } from './command-repository.ts';
+import { type CommandRepository, ReferenceClaimedError } from './command-repository.ts';
 import type { CommandRequest } from './command-request.ts';
+import { markInterrupted } from './interrupted-command.ts';
 import {
   findOwnedReservation,
   type OwnedReservation,
@@ -24,7 +25,10 @@ import { planCommand } from './plan-command.ts';
 export interface CommandDependencies extends Omit<RecordFromDetailsDependencies, 'details'> {
   readonly repository: RecordFromDetailsDependencies['repository'] & ReservationFinder;
   readonly commands: CommandRepository;
-  readonly frontPayment: Pick<FrontPaymentClient, 'sendCommand' | 'getReservationDetails'>;
+  readonly frontPayment: Pick<
+    FrontPaymentClient,
+    'sendCommand' | 'getReservationDetails' | 'getReservationHistory'
+  >;
 }
 
 /** One command request: whose, with which key, and how long this Lambda may still run. */
@@ -47,6 +51,8 @@ export interface CommandAnswer {
   readonly requestedAt: string;
   readonly amount?: number;
   readonly reference?: string;
+  /** Why it was refused, or why its outcome is unknown (our words, no request data). */
+  readonly failure?: CommandRecord['failure'];
 }
 
 /**
@@ -64,6 +70,7 @@ export async function runCommand(
   const now = dependencies.now ?? (() => new Date());
   const reservation = await findOwnedReservation(attempt.reservationId, dependencies.repository);
   const key = { reservationId: attempt.reservationId, commandId: commandIdOf(attempt) };
+  const attemptId = randomUUID();
   const start = await dependencies.commands.start({
     ...key,
     command: request.command,
@@ -73,6 +80,7 @@ export async function runCommand(
       .update(canonicalJson(request))
       .digest('hex'),
     requestedBy: attempt.caller,
+    attemptId,
     inProgressUntil: attempt.deadline,
     at: now(),
   });
@@ -94,6 +102,10 @@ export async function runCommand(
     throw error;
   }
 
+  // From here on Front Payment may act: the record says so, with what the command moves.
+  if (!(await dependencies.commands.markSent({ ...key, attemptId }, plan, now()))) {
+    throw idempotencyConflicts.inProgress();
+  }
   let reference: string | null;
   try {
     ({ reference } = await dependencies.frontPayment.sendCommand(
@@ -109,17 +121,66 @@ export async function runCommand(
     command: request.command,
     reference,
   });
-  const record = await dependencies.commands.finish(
-    key,
-    {
-      state: COMMAND_STATES.accepted,
-      amount: plan.amount,
-      ...((plan.reference ?? reference) ? { reference: plan.reference ?? reference ?? '' } : {}),
-    },
-    now(),
-  );
+  const record = await recordAccepted(key, request, plan, reference, dependencies, now());
   await learnAfterCommand(reservation, attempt, dependencies);
   return { answer: answerOf(record), replayed: false };
+}
+
+/**
+ * Front Payment took the command: ACCEPTED, and a capture's or charge's own CAP…/CHA… claimed in
+ * the same write, so no other command is ever settled with it. When that write fails, the money
+ * moved but our record does not say so: the answer is an unknown outcome (never a retryable 500),
+ * and the record, left SENDING with its amount, is settled once its deadline passed.
+ */
+async function recordAccepted(
+  key: { readonly reservationId: string; readonly commandId: string },
+  request: CommandRequest,
+  plan: ReturnType<typeof planCommand>,
+  reference: string | null,
+  dependencies: CommandDependencies,
+  at: Date,
+): Promise<CommandRecord> {
+  const ownReference = request.command === 'capture' || request.command === 'charge';
+  const settledReference = plan.reference ?? reference ?? undefined;
+  try {
+    return await dependencies.commands.finish(
+      key,
+      {
+        state: COMMAND_STATES.accepted,
+        amount: plan.amount,
+        ...(settledReference ? { reference: settledReference } : {}),
+        claim: ownReference && Boolean(reference),
+      },
+      at,
+    );
+  } catch (error) {
+    const reason = error instanceof ReferenceClaimedError ? 'reference-claimed' : 'unrecorded';
+    dependencies.log.warn(COMMAND_OUTCOME_UNKNOWN, { ...key, reason });
+    await dependencies.commands
+      .finish(
+        key,
+        {
+          state: COMMAND_STATES.outcomeUnknown,
+          amount: plan.amount,
+          failure: {
+            reason,
+            message:
+              reason === 'reference-claimed'
+                ? 'Front Payment accepted the command, but its reference is claimed by another command'
+                : 'Front Payment accepted the command, but recording that failed',
+            retryable: false,
+          },
+        },
+        at,
+      )
+      .catch(() => undefined);
+    throw new CommandOutcomeUnknownError(
+      'Front Payment accepted the command, but it could not be recorded',
+      key.reservationId,
+      'unrecorded',
+      { cause: error },
+    );
+  }
 }
 
 /** The command record's id: the caller and its key, so two callers' keys never meet. */
@@ -146,21 +207,8 @@ async function earlierAttempt(
       throw idempotencyConflicts.inProgress();
     case 'outcome-unknown':
       if (record.state === COMMAND_STATES.sending) {
-        // Its Lambda stopped while sending: say so on the record, for whoever reconciles it.
-        await dependencies.commands
-          .finish(
-            record,
-            {
-              state: COMMAND_STATES.outcomeUnknown,
-              failure: {
-                reason: 'interrupted',
-                message: 'The attempt stopped before it recorded what Front Payment answered',
-                retryable: false,
-              },
-            },
-            new Date(),
-          )
-          .catch(() => undefined);
+        // Its Lambda stopped after it sent: say so on the record, and alarm, like any unknown.
+        await markInterrupted(record, dependencies, new Date());
       }
       throw new CommandOutcomeUnknownError(
         `An earlier attempt of this ${record.command} may have reached Front Payment`,
@@ -260,5 +308,6 @@ export function answerOf(record: CommandRecord): CommandAnswer {
     requestedAt: record.requestedAt,
     ...(record.amount === undefined ? {} : { amount: record.amount }),
     ...(record.reference === undefined ? {} : { reference: record.reference }),
+    ...(record.failure === undefined ? {} : { failure: record.failure }),
   };
 }

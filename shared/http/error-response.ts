@@ -109,6 +109,7 @@ const OUTCOME_UNKNOWN_STATUS: Record<SessionOutcomeUnknownError['kind'], number>
 const COMMAND_UNKNOWN_STATUS: Record<CommandOutcomeUnknownError['kind'], number> = {
   timeout: 504,
   unanswered: 502,
+  unrecorded: 500,
   'earlier-attempt': 409,
 };
 

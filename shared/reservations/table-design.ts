@@ -59,6 +59,11 @@ export const reservationKeys = {
     pk: `RESERVATION#${reservationId}`,
     sk: `COMMAND#${commandId}`,
   }),
+  /** The claim of one Front Payment payment (CAP…/CHA…) by one command: at most one per reference. */
+  referenceClaim: (reservationId: string, reference: string) => ({
+    pk: `RESERVATION#${reservationId}`,
+    sk: `CLAIM#${reference}`,
+  }),
 } as const;
 
 /** The value of `outbox` on a status change whose event still waits for EventBridge. */

@@ -145,16 +145,35 @@ describe('alarms, metric filters, topic and dashboard', () => {
     expect(ALARM_THRESHOLDS.sweeperInvocations).toBe(1);
   });
 
-  it('alarms on a command of unknown outcome, counted from the reservation commands log', () => {
-    s.template.hasResourceProperties('AWS::Logs::MetricFilter', {
-      LogGroupName: { Ref: logGroupOf('reservation-commands') },
-      FilterPattern: `{ $.message = "${LOG_MESSAGES.commandOutcomeUnknown}" }`,
-      MetricTransformations: [Match.objectLike({ MetricName: 'CommandOutcomesUnknown' })],
-    });
-    expect(alarmOn('CommandOutcomesUnknown')).toEqual([
-      expect.objectContaining({ Statistic: 'Sum', Threshold: 1 }),
-    ]);
-  });
+  it.each([
+    ['commandOutcomeUnknown', 'CommandOutcomesUnknown', ALARM_THRESHOLDS.commandOutcomesUnknown],
+    [
+      'commandOutcomeAmbiguous',
+      'CommandOutcomesAmbiguous',
+      ALARM_THRESHOLDS.commandOutcomesAmbiguous,
+    ],
+    [
+      'commandOutcomeUnresolved',
+      'CommandOutcomesUnresolved',
+      ALARM_THRESHOLDS.commandOutcomesUnresolved,
+    ],
+  ] as const)(
+    'alarms at the first %s, counted from the commands and the reconciler logs',
+    (message, metricName, threshold) => {
+      // The commands function answers and refreshes; the reconciler settles the rest.
+      for (const fn of ['reservation-commands', 'reconcile']) {
+        s.template.hasResourceProperties('AWS::Logs::MetricFilter', {
+          LogGroupName: { Ref: logGroupOf(fn) },
+          FilterPattern: `{ $.message = "${LOG_MESSAGES[message]}" }`,
+          MetricTransformations: [Match.objectLike({ MetricName: metricName, MetricValue: '1' })],
+        });
+      }
+      expect(threshold).toBe(1);
+      expect(alarmOn(metricName)).toEqual([
+        expect.objectContaining({ Statistic: 'Sum', Threshold: 1, Period: 300 }),
+      ]);
+    },
+  );
 
   it('alarms on a callback kept as unmatched, counted from the callback log', () => {
     s.template.hasResourceProperties('AWS::Logs::MetricFilter', {
@@ -331,9 +350,9 @@ describe('alarms, metric filters, topic and dashboard', () => {
   });
 
   it('notifies the topic on alarm and on recovery; the email address is subscribed', () => {
-    // 2 per function (10), 9 from logs and the API, 2 from the reconciler's summary, 1 for
-    // commands of unknown outcome, 1 for orphan sessions adopted.
-    expect(alarms).toHaveLength(23);
+    // 2 per function (10), 9 from logs and the API, 2 from the reconciler's summary, 3 for
+    // commands of unknown outcome (unknown, ambiguous, unresolved), 1 for orphan sessions adopted.
+    expect(alarms).toHaveLength(25);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
       expect(alarm.OKActions).toEqual([{ Ref: topic }]);

@@ -172,8 +172,17 @@ const CONSOLE_SCRIPT = `
         el('span', {}, 'charged ', el('b', {}, money(r.totals.charged))),
         el('span', {}, 'refunded ', el('b', { 'data-testid': 'refunded-total' }, money(r.totals.refunded)))) : null,
       r.failure ? el('div', { class: 'failure' }, 'Session failed (' + r.failure.reason + '): ' + r.failure.message) : null,
+      r.stuckCommands.length ? el('ul', { class: 'failure stuck-commands' }, r.stuckCommands.map(stuckCommand)) : null,
       r.history.length ? commandBar(r) : null,
       history);
+  }
+
+  /** A command still sending or of unknown outcome: why, and whether the reconciler still watches it. */
+  function stuckCommand(c) {
+    return el('li', { 'data-testid': 'stuck-command', 'data-state': c.state, 'data-reason': c.reason || '' },
+      c.command + (c.amount ? ' ' + money(c.amount) : '') + ' ' + c.state +
+        (c.reason ? ' (' + c.reason + (c.message ? ': ' + c.message : '') + ')' : '') +
+        (c.watched ? ' · watched by the reconciler' : ' · not watched: an operator decides'));
   }
 
   // Typed amounts and the last answer per reservation survive the card being rebuilt.

@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { UNCONFIRMED_CALLBACK, UNMATCHED_CALLBACK } from '#shared/callbacks/callback-inbox';
 import type { StatusChangeRecord } from '#shared/callbacks/status-change-record';
+import { COMMAND_STATES, type CommandRecord } from '#shared/commands/command-record';
 import type { ReservationRecord } from '#shared/reservations/reservation-record';
 
 /** One recorded status change, as the console shows it. */
@@ -19,6 +20,18 @@ export interface HistoryEntry {
   /** True while the event still waits for EventBridge (outbox marker set). */
   readonly eventPending: boolean;
   readonly publishedAt: string | null;
+}
+
+/** A command whose outcome is not settled yet, or that stays unknown for an operator. */
+export interface StuckCommandView {
+  readonly command: string;
+  readonly state: string;
+  readonly amount: number | null;
+  readonly requestedAt: string;
+  readonly reason: string | null;
+  readonly message: string | null;
+  /** Still watched (the reconciler settles it); false: an operator must decide. */
+  readonly watched: boolean;
 }
 
 export interface ReservationView {
@@ -40,6 +53,8 @@ export interface ReservationView {
   };
   /** Oldest first. */
   readonly history: readonly HistoryEntry[];
+  /** Commands still SENDING or OUTCOME_UNKNOWN, oldest first. */
+  readonly stuckCommands: readonly StuckCommandView[];
 }
 
 /** A kept callback not confirmed yet (no matching reservation, or details not read yet). */
@@ -72,6 +87,7 @@ export async function readReservations(
   const items = await scanAll(documents, tableName);
   const reservations = new Map<string, ReservationRecord>();
   const changes = new Map<string, StatusChangeRecord[]>();
+  const stuck = new Map<string, StuckCommandView[]>();
   const unmatched: UnmatchedCallbackView[] = [];
   for (const item of items) {
     const pk = String(item.pk);
@@ -82,6 +98,8 @@ export async function readReservations(
       const list = changes.get(pk) ?? [];
       list.push(item as unknown as StatusChangeRecord);
       changes.set(pk, list);
+    } else if (pk.startsWith('RESERVATION#') && isStuckCommand(item)) {
+      stuck.set(pk, [...(stuck.get(pk) ?? []), stuckCommandView(item as unknown as CommandRecord)]);
     } else if (
       item.itemType === 'CALLBACK' &&
       (item.outbox === UNCONFIRMED_CALLBACK || item.outbox === UNMATCHED_CALLBACK)
@@ -90,7 +108,11 @@ export async function readReservations(
     }
   }
   const views = [...reservations.entries()].map(([pk, record]) =>
-    reservationView(record, changes.get(pk) ?? []),
+    reservationView(
+      record,
+      changes.get(pk) ?? [],
+      (stuck.get(pk) ?? []).sort((a, b) => a.requestedAt.localeCompare(b.requestedAt)),
+    ),
   );
   views.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   unmatched.sort((a, b) => b.lastReceivedAt.localeCompare(a.lastReceivedAt));
@@ -113,6 +135,7 @@ async function scanAll(documents: DynamoDBDocumentClient, tableName: string) {
 function reservationView(
   record: ReservationRecord,
   changes: readonly StatusChangeRecord[],
+  stuckCommands: readonly StuckCommandView[],
 ): ReservationView {
   // In the order they were recorded: one callback may record several changes at the same time.
   const history = [...changes]
@@ -143,6 +166,26 @@ function reservationView(
       refunded: sum('REFUNDED'),
     },
     history,
+    stuckCommands,
+  };
+}
+
+function isStuckCommand(item: Record<string, unknown>): boolean {
+  return (
+    item.itemType === 'COMMAND' &&
+    (item.state === COMMAND_STATES.sending || item.state === COMMAND_STATES.outcomeUnknown)
+  );
+}
+
+function stuckCommandView(record: CommandRecord): StuckCommandView {
+  return {
+    command: record.command,
+    state: record.state,
+    amount: record.amount ?? null,
+    requestedAt: record.requestedAt,
+    reason: record.failure?.reason ?? null,
+    message: record.failure?.message ?? null,
+    watched: record.openShard !== undefined,
   };
 }
 
