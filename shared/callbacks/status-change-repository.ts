@@ -12,6 +12,7 @@ import { backoffMs, sleep } from '../backoff.ts';
 import { PUBLISH_LEASE_MS } from '../events/outbox-repository.ts';
 import type { StatusChangedDetail } from '../events/status-changed-event.ts';
 import type { ReservationDetails } from '../front-payment/reservation-details.ts';
+import { sumAmounts } from '../money.ts';
 import {
   PENDING_OUTBOX,
   reservationKeys,
@@ -239,8 +240,7 @@ function buildRecords(
       reservedAmount: details.reservedAmount,
       capturedAmount: details.capturedAmount,
       chargedAmount: details.chargedAmount,
-      refundedAmount:
-        Math.round((details.refundedFromCaptured + details.refundedFromCharge) * 100) / 100,
+      refundedAmount: sumAmounts([details.refundedFromCaptured, details.refundedFromCharge]),
       occurredAt: movement.occurredAt,
       orderCreatedAt: details.orderCreatedAt,
       receivedAt,

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import type { HistoryRefund } from './history-refunds.ts';
 
 /**
  * Front Payment writes some times as text without a zone (`21.01.2024 04:00`). It is a Norwegian
@@ -111,6 +112,8 @@ export const ReservationDetailsSchema = v.pipe(
     refundedFromCharge: data.paymentDetails?.amountRefunded?.fromCharge ?? 0,
     captures: data.paymentHistory?.captured ?? [],
     charges: data.paymentHistory?.charged ?? [],
+    // The details only sum refunds; the client itemises them from the history (null: not read).
+    refunds: null as readonly HistoryRefund[] | null,
   })),
 );
 export type ReservationDetails = v.InferOutput<typeof ReservationDetailsSchema>;

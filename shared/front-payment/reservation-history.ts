@@ -1,23 +1,32 @@
 import * as v from 'valibot';
+import { toCents } from '../money.ts';
 import { frontPaymentTime } from './reservation-details.ts';
 
 /**
  * One entry of `GET reservations/history/{start}/{end}`: an event of some reservation. We keep
- * its reservation uuid, its title and its time; `datetime` has no zone (read as Oslo time) and
- * other fields (amounts as strings, payment method) are not needed to find a reservation.
+ * its reservation uuid, its title, its time and its amount; `datetime` has no zone (read as Oslo
+ * time; text that names no real moment is null) and `amount` is a string (null when unreadable).
  */
 const HistoryEntrySchema = v.pipe(
   v.looseObject({
     uuid: v.pipe(v.string(), v.nonEmpty()),
     title: v.optional(v.nullable(v.string()), null),
     datetime: v.optional(v.nullable(v.union([v.string(), v.number()])), null),
+    amount: v.optional(v.nullable(v.union([v.string(), v.number()])), null),
   }),
   v.transform((entry) => ({
     reservationUuid: entry.uuid,
     title: entry.title ?? '',
     at: entry.datetime === null ? null : frontPaymentTime(entry.datetime),
+    amountCents: centsOf(entry.amount),
   })),
 );
+
+/** `"100.00"` or `100` in øre; null for anything else (a refund without an amount is not read). */
+function centsOf(amount: string | number | null): number | null {
+  const text = typeof amount === 'number' ? String(amount) : (amount ?? '').trim();
+  return /^\d+(\.\d{1,2})?$/.test(text) ? toCents(Number(text)) : null;
+}
 
 /** A list, or (seen in other Front Payment answers) an object keyed by index. */
 export const ReservationHistorySchema = v.pipe(

@@ -189,6 +189,52 @@ describe('details are the truth, callbacks only the signal', () => {
     expect((await readReservation(stack.tables, reservationId)).status).toBe('REFUNDED');
   });
 
+  it('itemises two refunds made at Front Payment before one read: one REFUNDED event each', async () => {
+    const { reservationId, reservationUuid: uuid } = await stack.createReservation();
+    await stack.sandbox.pay(uuid, 'visa');
+    await stack.sandbox.capture(uuid, 500);
+    await stack.sandbox.refund(uuid, { amount: 100, source: 'captured' });
+    await stack.sandbox.refund(uuid, { amount: 150, source: 'captured' });
+    const [, capture = ''] = stack.sentQueries(uuid);
+
+    await stack.send(resentLater(capture, 30), reservationId);
+    await stack.send(resentLater(capture, 60), reservationId);
+
+    const refunds = stack.events().filter((event) => event.status === 'REFUNDED');
+    expect(refunds.map(summary)).toEqual([
+      { status: 'REFUNDED', amount: 100, reference: null, totals: [1000, 500, 0, 250] },
+      { status: 'REFUNDED', amount: 150, reference: null, totals: [1000, 500, 0, 250] },
+    ]);
+    expect(new Set(refunds.map((event) => event.eventId)).size).toBe(2);
+    for (const refund of refunds) expect(refund.occurredAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(await readStatusChanges(stack.tables, reservationId)).toHaveLength(4);
+  });
+
+  it('tells apart two refunds of the same amount in the same minute only by their count', async () => {
+    const { reservationId, reservationUuid: uuid } = await stack.createReservation();
+    await stack.sandbox.pay(uuid, 'visa');
+    await stack.sandbox.capture(uuid, 500);
+    const minute = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+    await stack.sandbox.refund(uuid, { amount: 100, source: 'captured' }, minute);
+    await stack.sandbox.refund(
+      uuid,
+      { amount: 100, source: 'captured' },
+      new Date(minute.getTime() + 20_000),
+    );
+    const [, capture = ''] = stack.sentQueries(uuid);
+
+    await stack.send(resentLater(capture, 30), reservationId);
+    await stack.send(resentLater(capture, 60), reservationId);
+
+    const refunds = stack.events().filter((event) => event.status === 'REFUNDED');
+    expect(refunds.map(summary)).toEqual([
+      { status: 'REFUNDED', amount: 100, reference: null, totals: [1000, 500, 0, 200] },
+      { status: 'REFUNDED', amount: 100, reference: null, totals: [1000, 500, 0, 200] },
+    ]);
+    expect(refunds[0]?.occurredAt).toBe(refunds[1]?.occurredAt);
+    expect(new Set(refunds.map((event) => event.eventId)).size).toBe(2);
+  });
+
   it('finds the reservation through the index for callbacks on the old path', async () => {
     const { reservationId, reservationUuid: uuid } = await stack.createReservation({
       legacyPath: true,
