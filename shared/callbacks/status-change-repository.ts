@@ -26,7 +26,8 @@ import {
 import type { ConfirmationUpdate } from './callback-inbox.ts';
 import { changeIdOf, eventIdOf } from './change-id.ts';
 import { type Movement, newMovements } from './movements.ts';
-import { applyTransition, isFinalStatus } from './payment-status.ts';
+import { isFinalStatus, normalisePaymentStatus, rankOfStatus } from './payment-status.ts';
+import { statusAfter } from './status-after.ts';
 import type { StatusChangeRecord } from './status-change-record.ts';
 
 /**
@@ -184,7 +185,7 @@ export function createStatusChangeRepository(
                     },
                     ExpressionAttributeValues: {
                       ':status': last.currentStatus,
-                      ':rank': rankAfter(seen, built),
+                      ':rank': rankAfter(built),
                       ':version': last.reservationVersion,
                       ':seen': seen.version,
                       ':now': at.toISOString(),
@@ -224,8 +225,14 @@ function buildRecords(
   receivedAt: string,
 ): StatusChangeRecord[] {
   let current = { status: seen.status, statusRank: seen.statusRank };
+  const reported = normalisePaymentStatus(details.status)?.status;
   return movements.map((movement, index) => {
-    const transition = applyTransition(current, movement.kind);
+    const transition = statusAfter(
+      current,
+      movement.kind,
+      reported,
+      index === movements.length - 1,
+    );
     const changeId = changeIdOf(details.reservationUuid, movement.identity);
     const detail: StatusChangedDetail = {
       schemaVersion: 2,
@@ -270,9 +277,8 @@ function buildRecords(
   });
 }
 
-function rankAfter(seen: ReservationState, records: readonly StatusChangeRecord[]): number {
-  const advanced = records.filter((record) => record.advanced).at(-1);
-  return advanced ? applyTransition(seen, advanced.status).statusRank : seen.statusRank;
+function rankAfter(records: readonly StatusChangeRecord[]): number {
+  return rankOfStatus((records.at(-1) as StatusChangeRecord).currentStatus);
 }
 
 /** Another writer changed the reservation or recorded a change first, or is doing so now. */

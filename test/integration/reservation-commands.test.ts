@@ -226,6 +226,78 @@ describe('refund', () => {
     ).toEqual([expect.objectContaining({ amount: 300 })]);
   });
 
+  it("shows the status Front Payment's details show: a partial refund is not REFUNDED, a later capture an ordinary movement", async () => {
+    const { reservationId, reservationUuid } = await paidReservation();
+    await command(reservationId, 'capture', { amount: 500 });
+    await command(reservationId, 'refund', { amount: 100 });
+
+    const refunded = await read(reservationId, true);
+    await command(reservationId, 'capture', { amount: 300 });
+    const { body } = await read(reservationId, true);
+
+    expect(refunded.body).toMatchObject({
+      status: 'CAPTURED',
+      cumulative: { reserved: 1370, captured: 500, charged: 0, refunded: 100 },
+    });
+    expect(body).toMatchObject({
+      status: 'CAPTURED',
+      cumulative: { reserved: 1370, captured: 800, charged: 0, refunded: 100 },
+    });
+    const events = (await eventsOf(reservationUuid)) as unknown as {
+      status: string;
+      previousStatus: string;
+      currentStatus: string;
+    }[];
+    expect(
+      events.map((event) => [event.status, event.previousStatus, event.currentStatus]),
+    ).toEqual([
+      ['RESERVED', 'SESSION_CREATED', 'RESERVED'],
+      ['CAPTURED', 'RESERVED', 'CAPTURED'],
+      ['REFUNDED', 'CAPTURED', 'CAPTURED'],
+      ['CAPTURED', 'CAPTURED', 'CAPTURED'],
+    ]);
+  });
+
+  it('records two concurrent refunds as two REFUNDED events of their own amounts', async () => {
+    const { reservationId, reservationUuid } = await paidReservation();
+    await command(reservationId, 'capture', { amount: 1000 });
+
+    const answers = await Promise.all([
+      command(reservationId, 'refund', { amount: 100 }),
+      command(reservationId, 'refund', { amount: 250 }),
+    ]);
+    await read(reservationId, true);
+
+    expect(answers.map((answer) => answer.status)).toEqual([202, 202]);
+    const refunds = (await eventsOf(reservationUuid)).filter(
+      (event) => event.status === 'REFUNDED',
+    );
+    expect(refunds.map((event) => event.amount).sort((a, b) => a - b)).toEqual([100, 250]);
+  });
+
+  it('refunds after the reservation is COMPLETED: hotels refund after the guest has left', async () => {
+    const { reservationId, reservationUuid } = await paidReservation();
+    await command(reservationId, 'capture', {});
+    await command(reservationId, 'complete', { note: 'stay ended' });
+
+    const refund = await command(reservationId, 'refund', { amount: 200 });
+    const tooMuch = await command(reservationId, 'refund', { amount: 1171 });
+
+    expect(refund).toMatchObject({ status: 202, body: { state: 'ACCEPTED', amount: 200 } });
+    expect(tooMuch).toMatchObject({ status: 409, body: { rule: 'refund-exceeds-paid' } });
+    const { body } = await read(reservationId, true);
+    expect(body).toMatchObject({
+      status: 'COMPLETED',
+      cumulative: { captured: 1370, refunded: 200 },
+    });
+    expect((await eventsOf(reservationUuid)).map((event) => [event.status, event.amount])).toEqual([
+      ['RESERVED', 1370],
+      ['CAPTURED', 1370],
+      ['COMPLETED', 0],
+      ['REFUNDED', 200],
+    ]);
+  });
+
   it('refuses a refund of more than was captured and not yet refunded', async () => {
     const { reservationId, reservationUuid } = await paidReservation();
     await command(reservationId, 'capture', { amount: 200 });
