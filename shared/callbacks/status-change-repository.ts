@@ -13,6 +13,7 @@ import { PUBLISH_LEASE_MS } from '../events/outbox-repository.ts';
 import type { StatusChangedDetail } from '../events/status-changed-event.ts';
 import type { ReservationDetails } from '../front-payment/reservation-details.ts';
 import { sumAmounts } from '../money.ts';
+import { watchesRefunds } from '../reservations/refund-watch.ts';
 import {
   PENDING_OUTBOX,
   reservationKeys,
@@ -171,8 +172,11 @@ export function createStatusChangeRepository(
                     Key: { pk: seen.pk, sk: seen.sk },
                     UpdateExpression:
                       'SET #status = :status, #rank = :rank, #version = :version, #updatedAt = :now, #lastChangeAt = :receivedAt ADD #recorded :identities' +
-                      // A final status takes the reservation out of the reconciler's index.
-                      (isFinalStatus(last.currentStatus) ? ' REMOVE openShard, nextCheckAt' : ''),
+                      // A final status takes the reservation out of the reconciler's index,
+                      // unless money is left to refund after COMPLETED (`refund-watch.ts`).
+                      (isFinalStatus(last.currentStatus) && !watchesRefunds(details)
+                        ? ' REMOVE openShard, nextCheckAt'
+                        : ''),
                     // Optimistic lock: the snapshot we compared against is still the current one.
                     ConditionExpression: '#version = :seen',
                     ExpressionAttributeNames: {

@@ -11,7 +11,7 @@ export interface PlannedCommand {
   readonly reference?: string;
 }
 
-/** Statuses after which Front Payment accepts nothing more. */
+/** Statuses after which Front Payment accepts nothing more (but a refund after COMPLETED). */
 const CLOSED = new Set(['CANCELLED', 'CANCELED', 'COMPLETED', 'EXPIRED']);
 
 /**
@@ -21,7 +21,10 @@ const CLOSED = new Set(['CANCELLED', 'CANCELED', 'COMPLETED', 'EXPIRED']);
  */
 export function planCommand(request: CommandRequest, details: ReservationDetails): PlannedCommand {
   const status = details.status.trim().toUpperCase();
-  if (CLOSED.has(status)) {
+  // Front Payment documents no rule against refunding a completed reservation, and hotels
+  // refund after the guest has left: only the money left decides (`refund-exceeds-paid`).
+  const refundAfterCompletion = request.command === 'refund' && status === 'COMPLETED';
+  if (CLOSED.has(status) && !refundAfterCompletion) {
     refuse(
       'reservation-closed',
       `The reservation is ${status}: nothing can be done with it any more`,

@@ -170,7 +170,11 @@ export class ReservationStore {
    * refund: the next callback's details (or a reconciliation) show it.
    */
   refund(reservationUuid: string, request: RefundRequest, now: Date): SandboxReservation {
-    const state = this.#paid(reservationUuid);
+    // A completed reservation can still be refunded (the guest has left; the money stays).
+    const state =
+      this.#get(reservationUuid).status === 'COMPLETED'
+        ? this.#get(reservationUuid)
+        : this.#paid(reservationUuid);
     const cents = positiveCents(request.amount, 'invalidRefundAmount');
     const kind = request.source === 'captured' ? 'captured' : 'charged';
     const movement = request.reference
