@@ -51,7 +51,15 @@ export const ReservationDetailsSchema = v.pipe(
     grandTotal: OptionalAmountSchema,
     productList: v.optional(
       v.nullable(
-        v.array(v.looseObject({ id: v.union([v.number(), v.string()]), amount: AmountSchema })),
+        v.array(
+          v.looseObject({
+            id: v.union([v.number(), v.string()]),
+            amount: AmountSchema,
+            // Per line: what is reserved and captured (absent in some answers: null).
+            reservedAmount: v.optional(v.nullable(AmountSchema), null),
+            capturedAmount: v.optional(v.nullable(AmountSchema), null),
+          }),
+        ),
       ),
       null,
     ),
@@ -98,7 +106,12 @@ export const ReservationDetailsSchema = v.pipe(
     status: data.status,
     grandTotal: data.grandTotal,
     // Front Payment's product line ids: capture and refund name the lines they take money from.
-    products: (data.productList ?? []).map(({ id, amount }) => ({ id, amount })),
+    products: (data.productList ?? []).map(({ id, amount, reservedAmount, capturedAmount }) => ({
+      id,
+      amount,
+      reserved: reservedAmount,
+      captured: capturedAmount,
+    })),
     orderCreatedAt: data.reservationDate,
     isPaid: data.isPaid === true || data.isPaid === 'true' || data.isPaid === 1,
     paymentLinkDueDate: data.paymentLinkDueDate,

@@ -93,6 +93,14 @@ async function paidReservation(pay = true) {
   return created;
 }
 
+/** Front Payment's product line ids of the reservation, in order (1120 and 250). */
+function productLineIds(reservationUuid: string): number[] {
+  const reservation = stack.sandbox
+    ?.reservations()
+    .find((item) => item.reservationUuid === reservationUuid);
+  return (reservation?.products ?? []).map((product) => product.id);
+}
+
 /** Front Payment calls of one kind for one reservation. */
 function callsTo(operation: string, reservationUuid: string) {
   return (stack.sandbox?.calls ?? []).filter(
@@ -176,6 +184,35 @@ describe('capture', () => {
       grandTotal: 100,
       products: { '0': { id: lineId, amount: 100 } },
     });
+  });
+
+  it('spreads a partial capture over what each product line still holds', async () => {
+    const { reservationId, reservationUuid } = await paidReservation();
+    const [first, second] = productLineIds(reservationUuid);
+    await command(reservationId, 'capture', { lines: [{ index: 0, amount: 1000 }] });
+
+    const answer = await command(reservationId, 'capture', { amount: 300 });
+
+    expect(answer).toMatchObject({ status: 202, body: { state: 'ACCEPTED', amount: 300 } });
+    expect(callsTo('capture', reservationUuid)[1]?.body).toMatchObject({
+      grandTotal: 300,
+      products: { '0': { id: first, amount: 120 }, '1': { id: second, amount: 180 } },
+    });
+  });
+
+  it('refuses with 409 naming the line a capture of more than a product line holds', async () => {
+    const { reservationId, reservationUuid } = await paidReservation();
+    const [, second] = productLineIds(reservationUuid);
+
+    const tooMuch = await command(reservationId, 'capture', { lines: [{ index: 1, amount: 300 }] });
+
+    expect(tooMuch).toMatchObject({
+      status: 409,
+      body: { rule: 'line-exceeds-remaining', retryable: false },
+    });
+    expect(tooMuch.body.message).toContain(String(second));
+    expect(tooMuch.body.message).toMatch(/250/);
+    expect(callsTo('capture', reservationUuid)).toHaveLength(0);
   });
 
   it('refuses a capture of more than is left with 409 naming the rule, and calls no capture', async () => {
@@ -296,6 +333,26 @@ describe('refund', () => {
       ['COMPLETED', 0],
       ['REFUNDED', 200],
     ]);
+  });
+
+  it('refunds from the product lines that were captured, and refuses a line that holds too little', async () => {
+    const { reservationId, reservationUuid } = await paidReservation();
+    const [first, second] = productLineIds(reservationUuid);
+    await command(reservationId, 'capture', { lines: [{ index: 1, amount: 250 }] });
+
+    const refund = await command(reservationId, 'refund', { amount: 200 });
+    const wrongLine = await command(reservationId, 'refund', {
+      lines: [{ productId: String(first), amount: 10 }],
+    });
+
+    expect(refund.status).toBe(202);
+    expect(callsTo('refund', reservationUuid)[0]?.body).toMatchObject({
+      grandTotal: 200,
+      products: [{ id: second, amount: 200 }],
+    });
+    expect(wrongLine).toMatchObject({ status: 409, body: { rule: 'line-exceeds-remaining' } });
+    expect(wrongLine.body.message).toContain(String(first));
+    expect(callsTo('refund', reservationUuid)).toHaveLength(1);
   });
 
   it('refuses a refund of more than was captured and not yet refunded', async () => {

@@ -129,6 +129,8 @@ export interface SandboxProduct {
   readonly rate: number;
   readonly tax: number;
   readonly amount: number;
+  /** What captures took from this line so far, as the details' `capturedAmount` shows it. */
+  readonly capturedAmount?: number;
 }
 
 export interface SandboxHistoryEntry {
