@@ -236,6 +236,31 @@ describe('details are the truth, callbacks only the signal', () => {
     expect(new Set(refunds.map((event) => event.eventId)).size).toBe(2);
   });
 
+  it('records a refund from a later read when the history cannot be read, never as part of a sum', async () => {
+    const { reservationId, reservationUuid: uuid } = await stack.createReservation();
+    await stack.sandbox.pay(uuid, 'visa');
+    await stack.sandbox.capture(uuid, 500);
+    await stack.sandbox.refund(uuid, { amount: 100, source: 'captured' });
+    const [, capture = ''] = stack.sentQueries(uuid);
+    // The details read passes; the history read after it fails.
+    stack.sandbox.injectFault({ kind: 'delay', delayMs: 0 });
+    stack.sandbox.injectFault({ kind: 'status', statusCode: 500 });
+
+    const first = await stack.send(resentLater(capture, 30), reservationId);
+    const refundsAfterFirst = stack.events().filter((event) => event.status === 'REFUNDED');
+    await stack.sandbox.refund(uuid, { amount: 50, source: 'captured' });
+    await stack.send(resentLater(capture, 60), reservationId);
+
+    expect(first.body).toMatchObject({ received: true, confirmed: true });
+    expect(refundsAfterFirst).toEqual([]);
+    expect(
+      stack
+        .events()
+        .filter((event) => event.status === 'REFUNDED')
+        .map((event) => event.amount),
+    ).toEqual([100, 50]);
+  });
+
   it('finds the reservation through the index for callbacks on the old path', async () => {
     const { reservationId, reservationUuid: uuid } = await stack.createReservation({
       legacyPath: true,
