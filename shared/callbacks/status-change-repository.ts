@@ -26,7 +26,7 @@ import {
 } from './callback-errors.ts';
 import type { ConfirmationUpdate } from './callback-inbox.ts';
 import { changeIdOf, eventIdOf } from './change-id.ts';
-import { type Movement, newMovements } from './movements.ts';
+import { type Movement, movementsOf, newMovements } from './movements.ts';
 import { isFinalStatus, normalisePaymentStatus, rankOfStatus } from './payment-status.ts';
 import { statusAfter } from './status-after.ts';
 import type { StatusChangeRecord } from './status-change-record.ts';
@@ -229,7 +229,11 @@ function buildRecords(
   receivedAt: string,
 ): StatusChangeRecord[] {
   let current = { status: seen.status, statusRank: seen.statusRank };
-  const reported = normalisePaymentStatus(details.status)?.status;
+  // A read older than what is recorded (another Lambda recorded a newer one first) does not
+  // say the current status: its changes then take their own kind.
+  const reported = isStale(details, seen.recordedChanges)
+    ? undefined
+    : normalisePaymentStatus(details.status)?.status;
   return movements.map((movement, index) => {
     const transition = statusAfter(
       current,
@@ -279,6 +283,13 @@ function buildRecords(
     current = { status: transition.status, statusRank: transition.statusRank };
     return record;
   });
+}
+
+/** True when a capture, charge or end recorded before is missing from `details`. */
+function isStale(details: ReservationDetails, recorded: ReadonlySet<string> | undefined): boolean {
+  if (!recorded) return false;
+  const shown = new Set(movementsOf(details).map((movement) => movement.identity));
+  return [...recorded].some((identity) => !identity.startsWith('REFUNDED') && !shown.has(identity));
 }
 
 function rankAfter(records: readonly StatusChangeRecord[]): number {
