@@ -29,6 +29,9 @@ const ReconcileEnvironmentSchema = v.object({
   CAPTURE_WINDOW_DAYS: v.optional(PositiveIntegerSchema, '7'),
   CHARGE_VALIDITY_DAYS: v.optional(PositiveIntegerSchema, '90'),
   CAPTURE_DUE_LEAD_HOURS: v.optional(PositiveIntegerSchema, '24'),
+  /** A completed reservation with money left to refund is watched this long, this often. */
+  REFUND_WATCH_DAYS: v.optional(PositiveIntegerSchema, '30'),
+  REFUND_WATCH_RECHECK_HOURS: v.optional(PositiveIntegerSchema, '24'),
 });
 
 export interface ReconcileConfig extends TableSettings, StatusEventSettings, FrontPaymentSettings {
@@ -58,6 +61,8 @@ export function loadReconcileConfig(
       captureWindowMs: parsed.CAPTURE_WINDOW_DAYS * DAY,
       chargeValidityMs: parsed.CHARGE_VALIDITY_DAYS * DAY,
       leadTimeMs: parsed.CAPTURE_DUE_LEAD_HOURS * HOUR,
+      refundWatchMs: parsed.REFUND_WATCH_DAYS * DAY,
+      refundRecheckMs: parsed.REFUND_WATCH_RECHECK_HOURS * HOUR,
     },
   };
 }

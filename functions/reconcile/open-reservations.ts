@@ -47,6 +47,11 @@ export interface OpenReservations {
   get(reservationId: string): Promise<OpenReservation | undefined>;
   /** Due again at `at`; false when it left the index meanwhile. */
   reschedule(reservationId: string, at: Date): Promise<boolean>;
+  /**
+   * A completed reservation with money left to refund: due again at `next` while its watch lasts
+   * (set to `until` at the first call); out of the index once the watch has ended. False then.
+   */
+  watchRefunds(reservationId: string, now: Date, next: Date, until: Date): Promise<boolean>;
   /** The unknown outcome was a session: links it; false when another writer settled it first. */
   settleFound(reservationId: string, reservationUuid: string, at: Date): Promise<boolean>;
   /** Adds uuids read and found to be someone else's to the search's cursor (while unsettled). */
@@ -135,6 +140,32 @@ export function createOpenReservations(
         ConditionExpression: 'attribute_exists(openShard)',
         ExpressionAttributeValues: { ':next': checkTime(at) },
       }),
+
+    async watchRefunds(reservationId, now, next, until) {
+      const { Attributes } = await documents
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: reservationKeys.reservation(reservationId),
+            UpdateExpression:
+              'SET nextCheckAt = :next, refundWatchUntil = if_not_exists(refundWatchUntil, :until)',
+            ConditionExpression: 'attribute_exists(openShard)',
+            ExpressionAttributeValues: { ':next': checkTime(next), ':until': until.toISOString() },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        )
+        .catch((error: unknown) => {
+          if (error instanceof ConditionalCheckFailedException) return { Attributes: undefined };
+          throw error;
+        });
+      if (!Attributes) return false;
+      if (Date.parse(String(Attributes.refundWatchUntil)) > now.getTime()) return true;
+      await conditionalUpdate(reservationId, {
+        UpdateExpression: 'REMOVE openShard, nextCheckAt',
+        ConditionExpression: 'attribute_exists(openShard)',
+      });
+      return false;
+    },
 
     settleFound: (reservationId, reservationUuid, at) =>
       conditionalUpdate(reservationId, {

@@ -10,6 +10,7 @@ import {
 } from '#shared/commands/settle-unknown-commands';
 import type { CaptureDuePublisher } from '#shared/events/capture-due-event';
 import type { ReservationDetails } from '#shared/front-payment/reservation-details';
+import { watchesRefunds } from '#shared/reservations/refund-watch';
 import { SESSION_STATUSES } from '#shared/reservations/reservation-status';
 import type { StructuredLog } from '#shared/structured-log';
 import { type DeadlineSettings, warnOfDeadlines } from './deadlines.ts';
@@ -31,6 +32,10 @@ export interface ReconcileSettings extends DeadlineSettings {
    * details still say SENT (the customer can no longer pay).
    */
   readonly linkExpiryGraceMs: number;
+  /** How long a completed reservation with money left to refund is watched for refunds. */
+  readonly refundWatchMs: number;
+  /** How often it is checked while watched. */
+  readonly refundRecheckMs: number;
 }
 
 export interface ReconcileDependencies extends PublishRecordedDependencies {
@@ -184,6 +189,14 @@ async function checkOpenReservation(
     : read.value;
   const events = await recordDetails(reservationId, details, dependencies, budget, now);
   if (isFinalStatus(details.status.trim().toUpperCase())) {
+    if (watchesRefunds(details)) {
+      await reservations.watchRefunds(
+        reservationId,
+        now,
+        new Date(now.getTime() + settings.refundRecheckMs),
+        new Date(now.getTime() + settings.refundWatchMs),
+      );
+    }
     return { kind: 'checked', changed: events > 0, events, warnings: 0 };
   }
   const warnings = await warnOfDeadlines(reservation, details, dependencies, now);

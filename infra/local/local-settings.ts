@@ -39,6 +39,8 @@ const FUNCTION_PASS_THROUGH = [
   'RECONCILE_GRACE_SECONDS',
   'CAPTURE_WINDOW_DAYS',
   'CAPTURE_DUE_LEAD_HOURS',
+  'REFUND_WATCH_DAYS',
+  'REFUND_WATCH_RECHECK_HOURS',
 ] as const;
 
 const PortSchema = v.pipe(WholeNumberSchema, v.maxValue(65_535, 'must be a port number (0-65535)'));

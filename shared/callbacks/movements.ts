@@ -1,12 +1,15 @@
+import type { RefundSource } from '../front-payment/history-refunds.ts';
 import type { PaymentEntry, ReservationDetails } from '../front-payment/reservation-details.ts';
+import { fromCents, toCents } from '../money.ts';
 import type { PaymentStatus } from './payment-status.ts';
 
 /**
  * One change Front Payment's details show, identified the way Front Payment identifies it:
  * - a capture or charge by its `reference` (CAP…/CHA…); without one, by the cumulative total of
  *   its kind after it (`CAPTURED@800`), which only grows;
- * - a refund by the cumulative refunded total of its source after it (`REFUNDED:captured@200`):
- *   Front Payment gives refunds no id of their own;
+ * - a refund by its entry in Front Payment's history, which gives refunds no id of their own:
+ *   source, time, amount and count (`REFUNDED:captured:2024-01-21T03:00:00.000Z:10000#1`, see
+ *   `history-refunds.ts`);
  * - reserved, completed, expired and cancelled by the status alone (each happens once).
  */
 export interface Movement {
@@ -48,8 +51,7 @@ export function movementsOf(details: ReservationDetails): Movement[] {
 
 /**
  * The changes in `details` not yet among `recorded` (identities recorded before). Refunds are
- * derived here because they depend on what was recorded: the amount of a refund is the growth of
- * its source's cumulative total since the last refund recorded.
+ * derived here because they depend on what was recorded (see `newRefunds`).
  */
 export function newMovements(
   details: ReservationDetails,
@@ -60,31 +62,53 @@ export function newMovements(
   const fresh = all.filter(
     (movement) => !isFinal(movement.kind) && !recorded.has(movement.identity),
   );
-  for (const [source, total] of [
-    ['captured', details.refundedFromCaptured],
-    ['charged', details.refundedFromCharge],
-  ] as const) {
-    const before = lastRefundedTotal(recorded, source);
-    if (total > before) {
-      fresh.push({
-        kind: 'REFUNDED',
-        identity: refundIdentity(source, total),
-        amount: roundCents(total - before),
-        reference: null,
-        occurredAt: null,
-      });
-    }
+  for (const source of ['captured', 'charged'] as const) {
+    fresh.push(...newRefunds(details, source, recorded));
   }
   return [...fresh, ...end.filter((movement) => !recorded.has(movement.identity))];
+}
+
+/**
+ * One movement per refund the history lists (`details.refunds`) and the details' total of its
+ * source covers, in history order; none while the history was not read. A refund the details
+ * count but the history does not list yet is recorded by a later read, never folded into a sum.
+ * Refunds recorded by an earlier version as a cumulative total (`REFUNDED:captured@250.5`) cover
+ * the history's first refunds up to that total.
+ */
+function newRefunds(
+  details: ReservationDetails,
+  source: RefundSource,
+  recorded: ReadonlySet<string>,
+): Movement[] {
+  if (details.refunds === null) return [];
+  const total = toCents(
+    source === 'captured' ? details.refundedFromCaptured : details.refundedFromCharge,
+  );
+  const coveredBefore = legacyRefundedCents(recorded, source);
+  const movements: Movement[] = [];
+  let cumulative = 0;
+  for (const refund of details.refunds.filter((entry) => entry.source === source)) {
+    cumulative += refund.cents;
+    if (cumulative > total) break;
+    if (cumulative <= coveredBefore || recorded.has(refund.identity)) continue;
+    movements.push({
+      kind: 'REFUNDED',
+      identity: refund.identity,
+      amount: fromCents(refund.cents),
+      reference: null,
+      occurredAt: refund.at,
+    });
+  }
+  return movements;
 }
 
 function paymentMovements(kind: 'CAPTURED' | 'CHARGED', entries: readonly PaymentEntry[]) {
   let cumulative = 0;
   return entries.map((entry): Movement => {
-    cumulative = roundCents(cumulative + entry.amount);
+    cumulative += toCents(entry.amount);
     return {
       kind,
-      identity: entry.reference ? `${kind}:${entry.reference}` : `${kind}@${cumulative}`,
+      identity: entry.reference ? `${kind}:${entry.reference}` : `${kind}@${fromCents(cumulative)}`,
       amount: entry.amount,
       reference: entry.reference,
       occurredAt: entry.at,
@@ -101,21 +125,13 @@ function isFinal(kind: PaymentStatus): boolean {
   return kind === 'COMPLETED' || kind === 'EXPIRED' || kind === 'CANCELLED';
 }
 
-function refundIdentity(source: 'captured' | 'charged', total: number): string {
-  return `REFUNDED:${source}@${total}`;
-}
-
-/** The largest cumulative refunded total of `source` among the recorded identities. */
-function lastRefundedTotal(recorded: ReadonlySet<string>, source: 'captured' | 'charged'): number {
+/** The largest cumulative total of `source` recorded the earlier way (`REFUNDED:captured@200`). */
+function legacyRefundedCents(recorded: ReadonlySet<string>, source: RefundSource): number {
   const prefix = `REFUNDED:${source}@`;
   let last = 0;
   for (const identity of recorded) {
-    if (identity.startsWith(prefix)) last = Math.max(last, Number(identity.slice(prefix.length)));
+    if (identity.startsWith(prefix))
+      last = Math.max(last, toCents(Number(identity.slice(prefix.length))));
   }
   return last;
-}
-
-/** Amounts are in major units with at most two decimals; sums must not drift in binary floats. */
-function roundCents(amount: number): number {
-  return Math.round(amount * 100) / 100;
 }

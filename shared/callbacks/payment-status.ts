@@ -1,9 +1,10 @@
 import { SESSION_STATUS_RANK } from '../reservations/reservation-status.ts';
 
 /**
- * Payment statuses, with the rank that orders them. A status only replaces a lower-ranked one, so
- * a late change never moves a reservation backwards. Ranks leave gaps so a status Front Payment
- * adds later can slot in without renumbering.
+ * Payment statuses, with a rank that orders them for display and for telling session statuses
+ * (rank 0) from payment ones. The reservation's status is what Front Payment's details say (see
+ * `status-after.ts`), not the highest rank seen. Ranks leave gaps so a status Front Payment adds
+ * later can slot in without renumbering.
  * - RESERVED: the card amount is held. CAPTURED: (part of) it is taken. CHARGED: the stored card
  *   is charged after the reservation, possibly more than once. REFUNDED: money went back.
  * - INVOICED and PAID come from Front Payment's order flow; INVOICED ranks between RESERVED and
@@ -60,23 +61,8 @@ export function rankOfStatus(status: string): number {
 export interface StatusTransition {
   readonly status: string;
   readonly statusRank: number;
-  /** False when the change is older news than the current status: history only. */
+  /** True when the change moved the status (a second capture of a captured one does not). */
   readonly advanced: boolean;
-}
-
-/**
- * Status only moves forward. An equal rank keeps the current status (a second CAPTURED is a new
- * capture, not a new state), a lower rank is recorded in history but changes nothing.
- */
-export function applyTransition(
-  current: { readonly status: string; readonly statusRank: number },
-  incoming: PaymentStatus,
-): StatusTransition {
-  const rank = PAYMENT_STATUS_RANKS[incoming];
-  if (rank > current.statusRank) {
-    return { status: incoming, statusRank: rank, advanced: true };
-  }
-  return { status: current.status, statusRank: current.statusRank, advanced: false };
 }
 
 /** COMPLETED, EXPIRED and CANCELLED: nothing follows them. */

@@ -27,7 +27,7 @@ export interface StatusChangeRecord {
   readonly receivedAt: string;
   readonly previousStatus: string;
   readonly currentStatus: string;
-  /** False when the change ranks below the status it arrived at: recorded as history only. */
+  /** True when the change moved the reservation's status (see `status-after.ts`). */
   readonly advanced: boolean;
   /** The reservation's version this change wrote. */
   readonly reservationVersion: number;

@@ -12,6 +12,8 @@ import { backoffMs, sleep } from '../backoff.ts';
 import { PUBLISH_LEASE_MS } from '../events/outbox-repository.ts';
 import type { StatusChangedDetail } from '../events/status-changed-event.ts';
 import type { ReservationDetails } from '../front-payment/reservation-details.ts';
+import { sumAmounts } from '../money.ts';
+import { watchesRefunds } from '../reservations/refund-watch.ts';
 import {
   PENDING_OUTBOX,
   reservationKeys,
@@ -24,9 +26,10 @@ import {
 } from './callback-errors.ts';
 import type { ConfirmationUpdate } from './callback-inbox.ts';
 import { changeIdOf, eventIdOf } from './change-id.ts';
-import { type Movement, newMovements } from './movements.ts';
+import { type Movement, movementsOf, newMovements } from './movements.ts';
 import { orphanAdoptionUpdate } from './orphan-adoption-update.ts';
-import { applyTransition, isFinalStatus } from './payment-status.ts';
+import { isFinalStatus, normalisePaymentStatus, rankOfStatus } from './payment-status.ts';
+import { statusAfter } from './status-after.ts';
 import type { StatusChangeRecord } from './status-change-record.ts';
 
 /**
@@ -179,8 +182,11 @@ export function createStatusChangeRepository(
                     Key: { pk: seen.pk, sk: seen.sk },
                     UpdateExpression:
                       'SET #status = :status, #rank = :rank, #version = :version, #updatedAt = :now, #lastChangeAt = :receivedAt ADD #recorded :identities' +
-                      // A final status takes the reservation out of the reconciler's index.
-                      (isFinalStatus(last.currentStatus) ? ' REMOVE openShard, nextCheckAt' : ''),
+                      // A final status takes the reservation out of the reconciler's index,
+                      // unless money is left to refund after COMPLETED (`refund-watch.ts`).
+                      (isFinalStatus(last.currentStatus) && !watchesRefunds(details)
+                        ? ' REMOVE openShard, nextCheckAt'
+                        : ''),
                     // Optimistic lock: the snapshot we compared against is still the current one.
                     ConditionExpression: '#version = :seen',
                     ExpressionAttributeNames: {
@@ -193,7 +199,7 @@ export function createStatusChangeRepository(
                     },
                     ExpressionAttributeValues: {
                       ':status': last.currentStatus,
-                      ':rank': rankAfter(seen, built),
+                      ':rank': rankAfter(built),
                       ':version': last.reservationVersion,
                       ':seen': seen.version,
                       ':now': at.toISOString(),
@@ -249,8 +255,18 @@ function buildRecords(
   receivedAt: string,
 ): StatusChangeRecord[] {
   let current = { status: seen.status, statusRank: seen.statusRank };
+  // A read older than what is recorded (another Lambda recorded a newer one first) does not
+  // say the current status: its changes then take their own kind.
+  const reported = isStale(details, seen.recordedChanges)
+    ? undefined
+    : normalisePaymentStatus(details.status)?.status;
   return movements.map((movement, index) => {
-    const transition = applyTransition(current, movement.kind);
+    const transition = statusAfter(
+      current,
+      movement.kind,
+      reported,
+      index === movements.length - 1,
+    );
     const changeId = changeIdOf(details.reservationUuid, movement.identity);
     const detail: StatusChangedDetail = {
       schemaVersion: 2,
@@ -265,8 +281,7 @@ function buildRecords(
       reservedAmount: details.reservedAmount,
       capturedAmount: details.capturedAmount,
       chargedAmount: details.chargedAmount,
-      refundedAmount:
-        Math.round((details.refundedFromCaptured + details.refundedFromCharge) * 100) / 100,
+      refundedAmount: sumAmounts([details.refundedFromCaptured, details.refundedFromCharge]),
       occurredAt: movement.occurredAt,
       orderCreatedAt: details.orderCreatedAt,
       receivedAt,
@@ -296,9 +311,15 @@ function buildRecords(
   });
 }
 
-function rankAfter(seen: ReservationState, records: readonly StatusChangeRecord[]): number {
-  const advanced = records.filter((record) => record.advanced).at(-1);
-  return advanced ? applyTransition(seen, advanced.status).statusRank : seen.statusRank;
+/** True when a capture, charge or end recorded before is missing from `details`. */
+function isStale(details: ReservationDetails, recorded: ReadonlySet<string> | undefined): boolean {
+  if (!recorded) return false;
+  const shown = new Set(movementsOf(details).map((movement) => movement.identity));
+  return [...recorded].some((identity) => !identity.startsWith('REFUNDED') && !shown.has(identity));
+}
+
+function rankAfter(records: readonly StatusChangeRecord[]): number {
+  return rankOfStatus((records.at(-1) as StatusChangeRecord).currentStatus);
 }
 
 /** Another writer changed the reservation or recorded a change first, or is doing so now. */

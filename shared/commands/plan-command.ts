@@ -1,6 +1,14 @@
 import { ReservationStateConflictError } from '../errors.ts';
 import type { ReservationDetails } from '../front-payment/reservation-details.ts';
+import { sumAmounts, toCents } from '../money.ts';
 import type { CommandLine, CommandRequest } from './command-request.ts';
+import {
+  captureRoom,
+  checkLines,
+  type ProductAmount,
+  refundRoom,
+  spreadOver,
+} from './product-lines.ts';
 
 /** What is sent to Front Payment for a command that the reservation's state allows. */
 export interface PlannedCommand {
@@ -11,7 +19,7 @@ export interface PlannedCommand {
   readonly reference?: string;
 }
 
-/** Statuses after which Front Payment accepts nothing more. */
+/** Statuses after which Front Payment accepts nothing more (but a refund after COMPLETED). */
 const CLOSED = new Set(['CANCELLED', 'CANCELED', 'COMPLETED', 'EXPIRED']);
 
 /**
@@ -21,7 +29,10 @@ const CLOSED = new Set(['CANCELLED', 'CANCELED', 'COMPLETED', 'EXPIRED']);
  */
 export function planCommand(request: CommandRequest, details: ReservationDetails): PlannedCommand {
   const status = details.status.trim().toUpperCase();
-  if (CLOSED.has(status)) {
+  // Front Payment documents no rule against refunding a completed reservation, and hotels
+  // refund after the guest has left: only the money left decides (`refund-exceeds-paid`).
+  const refundAfterCompletion = request.command === 'refund' && status === 'COMPLETED';
+  if (CLOSED.has(status) && !refundAfterCompletion) {
     refuse(
       'reservation-closed',
       `The reservation is ${status}: nothing can be done with it any more`,
@@ -41,10 +52,13 @@ export function planCommand(request: CommandRequest, details: ReservationDetails
           `A capture of ${amount} is more than the ${left / 100} left to capture`,
         );
       }
+      const room = captureRoom(details);
       return {
         amount,
         body: {
-          products: indexed(lines ?? spread(amount, details)),
+          products: indexed(
+            lines ? checkLines(lines, room, 'capture') : spreadOver(amount, room, 'capture'),
+          ),
           grandTotal: amount,
           ...(request.body.note ? { additionalText: request.body.note } : {}),
         },
@@ -133,7 +147,7 @@ function planRefund(
     body: {
       type: 'reservation',
       grandTotal: amount,
-      products: lines ?? spread(amount, details),
+      products: refundLines(source, lines, amount, details),
       source,
       reference,
     },
@@ -142,12 +156,6 @@ function planRefund(
 
 function sourceOfReference(reference: string): 'captured' | 'charged' {
   return reference.startsWith('CHA') ? 'charged' : 'captured';
-}
-
-interface ProductAmount {
-  /** As Front Payment's details give it (a number in its examples). */
-  readonly id: string | number;
-  readonly amount: number;
 }
 
 /** The request's lines as Front Payment's product line ids; an unknown line is a 409. */
@@ -165,6 +173,22 @@ function linesOf(lines: readonly CommandLine[], details: ReservationDetails): Pr
     }
     return { id: product.id, amount: line.amount };
   });
+}
+
+/**
+ * The lines a refund takes money back from. Captured money: from the lines that captured it
+ * (`product-lines.ts`). Charged money was charged with new product lines that the details do not
+ * list per line: spread over the reservation's lines as before, the total rule decides.
+ */
+function refundLines(
+  source: 'captured' | 'charged',
+  lines: ProductAmount[] | undefined,
+  amount: number,
+  details: ReservationDetails,
+): ProductAmount[] {
+  if (source === 'charged') return lines ?? spread(amount, details);
+  const room = refundRoom(details);
+  return lines ? checkLines(lines, room, 'refund') : spreadOver(amount, room, 'refund');
 }
 
 /** An amount over the product lines in order, each up to its own amount, the rest on the last. */
@@ -186,12 +210,10 @@ function indexed<T>(items: readonly T[]): Record<string, T> {
 }
 
 function sum(lines: readonly ProductAmount[]): number {
-  return lines.reduce((total, line) => total + cents(line.amount), 0) / 100;
+  return sumAmounts(lines.map((line) => line.amount));
 }
 
-function cents(amount: number): number {
-  return Math.round(amount * 100);
-}
+const cents = toCents;
 
 function refuse(rule: string, message: string): never {
   throw new ReservationStateConflictError(rule, message);

@@ -56,7 +56,7 @@ export const StatusChangedDetailSchema = v.pipe(
       v.string(),
       v.nonEmpty(),
       v.description(
-        "The reservation's status after this change. It differs from status when the change ranks below the current status (a refund after COMPLETED): statuses never move backwards.",
+        "The reservation's status after this change, as Front Payment's details say it (a partial refund leaves it CAPTURED; a refund after COMPLETED leaves it COMPLETED); the amounts stand beside it.",
       ),
     ),
     amount: AmountSchema(
@@ -81,7 +81,7 @@ export const StatusChangedDetailSchema = v.pipe(
     occurredAt: v.pipe(
       v.nullable(IsoTimestampSchema),
       v.description(
-        "When Front Payment says the change happened (its details' time; text without a zone is read as Europe/Oslo time). Null when its details give no time (refunds, COMPLETED, EXPIRED, CANCELLED).",
+        "When Front Payment says the change happened (its details' time, or a refund's history minute; text without a zone is read as Europe/Oslo time). Null when Front Payment gives no time (COMPLETED, EXPIRED, CANCELLED).",
       ),
     ),
     orderCreatedAt: v.pipe(

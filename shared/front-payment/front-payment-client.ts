@@ -10,6 +10,7 @@ import {
   FrontPaymentTimeoutError,
   FrontPaymentUnavailableError,
 } from '../errors.ts';
+import { toCents } from '../money.ts';
 import type { FrontPaymentCreateReservationPayload } from '../reservations/front-payment-payload.ts';
 import {
   type CreatedSession,
@@ -18,6 +19,7 @@ import {
   fieldErrorsOf,
   SuccessEnvelopeSchema,
 } from './envelope.ts';
+import { type HistoryRefund, refundsInHistory } from './history-refunds.ts';
 import { type ReservationDetails, ReservationDetailsSchema } from './reservation-details.ts';
 import { type ReservationHistoryEntry, ReservationHistorySchema } from './reservation-history.ts';
 
@@ -43,7 +45,9 @@ export interface FrontPaymentClient {
   ): Promise<CreatedSession>;
   /**
    * GET reservations/details/{uuid}: Front Payment's own view of a reservation, without the
-   * customer's personal data. `timeoutMs` shortens the client's timeout for this call.
+   * customer's personal data. `timeoutMs` shortens the client's timeout for this call. When
+   * something was refunded, the refunds are itemised from GET reservations/history too (a
+   * second call, see `history-refunds.ts`).
    */
   getReservationDetails(
     reservationUuid: string,
@@ -112,17 +116,12 @@ export function createFrontPaymentClient(options: FrontPaymentClientOptions): Fr
         path: `${CONNECT_PATH}/reservations/details/${encodeURIComponent(reservationUuid)}`,
         notFound: 'rejected',
       });
-      return parseData(ReservationDetailsSchema, data, 'reservations/details');
+      const details = parseData(ReservationDetailsSchema, data, 'reservations/details');
+      const history = (start: Date, end: Date) => readHistory(options, start, end, timeoutMs);
+      return { ...details, refunds: await readRefunds(details, history) };
     },
-    async getReservationHistory(start, end, { timeoutMs } = {}) {
-      const seconds = (at: Date) => Math.floor(at.getTime() / 1000);
-      const data = await sendRequest(withTimeout(options, timeoutMs), await readToken(options), {
-        method: 'GET',
-        path: `${CONNECT_PATH}/reservations/history/${seconds(start)}/${seconds(end)}`,
-        notFound: 'misconfigured',
-      });
-      return parseData(ReservationHistorySchema, data, 'reservations/history');
-    },
+    getReservationHistory: (start, end, { timeoutMs } = {}) =>
+      readHistory(options, start, end, timeoutMs),
     async sendCommand(command, reservationUuid, body) {
       const data = await sendRequest(options, await readToken(options), {
         method: 'POST',
@@ -133,6 +132,54 @@ export function createFrontPaymentClient(options: FrontPaymentClientOptions): Fr
       const answer = parseData(CommandAnswerSchema, data, `reservations/${command}`);
       return { reference: answer?.uuid ?? answer?.captureUuid ?? answer?.chargeUuid ?? null };
     },
+  };
+}
+
+async function readHistory(
+  options: FrontPaymentClientOptions,
+  start: Date,
+  end: Date,
+  timeoutMs: number | undefined,
+): Promise<ReservationHistoryEntry[]> {
+  const seconds = (at: Date) => Math.floor(at.getTime() / 1000);
+  const data = await sendRequest(withTimeout(options, timeoutMs), await readToken(options), {
+    method: 'GET',
+    path: `${CONNECT_PATH}/reservations/history/${seconds(start)}/${seconds(end)}`,
+    notFound: 'misconfigured',
+  });
+  return parseData(ReservationHistorySchema, data, 'reservations/history');
+}
+
+/**
+ * The details sum refunds per source; the history lists them one by one. Read only when
+ * something was refunded. A failed read leaves them unread (null): they are recorded from a
+ * later read, never as one sum.
+ */
+async function readRefunds(
+  details: ReservationDetails,
+  history: (start: Date, end: Date) => Promise<ReservationHistoryEntry[]>,
+): Promise<HistoryRefund[] | null> {
+  const refunded = toCents(details.refundedFromCaptured) + toCents(details.refundedFromCharge);
+  if (refunded === 0) return [];
+  const window = refundWindow(details, new Date());
+  if (!window) return null;
+  try {
+    return refundsInHistory(await history(window.start, window.end), details.reservationUuid);
+  } catch {
+    return null;
+  }
+}
+
+/** History times have minutes only and no zone: an hour of margin on each side. */
+const HISTORY_MARGIN_MS = 60 * 60 * 1000;
+
+/** From when the reservation was paid (nothing can be refunded before) until now. */
+function refundWindow(details: ReservationDetails, now: Date) {
+  const since = details.reservedAt ?? details.orderCreatedAt;
+  if (since === null) return undefined;
+  return {
+    start: new Date(Date.parse(since) - HISTORY_MARGIN_MS),
+    end: new Date(now.getTime() + HISTORY_MARGIN_MS),
   };
 }
 

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import type { HistoryRefund } from './history-refunds.ts';
 
 /**
  * Front Payment writes some times as text without a zone (`21.01.2024 04:00`). It is a Norwegian
@@ -50,7 +51,15 @@ export const ReservationDetailsSchema = v.pipe(
     grandTotal: OptionalAmountSchema,
     productList: v.optional(
       v.nullable(
-        v.array(v.looseObject({ id: v.union([v.number(), v.string()]), amount: AmountSchema })),
+        v.array(
+          v.looseObject({
+            id: v.union([v.number(), v.string()]),
+            amount: AmountSchema,
+            // Per line: what is reserved and captured (absent in some answers: null).
+            reservedAmount: v.optional(v.nullable(AmountSchema), null),
+            capturedAmount: v.optional(v.nullable(AmountSchema), null),
+          }),
+        ),
       ),
       null,
     ),
@@ -97,7 +106,12 @@ export const ReservationDetailsSchema = v.pipe(
     status: data.status,
     grandTotal: data.grandTotal,
     // Front Payment's product line ids: capture and refund name the lines they take money from.
-    products: (data.productList ?? []).map(({ id, amount }) => ({ id, amount })),
+    products: (data.productList ?? []).map(({ id, amount, reservedAmount, capturedAmount }) => ({
+      id,
+      amount,
+      reserved: reservedAmount,
+      captured: capturedAmount,
+    })),
     orderCreatedAt: data.reservationDate,
     isPaid: data.isPaid === true || data.isPaid === 'true' || data.isPaid === 1,
     paymentLinkDueDate: data.paymentLinkDueDate,
@@ -111,6 +125,8 @@ export const ReservationDetailsSchema = v.pipe(
     refundedFromCharge: data.paymentDetails?.amountRefunded?.fromCharge ?? 0,
     captures: data.paymentHistory?.captured ?? [],
     charges: data.paymentHistory?.charged ?? [],
+    // The details only sum refunds; the client itemises them from the history (null: not read).
+    refunds: null as readonly HistoryRefund[] | null,
   })),
 );
 export type ReservationDetails = v.InferOutput<typeof ReservationDetailsSchema>;
@@ -125,7 +141,8 @@ function minutesOf(value: string | number | null): number | null {
 
 /**
  * An ISO timestamp from Front Payment's time: unix seconds, or `dd.mm.yyyy hh:mm[:ss]` read as
- * `FRONT_PAYMENT_TIME_ZONE` wall-clock time. Null for text in neither form.
+ * `FRONT_PAYMENT_TIME_ZONE` wall-clock time. Null for text in neither form, and for text that
+ * names no real moment (`31.02.2024 10:00`, `24:00`).
  */
 export function frontPaymentTime(value: number | string): string | null {
   const text = String(value).trim();
@@ -136,10 +153,27 @@ export function frontPaymentTime(value: number | string): string | null {
     .slice(1)
     .map((part) => Number(part ?? 0));
   const asUtc = Date.UTC(year, month - 1, day, hour, minute, second);
+  // Date.UTC rolls 31.02 over into March and 24:00 into the next day: such text names no real
+  // moment, so it is refused rather than read as another one.
+  if (!namesRealMoment(asUtc, [year, month, day, hour, minute, second])) return null;
   // The zone's offset at that moment (twice, so a time right after a DST switch settles).
   let instant = asUtc - zoneOffsetMs(asUtc);
   instant = asUtc - zoneOffsetMs(instant);
   return Number.isNaN(instant) ? null : new Date(instant).toISOString();
+}
+
+/** True when every field survived `Date.UTC` unchanged (none was out of range). */
+function namesRealMoment(asUtc: number, fields: readonly number[]): boolean {
+  const date = new Date(asUtc);
+  const read = [
+    date.getUTCFullYear(),
+    date.getUTCMonth() + 1,
+    date.getUTCDate(),
+    date.getUTCHours(),
+    date.getUTCMinutes(),
+    date.getUTCSeconds(),
+  ];
+  return read.every((value, index) => value === fields[index]);
 }
 
 const ZONE_PARTS = new Intl.DateTimeFormat('en-GB', {

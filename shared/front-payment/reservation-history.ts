@@ -1,11 +1,12 @@
 import * as v from 'valibot';
+import { toCents } from '../money.ts';
 import { frontPaymentTime } from './reservation-details.ts';
 
 /**
  * One entry of `GET reservations/history/{start}/{end}`: an event of some reservation. We keep
- * its reservation uuid, its title, its time (`datetime` has no zone: read as Oslo time) and its
- * amount in cents (Front Payment writes it as a string, e.g. `"300.40"`; null when absent or not
- * a number). Other fields (payment method) are not needed.
+ * its reservation uuid, its title, its time (`datetime` has no zone: read as Oslo time; text that
+ * names no real moment is null) and its amount in cents (Front Payment writes it as a string, e.g.
+ * `"300.40"`; null when absent or not a number). Other fields (payment method) are not needed.
  */
 const HistoryEntrySchema = v.pipe(
   v.looseObject({
@@ -22,6 +23,12 @@ const HistoryEntrySchema = v.pipe(
   })),
 );
 
+/** `"100.00"` or `100` in øre; null for anything else (a refund without an amount is not read). */
+function centsOf(amount: string | number | null): number | null {
+  const text = typeof amount === 'number' ? String(amount) : (amount ?? '').trim();
+  return /^\d+(\.\d{1,2})?$/.test(text) ? toCents(Number(text)) : null;
+}
+
 /** A list, or (seen in other Front Payment answers) an object keyed by index. */
 export const ReservationHistorySchema = v.pipe(
   v.union([v.array(v.unknown()), v.record(v.string(), v.unknown()), v.null()]),
@@ -29,11 +36,3 @@ export const ReservationHistorySchema = v.pipe(
   v.array(HistoryEntrySchema),
 );
 export type ReservationHistoryEntry = v.InferOutput<typeof HistoryEntrySchema>;
-
-/** `"300.40"`, `300.4` or `"300"` as 30040 cents; null for anything that is not an amount. */
-function centsOf(amount: string | number | null): number | null {
-  if (amount === null) return null;
-  const text = String(amount).trim();
-  if (!/^\d+(\.\d+)?$/.test(text)) return null;
-  return Math.round(Number(text) * 100);
-}

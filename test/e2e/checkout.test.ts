@@ -172,6 +172,13 @@ describe('checkout in Chromium against the local stack', () => {
     await card.getByTestId('command-refund').click();
     await waitForText(card.getByTestId('command-answer'), 'refund ACCEPTED');
     await waitForText(card.getByTestId('refunded-total'), '200.00');
+    // A partial refund: the details still say CAPTURED, with the refunded amount beside it.
+    expect(await card.getByTestId('reservation-status').textContent()).toBe('CAPTURED');
+    expect(
+      await card
+        .locator('[data-testid="history-entry"][data-status="REFUNDED"]')
+        .getAttribute('data-current-status'),
+    ).toBe('CAPTURED');
     await card.getByTestId('command-amount').fill('');
     await card.getByTestId('command-cancel').click();
     await waitForText(card.getByTestId('command-answer'), 'cancel refused (409)');

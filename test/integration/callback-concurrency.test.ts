@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { rankOfStatus } from '#shared/callbacks/payment-status';
+import { createStatusChangeRepository } from '#shared/callbacks/status-change-repository';
 import type { StatusChangedDetail } from '#shared/events/status-changed-event';
+import { createFrontPaymentClient } from '#shared/front-payment/front-payment-client';
 import {
   callbackFields,
+  FRONT_PAYMENT_TOKEN,
   readReservation,
   readStatusChanges,
   signedQuery,
@@ -73,3 +76,63 @@ describe('callbacks handled at the same time (as concurrent Lambdas would)', () 
     expect(new Set(details.map((d) => d.eventId))).toEqual(new Set(history.map((c) => c.eventId)));
   });
 });
+
+describe('a details read older than what is recorded', () => {
+  it('does not set the status: a refund seen late keeps the status a newer read left', async () => {
+    stack.sandbox.setQuirks({ dropCallbacks: true });
+    try {
+      const { reservationId, reservationUuid: uuid } = await stack.createReservation();
+      const frontPayment = createFrontPaymentClient({
+        baseUrl: stack.sandbox.url,
+        token: async () => FRONT_PAYMENT_TOKEN,
+        timeoutMs: 5_000,
+      });
+      const repository = createStatusChangeRepository({
+        documents: stack.tables.documents,
+        tableName: stack.tables.names.reservations,
+      });
+      await stack.sandbox.pay(uuid, 'visa');
+      await stack.sandbox.capture(uuid, 500);
+      await stack.sandbox.refund(uuid, { amount: 100, source: 'captured' });
+      const older = await frontPayment.getReservationDetails(uuid);
+      await stack.sandbox.charge(uuid, 50);
+      // The newer read's history call fails: it records everything but the refund.
+      stack.sandbox.injectFault({ kind: 'delay', delayMs: 0 });
+      stack.sandbox.injectFault({ kind: 'status', statusCode: 500 });
+      const newer = await frontPayment.getReservationDetails(uuid);
+      const at = new Date().toISOString();
+
+      const first = await repository.recordChanges(
+        await required(repository.findReservationById(reservationId)),
+        newer,
+        at,
+        undefined,
+      );
+      const late = await repository.recordChanges(
+        await required(repository.findReservationById(reservationId)),
+        older,
+        at,
+        undefined,
+      );
+
+      expect([older.status, newer.status, newer.refunds]).toEqual(['CAPTURED', 'CHARGED', null]);
+      expect(first.records.map((record) => record.status)).toEqual([
+        'RESERVED',
+        'CAPTURED',
+        'CHARGED',
+      ]);
+      expect(late.records.map((record) => [record.status, record.currentStatus])).toEqual([
+        ['REFUNDED', 'CHARGED'],
+      ]);
+      expect((await readReservation(stack.tables, reservationId)).status).toBe('CHARGED');
+    } finally {
+      stack.sandbox.setQuirks({ dropCallbacks: false });
+    }
+  });
+});
+
+async function required<T>(value: Promise<T | undefined>): Promise<T> {
+  const resolved = await value;
+  if (resolved === undefined) throw new Error('reservation not found');
+  return resolved;
+}

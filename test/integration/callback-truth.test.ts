@@ -97,8 +97,9 @@ describe.each([
       orderCreatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
 
+    // The details' status, not the refund's: a partial refund does not make it REFUNDED.
     const reservation = await readReservation(stack.tables, reservationId);
-    expect(reservation.status).toBe('REFUNDED');
+    expect(reservation.status).toBe('CHARGED');
     expect(await readStatusChanges(stack.tables, reservationId)).toHaveLength(7);
   });
 
@@ -198,7 +199,78 @@ describe('details are the truth, callbacks only the signal', () => {
       totals: [1000, 500, 0, 120],
     });
     expect(stack.events().filter((event) => event.status === 'REFUNDED')).toHaveLength(1);
-    expect((await readReservation(stack.tables, reservationId)).status).toBe('REFUNDED');
+    expect((await readReservation(stack.tables, reservationId)).status).toBe('CAPTURED');
+  });
+
+  it('itemises two refunds made at Front Payment before one read: one REFUNDED event each', async () => {
+    const { reservationId, reservationUuid: uuid } = await stack.createReservation();
+    await stack.sandbox.pay(uuid, 'visa');
+    await stack.sandbox.capture(uuid, 500);
+    await stack.sandbox.refund(uuid, { amount: 100, source: 'captured' });
+    await stack.sandbox.refund(uuid, { amount: 150, source: 'captured' });
+    const [, capture = ''] = stack.sentQueries(uuid);
+
+    await stack.send(resentLater(capture, 30), reservationId);
+    await stack.send(resentLater(capture, 60), reservationId);
+
+    const refunds = stack.events().filter((event) => event.status === 'REFUNDED');
+    expect(refunds.map(summary)).toEqual([
+      { status: 'REFUNDED', amount: 100, reference: null, totals: [1000, 500, 0, 250] },
+      { status: 'REFUNDED', amount: 150, reference: null, totals: [1000, 500, 0, 250] },
+    ]);
+    expect(new Set(refunds.map((event) => event.eventId)).size).toBe(2);
+    for (const refund of refunds) expect(refund.occurredAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(await readStatusChanges(stack.tables, reservationId)).toHaveLength(4);
+  });
+
+  it('tells apart two refunds of the same amount in the same minute only by their count', async () => {
+    const { reservationId, reservationUuid: uuid } = await stack.createReservation();
+    await stack.sandbox.pay(uuid, 'visa');
+    await stack.sandbox.capture(uuid, 500);
+    const minute = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+    await stack.sandbox.refund(uuid, { amount: 100, source: 'captured' }, minute);
+    await stack.sandbox.refund(
+      uuid,
+      { amount: 100, source: 'captured' },
+      new Date(minute.getTime() + 20_000),
+    );
+    const [, capture = ''] = stack.sentQueries(uuid);
+
+    await stack.send(resentLater(capture, 30), reservationId);
+    await stack.send(resentLater(capture, 60), reservationId);
+
+    const refunds = stack.events().filter((event) => event.status === 'REFUNDED');
+    expect(refunds.map(summary)).toEqual([
+      { status: 'REFUNDED', amount: 100, reference: null, totals: [1000, 500, 0, 200] },
+      { status: 'REFUNDED', amount: 100, reference: null, totals: [1000, 500, 0, 200] },
+    ]);
+    expect(refunds[0]?.occurredAt).toBe(refunds[1]?.occurredAt);
+    expect(new Set(refunds.map((event) => event.eventId)).size).toBe(2);
+  });
+
+  it('records a refund from a later read when the history cannot be read, never as part of a sum', async () => {
+    const { reservationId, reservationUuid: uuid } = await stack.createReservation();
+    await stack.sandbox.pay(uuid, 'visa');
+    await stack.sandbox.capture(uuid, 500);
+    await stack.sandbox.refund(uuid, { amount: 100, source: 'captured' });
+    const [, capture = ''] = stack.sentQueries(uuid);
+    // The details read passes; the history read after it fails.
+    stack.sandbox.injectFault({ kind: 'delay', delayMs: 0 });
+    stack.sandbox.injectFault({ kind: 'status', statusCode: 500 });
+
+    const first = await stack.send(resentLater(capture, 30), reservationId);
+    const refundsAfterFirst = stack.events().filter((event) => event.status === 'REFUNDED');
+    await stack.sandbox.refund(uuid, { amount: 50, source: 'captured' });
+    await stack.send(resentLater(capture, 60), reservationId);
+
+    expect(first.body).toMatchObject({ received: true, confirmed: true });
+    expect(refundsAfterFirst).toEqual([]);
+    expect(
+      stack
+        .events()
+        .filter((event) => event.status === 'REFUNDED')
+        .map((event) => event.amount),
+    ).toEqual([100, 50]);
   });
 
   it('finds the reservation through the index for callbacks on the old path', async () => {

@@ -1,9 +1,11 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CAPTURE_DUE_DETAIL_TYPE } from '#shared/events/capture-due-event';
 import type { StatusChangedDetail } from '#shared/events/status-changed-event';
 import { STATUS_CHANGED_DETAIL_TYPE } from '#shared/events/status-changed-event';
-import { openShardOf } from '#shared/reservations/open-index';
+import { checkTime, openShardOf } from '#shared/reservations/open-index';
+import { reservationKeys } from '#shared/reservations/table-design';
 import { backfillOpenIndex } from '../../functions/reconcile/backfill-open-index.ts';
 import { httpApiEvent, lambdaContext } from '../support/api-gateway-events.ts';
 import {
@@ -168,6 +170,90 @@ describe('missed callbacks (drop-callbacks)', () => {
     await openInIndex(stack, reservationId);
     expect(await runReconciler(reconcilerOn(stack))).toMatchObject({ checked: 1, events: 0 });
     expect(statusEvents()).toHaveLength(4);
+  });
+});
+
+/** Ends the reservation at Front Payment (POST complete/{uuid}); no callback follows. */
+async function completeAtSandbox(uuid: string) {
+  const response = await fetch(
+    `${stack.sandbox.url}/api/v1/connect/reservations/complete/${uuid}`,
+    {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${FRONT_PAYMENT_TOKEN}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ note: 'stay ended' }),
+    },
+  );
+  expect(response.status).toBe(202);
+}
+
+/** Due now, if it is still in the index (never puts it back). */
+async function dueNow(reservationId: string) {
+  await stack.tables.documents
+    .send(
+      new UpdateCommand({
+        TableName: stack.tables.names.reservations,
+        Key: reservationKeys.reservation(reservationId),
+        UpdateExpression: 'SET nextCheckAt = :due',
+        ConditionExpression: 'attribute_exists(openShard)',
+        ExpressionAttributeValues: { ':due': checkTime(Date.now() - 1000) },
+      }),
+    )
+    .catch((error: Error) => {
+      if (error.name !== 'ConditionalCheckFailedException') throw error;
+    });
+}
+
+describe('completed reservations with money left to refund', () => {
+  it('stay watched: a refund made at Front Payment after COMPLETED is recorded by the next run', async () => {
+    const { reservationId, reservationUuid: uuid } = await openReservation();
+    await stack.sandbox.pay(uuid, 'visa');
+    await stack.sandbox.capture(uuid, 600);
+    await completeAtSandbox(uuid);
+    await dueNow(reservationId);
+    await runReconciler(reconcilerOn(stack));
+    expect(await readReservation(stack.tables, reservationId)).toMatchObject({
+      status: 'COMPLETED',
+      openShard: openShardOf(reservationId),
+    });
+
+    await stack.sandbox.refund(uuid, { amount: 100, source: 'captured' });
+    await dueNow(reservationId);
+    const result = await runReconciler(reconcilerOn(stack));
+
+    expect(result).toMatchObject({ checked: 1, events: 1 });
+    expect(
+      statusEvents()
+        .filter((event) => event.reservationId === reservationId)
+        .map((event) => [event.status, event.amount, event.currentStatus]),
+    ).toEqual([
+      ['RESERVED', 1000, 'RESERVED'],
+      ['CAPTURED', 600, 'CAPTURED'],
+      ['COMPLETED', 0, 'COMPLETED'],
+      ['REFUNDED', 100, 'COMPLETED'],
+    ]);
+  });
+
+  it('leave the index when nothing is left to refund, or when the watch bound has passed', async () => {
+    const refundedAll = await openReservation();
+    const watched = await openReservation();
+    for (const { reservationUuid: uuid } of [refundedAll, watched]) {
+      await stack.sandbox.pay(uuid, 'visa');
+      await stack.sandbox.capture(uuid, 300);
+    }
+    await stack.sandbox.refund(refundedAll.reservationUuid, { amount: 300, source: 'captured' });
+    for (const { reservationUuid: uuid } of [refundedAll, watched]) await completeAtSandbox(uuid);
+    for (const { reservationId } of [refundedAll, watched]) await dueNow(reservationId);
+
+    await runReconciler(reconcilerOn(stack, { settings: { refundWatchMs: 0 } }));
+
+    for (const { reservationId } of [refundedAll, watched]) {
+      const reservation = await readReservation(stack.tables, reservationId);
+      expect(reservation.status).toBe('COMPLETED');
+      expect(reservation).not.toHaveProperty('openShard');
+    }
   });
 });
 

@@ -90,6 +90,14 @@ async function paidReservation(pay = true) {
   return created;
 }
 
+/** Front Payment's product line ids of the reservation, in order (1120 and 250). */
+function productLineIds(reservationUuid: string): number[] {
+  const reservation = stack.sandbox
+    ?.reservations()
+    .find((item) => item.reservationUuid === reservationUuid);
+  return (reservation?.products ?? []).map((product) => product.id);
+}
+
 /** Front Payment calls of one kind for one reservation. */
 function callsTo(operation: string, reservationUuid: string) {
   return (stack.sandbox?.calls ?? []).filter(
@@ -175,6 +183,35 @@ describe('capture', () => {
     });
   });
 
+  it('spreads a partial capture over what each product line still holds', async () => {
+    const { reservationId, reservationUuid } = await paidReservation();
+    const [first, second] = productLineIds(reservationUuid);
+    await command(reservationId, 'capture', { lines: [{ index: 0, amount: 1000 }] });
+
+    const answer = await command(reservationId, 'capture', { amount: 300 });
+
+    expect(answer).toMatchObject({ status: 202, body: { state: 'ACCEPTED', amount: 300 } });
+    expect(callsTo('capture', reservationUuid)[1]?.body).toMatchObject({
+      grandTotal: 300,
+      products: { '0': { id: first, amount: 120 }, '1': { id: second, amount: 180 } },
+    });
+  });
+
+  it('refuses with 409 naming the line a capture of more than a product line holds', async () => {
+    const { reservationId, reservationUuid } = await paidReservation();
+    const [, second] = productLineIds(reservationUuid);
+
+    const tooMuch = await command(reservationId, 'capture', { lines: [{ index: 1, amount: 300 }] });
+
+    expect(tooMuch).toMatchObject({
+      status: 409,
+      body: { rule: 'line-exceeds-remaining', retryable: false },
+    });
+    expect(tooMuch.body.message).toContain(String(second));
+    expect(tooMuch.body.message).toMatch(/250/);
+    expect(callsTo('capture', reservationUuid)).toHaveLength(0);
+  });
+
   it('refuses a capture of more than is left with 409 naming the rule, and calls no capture', async () => {
     const { reservationId, reservationUuid } = await paidReservation();
     await command(reservationId, 'capture', { amount: 1000 });
@@ -221,6 +258,98 @@ describe('refund', () => {
     expect(
       (await eventsOf(reservationUuid)).filter((event) => event.status === 'REFUNDED'),
     ).toEqual([expect.objectContaining({ amount: 300 })]);
+  });
+
+  it("shows the status Front Payment's details show: a partial refund is not REFUNDED, a later capture an ordinary movement", async () => {
+    const { reservationId, reservationUuid } = await paidReservation();
+    await command(reservationId, 'capture', { amount: 500 });
+    await command(reservationId, 'refund', { amount: 100 });
+
+    const refunded = await read(reservationId, true);
+    await command(reservationId, 'capture', { amount: 300 });
+    const { body } = await read(reservationId, true);
+
+    expect(refunded.body).toMatchObject({
+      status: 'CAPTURED',
+      cumulative: { reserved: 1370, captured: 500, charged: 0, refunded: 100 },
+    });
+    expect(body).toMatchObject({
+      status: 'CAPTURED',
+      cumulative: { reserved: 1370, captured: 800, charged: 0, refunded: 100 },
+    });
+    const events = (await eventsOf(reservationUuid)) as unknown as {
+      status: string;
+      previousStatus: string;
+      currentStatus: string;
+    }[];
+    expect(
+      events.map((event) => [event.status, event.previousStatus, event.currentStatus]),
+    ).toEqual([
+      ['RESERVED', 'SESSION_CREATED', 'RESERVED'],
+      ['CAPTURED', 'RESERVED', 'CAPTURED'],
+      ['REFUNDED', 'CAPTURED', 'CAPTURED'],
+      ['CAPTURED', 'CAPTURED', 'CAPTURED'],
+    ]);
+  });
+
+  it('records two concurrent refunds as two REFUNDED events of their own amounts', async () => {
+    const { reservationId, reservationUuid } = await paidReservation();
+    await command(reservationId, 'capture', { amount: 1000 });
+
+    const answers = await Promise.all([
+      command(reservationId, 'refund', { amount: 100 }),
+      command(reservationId, 'refund', { amount: 250 }),
+    ]);
+    await read(reservationId, true);
+
+    expect(answers.map((answer) => answer.status)).toEqual([202, 202]);
+    const refunds = (await eventsOf(reservationUuid)).filter(
+      (event) => event.status === 'REFUNDED',
+    );
+    expect(refunds.map((event) => event.amount).sort((a, b) => a - b)).toEqual([100, 250]);
+  });
+
+  it('refunds after the reservation is COMPLETED: hotels refund after the guest has left', async () => {
+    const { reservationId, reservationUuid } = await paidReservation();
+    await command(reservationId, 'capture', {});
+    await command(reservationId, 'complete', { note: 'stay ended' });
+
+    const refund = await command(reservationId, 'refund', { amount: 200 });
+    const tooMuch = await command(reservationId, 'refund', { amount: 1171 });
+
+    expect(refund).toMatchObject({ status: 202, body: { state: 'ACCEPTED', amount: 200 } });
+    expect(tooMuch).toMatchObject({ status: 409, body: { rule: 'refund-exceeds-paid' } });
+    const { body } = await read(reservationId, true);
+    expect(body).toMatchObject({
+      status: 'COMPLETED',
+      cumulative: { captured: 1370, refunded: 200 },
+    });
+    expect((await eventsOf(reservationUuid)).map((event) => [event.status, event.amount])).toEqual([
+      ['RESERVED', 1370],
+      ['CAPTURED', 1370],
+      ['COMPLETED', 0],
+      ['REFUNDED', 200],
+    ]);
+  });
+
+  it('refunds from the product lines that were captured, and refuses a line that holds too little', async () => {
+    const { reservationId, reservationUuid } = await paidReservation();
+    const [first, second] = productLineIds(reservationUuid);
+    await command(reservationId, 'capture', { lines: [{ index: 1, amount: 250 }] });
+
+    const refund = await command(reservationId, 'refund', { amount: 200 });
+    const wrongLine = await command(reservationId, 'refund', {
+      lines: [{ productId: String(first), amount: 10 }],
+    });
+
+    expect(refund.status).toBe(202);
+    expect(callsTo('refund', reservationUuid)[0]?.body).toMatchObject({
+      grandTotal: 200,
+      products: [{ id: second, amount: 200 }],
+    });
+    expect(wrongLine).toMatchObject({ status: 409, body: { rule: 'line-exceeds-remaining' } });
+    expect(wrongLine.body.message).toContain(String(first));
+    expect(callsTo('refund', reservationUuid)).toHaveLength(1);
   });
 
   it('refuses a refund of more than was captured and not yet refunded', async () => {

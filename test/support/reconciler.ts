@@ -35,6 +35,8 @@ export const TEST_RECONCILE_SETTINGS: ReconcileSettings = {
   captureWindowMs: 7 * DAY,
   chargeValidityMs: 90 * DAY,
   leadTimeMs: DAY,
+  refundWatchMs: 30 * DAY,
+  refundRecheckMs: DAY,
 };
 
 /** Log lines the reconciler wrote, kept for the test to read. */

@@ -2,10 +2,12 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { changeIdOf, eventIdOf } from '#shared/callbacks/change-id';
 import { movementsOf, newMovements } from '#shared/callbacks/movements';
+import { refundsInHistory } from '#shared/front-payment/history-refunds';
 import {
   frontPaymentTime,
   ReservationDetailsSchema,
 } from '#shared/front-payment/reservation-details';
+import { ReservationHistorySchema } from '#shared/front-payment/reservation-history';
 
 describe('changeIdOf (the deduplication key)', () => {
   it('is sha256 hex of (reservation uuid, identity at Front Payment)', () => {
@@ -99,28 +101,103 @@ describe('movements (each change identified as Front Payment identifies it)', ()
     ]);
   });
 
-  it('lists only what was not recorded; a refund is the growth of its source total', () => {
-    const refunded = details({
-      status: 'COMPLETED',
-      paymentDetails: {
-        reservedAmount: 1000,
-        capturedAmount: 800,
-        amountRefunded: { fromCaptured: '250.5', fromCharge: 0 },
-      },
-    });
-    const recorded = new Set(['RESERVED', 'CAPTURED:CAP1', 'REFUNDED:captured@100']);
+  it('lists only what was not recorded; each refund the history lists is one change', () => {
+    const refunded = {
+      ...details({
+        status: 'COMPLETED',
+        paymentDetails: {
+          reservedAmount: 1000,
+          capturedAmount: 800,
+          amountRefunded: { fromCaptured: '250.5', fromCharge: 0 },
+        },
+      }),
+      refunds: refundsInHistory(
+        [refundEntry('21.01.2024 07:00', '100.00'), refundEntry('21.01.2024 08:00', '150.50')],
+        'RES4161996022',
+      ),
+    };
+    const first = 'REFUNDED:captured:2024-01-21T06:00:00.000Z:10000#1';
+    const second = 'REFUNDED:captured:2024-01-21T07:00:00.000Z:15050#1';
+    const recorded = new Set(['RESERVED', 'CAPTURED:CAP1', first]);
 
     expect(newMovements(refunded, recorded).map((m) => [m.kind, m.identity, m.amount])).toEqual([
       ['CAPTURED', 'CAPTURED:CAP2', 400],
-      ['REFUNDED', 'REFUNDED:captured@250.5', 150.5],
+      ['REFUNDED', second, 150.5],
       ['COMPLETED', 'COMPLETED', 0],
     ]);
     expect(
-      newMovements(
-        refunded,
-        new Set([...recorded, 'CAPTURED:CAP2', 'REFUNDED:captured@250.5', 'COMPLETED']),
-      ),
+      newMovements(refunded, new Set([...recorded, 'CAPTURED:CAP2', second, 'COMPLETED'])),
     ).toEqual([]);
+  });
+
+  it('records no refund while the history was not read, and none the details do not count yet', () => {
+    const base = details({
+      paymentDetails: {
+        reservedAmount: 1000,
+        capturedAmount: 800,
+        amountRefunded: { fromCaptured: 100, fromCharge: 0 },
+      },
+    });
+    const recorded = new Set(['RESERVED', 'CAPTURED:CAP1', 'CAPTURED:CAP2']);
+    const listed = refundsInHistory(
+      [refundEntry('21.01.2024 07:00', '100'), refundEntry('21.01.2024 07:01', '50')],
+      'RES4161996022',
+    );
+
+    expect(newMovements(base, recorded)).toEqual([]);
+    expect(newMovements({ ...base, refunds: listed }, recorded).map((m) => m.amount)).toEqual([
+      100,
+    ]);
+  });
+
+  it('counts refunds recorded as a cumulative total by an earlier version as covered', () => {
+    const refunded = {
+      ...details({
+        paymentDetails: {
+          reservedAmount: 1000,
+          capturedAmount: 800,
+          amountRefunded: { fromCaptured: 300, fromCharge: 0 },
+        },
+      }),
+      refunds: refundsInHistory(
+        [refundEntry('21.01.2024 07:00', '100'), refundEntry('21.01.2024 07:05', '200')],
+        'RES4161996022',
+      ),
+    };
+    const recorded = new Set(['RESERVED', 'CAPTURED:CAP1', 'CAPTURED:CAP2']);
+
+    expect(
+      newMovements(refunded, new Set([...recorded, 'REFUNDED:captured@100'])).map((m) => m.amount),
+    ).toEqual([200]);
+    expect(newMovements(refunded, new Set([...recorded, 'REFUNDED:captured@300']))).toEqual([]);
+  });
+});
+
+/** A refund as Front Payment's history lists it (amount as a string, Oslo time without a zone). */
+function refundEntry(datetime: string, amount: string, title = 'refund-sent-from-captured') {
+  const [entry] = v.parse(ReservationHistorySchema, [
+    { uuid: 'RES4161996022', title, datetime, amount, paymentMethod: 'Visa' },
+  ]);
+  return entry as NonNullable<typeof entry>;
+}
+
+describe('refund amounts are compared in cents', () => {
+  it('sees no new refund when the total differs from the recorded one only by float noise', () => {
+    const refunded = details({
+      paymentDetails: {
+        reservedAmount: 1000,
+        capturedAmount: 800,
+        amountRefunded: { fromCaptured: 300.40000000000003, fromCharge: 0 },
+      },
+    });
+    const recorded = new Set([
+      'RESERVED',
+      'CAPTURED:CAP1',
+      'CAPTURED:CAP2',
+      'REFUNDED:captured@300.4',
+    ]);
+
+    expect(newMovements(refunded, recorded)).toEqual([]);
   });
 });
 

@@ -91,7 +91,6 @@ h2 { font-size: 1rem; margin: 0 0 .75rem; display: flex; align-items: center; ga
 .history { list-style: none; margin: .6rem 0 0; padding: 0; border-top: 1px dashed var(--line); }
 .history li { display: grid; grid-template-columns: 5rem 7rem 1fr auto; gap: .5rem; align-items: center; padding: .3rem 0; font-size: .8rem; border-bottom: 1px dashed var(--line); }
 .history li:last-child { border-bottom: 0; }
-.history .late { color: var(--muted); }
 .history .none { color: var(--muted); font-size: .8rem; padding: .4rem 0; display: block; }
 .badge { display: inline-block; border-radius: 6px; padding: .1rem .45rem; font-size: .72rem; font-weight: 700; letter-spacing: .02em; background: var(--line); color: var(--ink); }
 .badge.RESERVED { background: #dbeafe; color: #1e40af; }
@@ -136,14 +135,13 @@ const CONSOLE_SCRIPT = `
   const badge = (status, testId) => el('span', { class: 'badge ' + status, 'data-testid': testId }, status);
 
   function historyItem(entry) {
-    // Not advanced and another status now: it arrived after a later one (a second capture is
-    // not advanced either, but it is no surprise).
-    const late = !entry.advanced && entry.status !== entry.currentStatus;
+    // Every change is a movement of its own; the status beside it is what Front Payment's
+    // details said after it (a partial refund leaves a captured reservation CAPTURED).
     const notes = [
       entry.reference,
-      late ? 'arrived after ' + entry.currentStatus + ', history only' : null,
+      entry.status !== entry.currentStatus ? 'status ' + entry.currentStatus : null,
     ].filter(Boolean);
-    return el('li', { 'data-testid': 'history-entry', 'data-status': entry.status, class: late ? 'late' : '' },
+    return el('li', { 'data-testid': 'history-entry', 'data-status': entry.status, 'data-current-status': entry.currentStatus },
       el('span', { title: entry.receivedAt }, time(entry.receivedAt)),
       el('span', {}, badge(entry.status, 'history-status')),
       el('span', {}, money(entry.amount), notes.length ? ' · ' + notes.join(' · ') : ''),

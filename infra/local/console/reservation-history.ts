@@ -14,7 +14,7 @@ export interface HistoryEntry {
   readonly receivedAt: string;
   readonly previousStatus: string;
   readonly currentStatus: string;
-  /** False when it arrived after a later status and only joined the history. */
+  /** True when it moved the reservation's status. */
   readonly advanced: boolean;
   readonly eventId: string;
   /** True while the event still waits for EventBridge (outbox marker set). */

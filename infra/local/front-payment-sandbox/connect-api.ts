@@ -243,7 +243,17 @@ async function capture(call: ConnectCall, [uuid = '']: readonly string[]): Promi
   if (!reservation) return respond(request, reservationNotFound());
   const unknownProducts = unknownProductIds(input, reservation);
   if (hasErrors(unknownProducts)) return rejectPayload(call, unknownProducts);
-  const change = context.store.capture(uuid, Number(dataGet(input, 'grandTotal')), new Date());
+  const products = dataGet(input, 'products') ?? {};
+  const lines = Object.keys(products).map((key) => ({
+    id: Number(dataGet(products, `${key}.id`)),
+    amount: Number(dataGet(products, `${key}.amount`)),
+  }));
+  const change = context.store.capture(
+    uuid,
+    Number(dataGet(input, 'grandTotal')),
+    new Date(),
+    lines,
+  );
   respond(
     request,
     success(202, 'Reservation Captured Successfully', {

@@ -121,8 +121,8 @@ export async function startFrontPaymentSandbox(
     decline: async (uuid) => declineReservation(context, uuid),
     capture: (uuid, amount) => captureReservation(context, uuid, amount),
     charge: (uuid, amount) => chargeReservation(context, uuid, amount),
-    refund: async (uuid, refund) => {
-      context.store.refund(uuid, refund, new Date());
+    refund: async (uuid, refund, at = new Date()) => {
+      context.store.refund(uuid, refund, at);
     },
     flushCallbacks: (uuid) => context.callbacks.flush(uuid),
     settled: () => context.callbacks.settled(),

@@ -35,8 +35,9 @@ export function reservationDetails(reservation: SandboxReservation, quirks: Sand
       discount: 0,
       tax: product.tax,
       amount: product.amount,
-      reserved: reservation.isPaid ? product.amount : 0,
-      captured: 0,
+      // Per line, under the names Front Payment's details document.
+      reservedAmount: reservation.reservedAt === undefined ? 0 : product.amount,
+      capturedAmount: product.capturedAmount ?? 0,
     })),
     grandTotal: reservation.grandTotal,
     reservationDate: osloWallClock(reservation.createdAt),

@@ -56,6 +56,14 @@ interface ReservationState {
   readonly payload: unknown;
   readonly history: SandboxHistoryEntry[];
   readonly createdAt: Date;
+  /** Captured øre per product line id. */
+  readonly lineCapturedCents: Map<number, number>;
+}
+
+/** One product line of a capture request: Front Payment's line id and the amount taken from it. */
+export interface CaptureLine {
+  readonly id: number;
+  readonly amount: number;
 }
 
 interface MovementState {
@@ -101,6 +109,7 @@ export class ReservationStore {
       payload: structuredClone(payload),
       history: [{ status: 'SENT', amount: summary.grandTotal, at: now.toISOString() }],
       createdAt: now,
+      lineCapturedCents: new Map(),
     };
     this.#reservations.set(state.reservationUuid, state);
     return snapshot(state);
@@ -136,7 +145,16 @@ export class ReservationStore {
     state.history.push({ status: 'DECLINED', amount: 0, at: now.toISOString() });
   }
 
-  capture(reservationUuid: string, amount: number, now: Date): StatusChange {
+  /**
+   * Takes `amount` from the reservation: from the named product `lines` (as the capture API
+   * names them), or, without lines, from the lines in order, each up to what it has left.
+   */
+  capture(
+    reservationUuid: string,
+    amount: number,
+    now: Date,
+    lines?: readonly CaptureLine[],
+  ): StatusChange {
     const state = this.#paid(reservationUuid);
     const cents = positiveCents(amount, 'invalidCaptureAmount');
     const remaining = state.reservedCents - state.capturedCents;
@@ -146,6 +164,7 @@ export class ReservationStore {
         `The capture amount ${amount} exceeds the remaining reserved amount ${remaining / 100}.`,
       );
     }
+    takeFromLines(state, cents, lines);
     state.capturedCents += cents;
     state.status = 'CAPTURED';
     const reference = this.#ids.next('CAP');
@@ -170,7 +189,11 @@ export class ReservationStore {
    * refund: the next callback's details (or a reconciliation) show it.
    */
   refund(reservationUuid: string, request: RefundRequest, now: Date): SandboxReservation {
-    const state = this.#paid(reservationUuid);
+    // A completed reservation can still be refunded (the guest has left; the money stays).
+    const state =
+      this.#get(reservationUuid).status === 'COMPLETED'
+        ? this.#get(reservationUuid)
+        : this.#paid(reservationUuid);
     const cents = positiveCents(request.amount, 'invalidRefundAmount');
     const kind = request.source === 'captured' ? 'captured' : 'charged';
     const movement = request.reference
@@ -338,6 +361,26 @@ function change(
   };
 }
 
+function takeFromLines(
+  state: ReservationState,
+  cents: number,
+  lines: readonly CaptureLine[] | undefined,
+): void {
+  const add = (id: number, part: number) =>
+    state.lineCapturedCents.set(id, (state.lineCapturedCents.get(id) ?? 0) + part);
+  if (lines) {
+    for (const line of lines) add(line.id, toCents(line.amount));
+    return;
+  }
+  let left = cents;
+  for (const product of state.products) {
+    const room = toCents(product.amount) - (state.lineCapturedCents.get(product.id) ?? 0);
+    const part = Math.max(0, Math.min(left, room));
+    if (part > 0) add(product.id, part);
+    left -= part;
+  }
+}
+
 function toCents(amount: number): number {
   return Math.round(amount * 100);
 }
@@ -359,7 +402,10 @@ function snapshot(state: ReservationState): SandboxReservation {
     isPaid: PAID_STATUSES.includes(state.status),
     preselectedMethod: summary.preselectedMethod,
     paymentMethod: state.paymentMethod,
-    products: state.products,
+    products: state.products.map((product) => ({
+      ...product,
+      capturedAmount: (state.lineCapturedCents.get(product.id) ?? 0) / 100,
+    })),
     subTotal: summary.subTotal,
     totalTax: summary.totalTax,
     grandTotal: summary.grandTotal,

@@ -129,6 +129,8 @@ export interface SandboxProduct {
   readonly rate: number;
   readonly tax: number;
   readonly amount: number;
+  /** What captures took from this line so far, as the details' `capturedAmount` shows it. */
+  readonly capturedAmount?: number;
 }
 
 export interface SandboxHistoryEntry {
@@ -210,8 +212,11 @@ export interface RunningFrontPaymentSandbox {
   capture(reservationUuid: string, amount: number): Promise<void>;
   /** Same as the charge API; resolves once the callback request completed. */
   charge(reservationUuid: string, amount: number): Promise<void>;
-  /** Same as the refund API: no callback (Front Payment documents none for refunds). */
-  refund(reservationUuid: string, refund: RefundRequest): Promise<void>;
+  /**
+   * Same as the refund API: no callback (Front Payment documents none for refunds). `at` places
+   * it in the history (default now), e.g. two refunds in one minute, as a portal user makes them.
+   */
+  refund(reservationUuid: string, refund: RefundRequest, at?: Date): Promise<void>;
   /** Sends the callbacks held by `reverseCallbackOrder`, newest first; resolves when all completed. */
   flushCallbacks(reservationUuid: string): Promise<readonly SandboxCallback[]>;
   /** Resolves once every callback in flight (e.g. after an API capture) completed. */
