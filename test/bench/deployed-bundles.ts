@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import { FrontPaymentReservations } from '../../infra/front-payment-reservations.ts';
-import { HouseFunction } from '../../infra/house-function.ts';
+import { HOUSE_BUNDLING, HOUSE_RUNTIME, HouseFunction } from '../../infra/house-function.ts';
 import { CDK_JSON_CONTEXT } from '../infra/support/cdk-json.ts';
 
 /** One function's bundle as CDK built it, with the environment its template gives it. */
@@ -24,6 +25,11 @@ export interface DeployedBundles {
   readonly functions: readonly DeployedBundle[];
   /** Same-client floors by name (see `floors/`), built by the same house function. */
   readonly floors: Readonly<Record<FloorName, DeployedBundle>>;
+  /**
+   * The same floors built as a naive function would be: the house bundling without its one
+   * cold-start trim (`esbuildArgs`, which replaces the SDK's default credential chain).
+   */
+  readonly naiveFloors: Readonly<Record<FloorName, DeployedBundle>>;
 }
 
 export type FloorName = 'dynamodb-secrets' | 'dynamodb-eventbridge-secrets';
@@ -40,8 +46,19 @@ export function synthesiseDeployedBundles(): DeployedBundles {
   const app = new App({ outdir, context: { ...CDK_JSON_CONTEXT } });
   const stack = new Stack(app, 'bench-stack');
   const reservations = new FrontPaymentReservations(stack, 'reservations');
+  const floorNames = ['dynamodb-secrets', 'dynamodb-eventbridge-secrets'] as const;
+  const naiveFloorFunctions = Object.fromEntries(
+    floorNames.map((name) => [
+      name,
+      new NodejsFunction(stack, `naive-floor-${name}`, {
+        entry: `${floorsDirectory}${name}.ts`,
+        runtime: HOUSE_RUNTIME,
+        bundling: { ...HOUSE_BUNDLING, esbuildArgs: {} },
+      }),
+    ]),
+  ) as unknown as Record<FloorName, IFunction>;
   const floorFunctions = Object.fromEntries(
-    (['dynamodb-secrets', 'dynamodb-eventbridge-secrets'] as const).map((name) => [
+    floorNames.map((name) => [
       name,
       new HouseFunction(stack, `floor-${name}`, {
         entry: `${floorsDirectory}${name}.ts`,
@@ -87,6 +104,13 @@ export function synthesiseDeployedBundles(): DeployedBundles {
       'dynamodb-eventbridge-secrets': bundleOf(
         'floor',
         floorFunctions['dynamodb-eventbridge-secrets'],
+      ),
+    },
+    naiveFloors: {
+      'dynamodb-secrets': bundleOf('naive floor', naiveFloorFunctions['dynamodb-secrets']),
+      'dynamodb-eventbridge-secrets': bundleOf(
+        'naive floor',
+        naiveFloorFunctions['dynamodb-eventbridge-secrets'],
       ),
     },
   };
