@@ -1,9 +1,15 @@
+import { fileURLToPath } from 'node:url';
 import { type Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  type BundlingOptions,
+  LogLevel,
+  NodejsFunction,
+  OutputFormat,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -11,8 +17,35 @@ import { Construct } from 'constructs';
 /** The Lambda runtime every function uses; the bundle targets the same Node version. */
 export const HOUSE_RUNTIME = lambda.Runtime.NODEJS_22_X;
 const BUNDLE_TARGET = 'node22';
+/** Replaces the SDK's default credential chain in every bundle (see the file's comment). */
+const LAMBDA_CREDENTIALS = fileURLToPath(
+  new URL('../shared/aws/lambda-credentials.ts', import.meta.url),
+);
 /** Name of the function every handler entry file exports. */
 export const HANDLER_EXPORT = 'handler';
+
+/** How every function's bundle is built; `npm run bench` builds its floors with it too. */
+export const HOUSE_BUNDLING = {
+  format: OutputFormat.ESM,
+  target: BUNDLE_TARGET,
+  minify: true,
+  sourceMap: true,
+  // The map keeps line mappings without a copy of every source file: a smaller asset.
+  sourcesContent: false,
+  // ESM builds of the AWS SDK v3 need the `module` entry points; with the default (`main`
+  // first) esbuild picks CommonJS files that `require('node:https')` and the ESM bundle
+  // crashes at import. It also makes the bundle smaller, so no createRequire banner.
+  mainFields: ['module', 'main'],
+  // The AWS SDK is bundled, not taken from the runtime: the versions we test are the versions
+  // that run, and tree-shaken v3 clients load faster at cold start than the runtime's full
+  // copy.
+  externalModules: [],
+  // Lambda gives credentials in the environment: the rest of the SDK's default chain
+  // (nested STS and SSO clients, ini files, metadata endpoints) stays out of the bundle.
+  esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS },
+  // esbuild's size summary of each bundle adds nothing to a synth; warnings still show.
+  logLevel: LogLevel.WARNING,
+} as const satisfies BundlingOptions;
 
 export interface HouseFunctionProps {
   /** Absolute path of the handler entry file (it exports `handler`). */
@@ -57,7 +90,7 @@ type EventBusRef = Pick<IEventBus, 'eventBusName' | 'grantPutEventsTo'>;
 
 /**
  * The one way this product builds a Lambda function: Node 22 on ARM64, ESM bundle with the AWS SDK
- * inside, source maps, no X-Ray, its own log group with retention and its own role. The `bind…`
+ * inside and credentials from the environment, source maps read only for logged errors, no X-Ray, its own log group with retention and its own role. The `bind…`
  * methods set an environment variable and the matching least-privilege grant together, so one is
  * never added without the other.
  */
@@ -98,30 +131,14 @@ export class HouseFunction extends Construct {
       // own init and invoke spans, at X-Ray prices and with a wildcard IAM grant), and the
       // Powertools Tracer would add to every cold start. docs/deploy.md says how to turn it on.
       tracing: lambda.Tracing.DISABLED,
+      // No `--enable-source-maps` in NODE_OPTIONS: Node would read and parse the source map at
+      // every cold start. Logged stacks are mapped to the TypeScript sources when they are read
+      // (`shared/readable-stack.ts`).
       environment: {
-        // Stack traces point at the TypeScript sources instead of the minified bundle.
-        NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: BUNDLE_TARGET,
-        minify: true,
-        sourceMap: true,
-        // The map keeps line mappings without a copy of every source file: a smaller asset.
-        sourcesContent: false,
-        // ESM builds of the AWS SDK v3 need the `module` entry points; with the default (`main`
-        // first) esbuild picks CommonJS files that `require('node:https')` and the ESM bundle
-        // crashes at import. It also makes the bundle smaller, so no createRequire banner.
-        mainFields: ['module', 'main'],
-        // The AWS SDK is bundled, not taken from the runtime: the versions we test are the versions
-        // that run, and tree-shaken v3 clients load faster at cold start than the runtime's full
-        // copy.
-        externalModules: [],
-        // esbuild's size summary of each bundle adds nothing to a synth; warnings still show.
-        logLevel: LogLevel.WARNING,
-      },
+      bundling: HOUSE_BUNDLING,
     });
 
     Validations.of(this.function).acknowledge({

@@ -1,63 +1,165 @@
-import { bundleLikeLambda, writeBaselineEntry, writeSdkBaselineEntry } from './bundle.ts';
-import { coldStart } from './measure.ts';
-import { report } from './report.ts';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import {
+  type DeployedBundle,
+  type FloorName,
+  synthesiseDeployedBundles,
+} from './deployed-bundles.ts';
+import { median } from './measure.ts';
 
-/** Values the handlers' configuration schemas need at import; nothing is called. */
-const importEnvironment = {
-  RESERVATIONS_TABLE_NAME: 'reservations',
-  FRONT_PAYMENT_BASE_URL: 'http://127.0.0.1:9',
-  FRONT_PAYMENT_TOKEN: 'bench-token',
-  FRONT_PAYMENT_CALLBACK_SECRET: 'bench-secret',
-  CALLBACK_BASE_URL: 'http://127.0.0.1:9',
-  EVENT_BUS_NAME: 'bench-bus',
-  AWS_REGION: 'eu-north-1',
+const run = promisify(execFile);
+
+/** The floor each function is held to: a bare handler with the SDK clients that function uses. */
+const FLOOR_OF: Record<string, FloorName> = {
+  'create-session': 'dynamodb-secrets',
+  callback: 'dynamodb-eventbridge-secrets',
+  'publish-pending': 'dynamodb-eventbridge-secrets',
+  reconcile: 'dynamodb-eventbridge-secrets',
+  'reservation-commands': 'dynamodb-eventbridge-secrets',
 };
 
+/** What Lambda itself puts in every function's environment (credentials are stand-ins). */
+const LAMBDA_ENVIRONMENT = {
+  AWS_REGION: 'eu-north-1',
+  AWS_DEFAULT_REGION: 'eu-north-1',
+  AWS_ACCESS_KEY_ID: 'ASIABENCHBENCHBENCH0',
+  AWS_SECRET_ACCESS_KEY: 'bench-secret-access-key',
+  AWS_SESSION_TOKEN: 'bench-session-token',
+  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
+  // Node 20 here: the SDK's notice that Node 20 support ends would be work Lambda never does.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+interface Sample {
+  /** Wall-clock milliseconds of the import. */
+  readonly ms: number;
+  /** CPU milliseconds (user + system) the process spent on it: less moved by other processes. */
+  readonly cpu: number;
+  readonly rss: number;
+}
+
+/** A fresh Node process imports the bundle, as Lambda's init does; `NODE_OPTIONS` as given. */
+async function importOnce(bundle: DeployedBundle, nodeOptions: string): Promise<Sample> {
+  const script =
+    'const t = performance.now(); const c = process.cpuUsage(); await import(process.argv[1]);' +
+    'const { user, system } = process.cpuUsage(c);' +
+    'console.log(JSON.stringify({ ms: performance.now() - t, cpu: (user + system) / 1000,' +
+    ' rss: process.memoryUsage().rss }));';
+  const { stdout } = await run(
+    process.execPath,
+    ['--input-type=module', '-e', script, bundle.file],
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...LAMBDA_ENVIRONMENT,
+        ...bundle.environment,
+        NODE_OPTIONS: nodeOptions,
+      },
+    },
+  );
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+}
+
+const withoutSourceMaps = (nodeOptions: string) =>
+  nodeOptions
+    .split(/\s+/)
+    .filter((option) => option && option !== '--enable-source-maps')
+    .join(' ');
+
 /**
- * Bundle size, import time and memory of each function in a fresh Node process, against two
- * baselines bundled the same way: middy alone, and middy with the DynamoDB client every function
- * needs anyway.
+ * Cold import of every function, as deployed and without source maps, against its same-client
+ * floor imported bare (no `NODE_OPTIONS`). Rounds are interleaved: each round imports every
+ * variant once, in a rotating order, so load from other processes on the machine falls on all
+ * of them alike; the figures are medians over rounds.
  */
-export async function benchColdStarts(times: number): Promise<void> {
-  const baselines = [
-    { name: 'middy + empty handler', entry: await writeBaselineEntry() },
-    { name: 'middy + DynamoDB client', entry: await writeSdkBaselineEntry() },
-  ];
-  const measured = [];
-  for (const { name, entry } of baselines) {
-    const bundle = await bundleLikeLambda(entry);
-    measured.push({
-      name,
-      bytes: bundle.bytes,
-      ...(await coldStart(bundle.file, importEnvironment, times)),
-    });
+export async function benchColdStarts(rounds: number): Promise<void> {
+  const synthStart = performance.now();
+  const { functions, floors, naiveFloors } = synthesiseDeployedBundles();
+  console.log(
+    `Bundles built by CDK (synth with bundling) in ${((performance.now() - synthStart) / 1000).toFixed(1)} s`,
+  );
+
+  interface Variant {
+    readonly key: string;
+    readonly bundle: DeployedBundle;
+    readonly nodeOptions: string;
   }
-  for (const name of ['create-session', 'callback', 'publish-pending', 'reservation-commands']) {
-    const bundle = await bundleLikeLambda(`functions/${name}/handler.ts`);
-    const start = await coldStart(bundle.file, importEnvironment, times);
-    for (const baseline of measured) {
-      const baselineIs = baseline.name;
-      report({
-        what: `${name}: bundle size`,
-        ours: bundle.bytes / 1024,
-        baseline: baseline.bytes / 1024,
-        unit: 'KiB',
-        baselineIs,
-      });
-      report({
-        what: `${name}: cold import (median of ${times})`,
-        ours: start.importMs,
-        baseline: baseline.importMs,
-        unit: 'ms',
-        baselineIs,
-      });
-      report({
-        what: `${name}: RSS after import`,
-        ours: start.rssMb,
-        baseline: baseline.rssMb,
-        unit: 'MiB',
-        baselineIs,
-      });
+  const deployedOptions = (bundle: DeployedBundle) => bundle.environment.NODE_OPTIONS ?? '';
+  const variants: Variant[] = [
+    ...Object.entries(floors).map(([name, bundle]) => ({
+      key: `floor:${name}`,
+      bundle,
+      nodeOptions: '',
+    })),
+    ...Object.entries(naiveFloors).map(([name, bundle]) => ({
+      key: `naive:${name}`,
+      bundle,
+      nodeOptions: '',
+    })),
+    ...functions.flatMap((bundle) => [
+      { key: `${bundle.name}:deployed`, bundle, nodeOptions: deployedOptions(bundle) },
+      {
+        key: `${bundle.name}:no-maps`,
+        bundle,
+        nodeOptions: withoutSourceMaps(deployedOptions(bundle)),
+      },
+    ]),
+  ];
+  const samples = new Map<string, Sample[]>(variants.map((variant) => [variant.key, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (let index = 0; index < variants.length; index++) {
+      const variant = variants[(index + round) % variants.length] as Variant;
+      samples.get(variant.key)?.push(await importOnce(variant.bundle, variant.nodeOptions));
     }
   }
+  const medianOf = (key: string, pick: (sample: Sample) => number) =>
+    median((samples.get(key) ?? []).map(pick));
+  const ms = (key: string) => medianOf(key, (sample) => sample.ms);
+  const cpu = (key: string) => medianOf(key, (sample) => sample.cpu);
+  const rssMb = (key: string) => medianOf(key, (sample) => sample.rss) / 1024 / 1024;
+
+  console.log(
+    `\nCold import, medians of ${rounds} interleaved rounds. Each function is compared with its` +
+      " same-client floor imported without NODE_OPTIONS. CPU is the import's user + system time;" +
+      ' wall time also counts waiting for the shared cores.\n',
+  );
+  for (const [prefix, set] of [
+    ['floor', floors],
+    ['naive', naiveFloors],
+  ] as const) {
+    for (const [name, floor] of Object.entries(set)) {
+      const key = `${prefix}:${name}`;
+      console.log(
+        `${prefix === 'floor' ? 'floor' : 'naive floor'} ${name}: ${kib(floor.bytes)} KiB, ` +
+          `import CPU ${cpu(key).toFixed(1)} ms, wall ${ms(key).toFixed(1)} ms, RSS ${rssMb(key).toFixed(1)} MiB`,
+      );
+    }
+  }
+  console.log(
+    '\n| function | bundle vs floor | import, as deployed: CPU (wall) | import without source maps: CPU (wall) | RSS | as deployed vs naive floor: CPU |',
+  );
+  console.log('|---|---|---|---|---|---|');
+  for (const bundle of functions) {
+    const floorName = FLOOR_OF[bundle.name] as FloorName;
+    const floor = floors[floorName];
+    const floorKey = `floor:${floorName}`;
+    const deployed = `${bundle.name}:deployed`;
+    const versus = (key: string) =>
+      `${ratio(cpu(key), cpu(floorKey))} (${signed(cpu(key) - cpu(floorKey))} ms) ` +
+      `(wall ${ratio(ms(key), ms(floorKey))})`;
+    console.log(
+      `| ${bundle.name} | ${ratio(bundle.bytes, floor.bytes)} (${kib(bundle.bytes)} KiB) ` +
+        `| ${versus(deployed)} | ${versus(`${bundle.name}:no-maps`)} ` +
+        `| ${ratio(rssMb(deployed), rssMb(floorKey))} ` +
+        `| ${ratio(cpu(deployed), cpu(`naive:${floorName}`))} |`,
+    );
+  }
+  console.log(
+    `\nNODE_OPTIONS as deployed: ${[...new Set(functions.map(deployedOptions))].map((o) => `\`${o || '(none)'}\``).join(', ')}`,
+  );
 }
+
+const kib = (bytes: number) => (bytes / 1024).toFixed(0);
+const ratio = (ours: number, floor: number) => `${(ours / floor).toFixed(2)}x`;
+const signed = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(0)}`;

@@ -235,13 +235,14 @@ export async function benchRequests(times: number): Promise<void> {
       };
       await work();
       const dynamo = dynamoDbCalls.calls.slice(before.dynamoDb);
+      // `/api/v1/connect/reservations/details/<uuid>` -> `details`.
       const frontPayment = sandbox.calls
         .slice(before.frontPayment)
-        .filter((call) => call.path.includes('/details/')).length;
+        .map((call) => /\/reservations\/([a-z-]+)/.exec(call.path)?.[1] ?? call.path);
       const putEvents = eventBridgeCalls.calls.slice(before.eventBridge).length;
       console.log(
         `${what.padEnd(46)} DynamoDB ${String(dynamo.length).padStart(2)} (${dynamo.join(', ')})` +
-          `, details ${frontPayment}, PutEvents ${putEvents}`,
+          `, Front Payment ${frontPayment.length} (${frontPayment.join(', ')}), PutEvents ${putEvents}`,
       );
     };
     console.log('\nCalls per callback path (counted at the local endpoints):');
@@ -253,6 +254,8 @@ export async function benchRequests(times: number): Promise<void> {
     await countCalls('a resend (new timestamp), nothing new', () => deliver(signedCharge()));
     sandbox.injectFault({ kind: 'status', statusCode: 500 });
     await countCalls('details fail: kept for the sweeper', () => deliver(signedCharge()));
+    console.log('\nCalls of a charge through POST /reservations/{id}/charge:');
+    await countCalls('charge, recorded and published', chargeCommand);
     events.destroy();
   } finally {
     dynamoDbClient.destroy();

@@ -44,11 +44,26 @@ const COLD_START_ENVIRONMENT: Record<string, Record<string, string>> = {
   },
 };
 
+/**
+ * Bytes of each minified bundle: every byte is parsed at each cold start, so growth shows here
+ * first. About 8 % above the sizes measured when the default credential chain left the bundles
+ * (298, 326, 318, 326 and 339 KB; with the chain they were 423 to 458 KiB). docs/testing.md says
+ * how to weigh an increase with `npm run bench`.
+ */
+const BUNDLE_BUDGET_BYTES: Record<string, number> = {
+  'create-session': 325_000,
+  callback: 350_000,
+  'publish-pending': 345_000,
+  reconcile: 350_000,
+  'reservation-commands': 365_000,
+};
+
 // The one test with esbuild bundling on (about a second per function).
 describe('bundles (esbuild, bundling on)', () => {
   let outdir: string;
   let bundlingOutput: string;
   const bundles: Record<string, string> = {};
+  const nodeOptions: Record<string, string | undefined> = {};
 
   beforeAll(() => {
     outdir = testOutdir();
@@ -67,12 +82,15 @@ describe('bundles (esbuild, bundling on)', () => {
       ['callback', reservations.callbackFunction],
       ['publish-pending', reservations.publishPendingFunction],
       ['reconcile', reservations.reconcileFunction],
+      ['reservation-commands', reservations.reservationCommandsFunction],
     ] as const) {
       const logicalId = stack.getLogicalId(fn.node.defaultChild as never);
       const key: string = template.Resources[logicalId].Properties.Code.S3Key;
       bundles[name] = join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
+      nodeOptions[name] =
+        template.Resources[logicalId].Properties.Environment.Variables.NODE_OPTIONS;
     }
-  }, 120_000);
+  }, 300_000);
 
   it('bundles each function with esbuild, which reports no warning', () => {
     for (const name of ['create-session', 'callback', 'publish-pending', 'reconcile']) {
@@ -99,6 +117,79 @@ describe('bundles (esbuild, bundling on)', () => {
     }
   });
 
+  it('keeps each bundle within its byte budget, without the SDK default credential chain', () => {
+    for (const [name, directory] of Object.entries(bundles)) {
+      const map = JSON.parse(readFileSync(join(directory, 'index.mjs.map'), 'utf8'));
+      const chain = (map.sources as string[]).filter((source) =>
+        /@aws-sdk\/(credential-provider-(node|ini|sso|process|web-identity|http)|nested-clients|client-sso)\//.test(
+          source,
+        ),
+      );
+      expect(chain, name).toEqual([]);
+      expect(statSync(join(directory, 'index.mjs')).size, name).toBeLessThan(
+        BUNDLE_BUDGET_BYTES[name] ?? 0,
+      );
+    }
+  });
+
+  /** Runs `script` (an ES module) in a fresh Node, with Lambda's variables and the template's. */
+  const runAsDeployed = async (
+    name: string,
+    script: string,
+    environment: Record<string, string>,
+  ) => {
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...(nodeOptions[name] ? { NODE_OPTIONS: nodeOptions[name] } : {}),
+        AWS_REGION: 'eu-north-1',
+        AWS_ACCESS_KEY_ID: 'bundle-test',
+        AWS_SECRET_ACCESS_KEY: 'bundle-test',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        ...environment,
+      },
+    });
+    return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+  };
+
+  it('signs AWS requests with the credentials Lambda puts in the environment', async () => {
+    const file = join(bundles['publish-pending'] as string, 'index.mjs');
+    // Nothing listens on port 9: the first DynamoDB call is refused and the handler throws.
+    const { code } = await runAsDeployed(
+      'publish-pending',
+      `const { handler } = await import(${JSON.stringify(file)});` +
+        'try { await handler({}, { getRemainingTimeInMillis: () => 30000 }); }' +
+        ' catch (error) { console.log(JSON.stringify({ code: error.code ?? error.name })); }',
+      {
+        ...COLD_START_ENVIRONMENT['publish-pending'],
+        AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
+        AWS_MAX_ATTEMPTS: '1',
+      },
+    );
+
+    // Refused by the closed port, so the request was signed: no CredentialsProviderError.
+    expect(code).toBe('ECONNREFUSED');
+  });
+
+  it('runs without --enable-source-maps, yet an error stack names our TypeScript sources', async () => {
+    const file = join(bundles['publish-pending'] as string, 'index.mjs');
+    const { RESERVATIONS_TABLE_NAME: _missing, ...withoutTable } =
+      COLD_START_ENVIRONMENT['publish-pending'] ?? {};
+    // A variable missing: the import fails in our configuration code, and Lambda logs the stack.
+    const { stack } = await runAsDeployed(
+      'publish-pending',
+      `try { await import(${JSON.stringify(file)}); }` +
+        ' catch (error) { console.log(JSON.stringify({ stack: error.stack })); }',
+      withoutTable,
+    );
+
+    // Parsing every bundle's source map at each cold start costs tens of milliseconds.
+    expect(nodeOptions['publish-pending'] ?? '').not.toContain('--enable-source-maps');
+    expect(stack).toContain('RESERVATIONS_TABLE_NAME');
+    expect(stack).toMatch(/\(functions\/publish-pending\/config\.ts:\d+:\d+\)/);
+    expect(stack).not.toMatch(/index\.mjs:\d+:\d+/);
+  });
+
   it.each(Object.keys(COLD_START_ENVIRONMENT))(
     '%s imports cleanly under Node as ESM and exports the handler',
     async (name) => {
@@ -106,7 +197,6 @@ describe('bundles (esbuild, bundling on)', () => {
       const { stdout } = await run(
         process.execPath,
         [
-          '--enable-source-maps',
           '--input-type=module',
           '-e',
           `const m = await import(${JSON.stringify(file)}); console.log(typeof m.${HANDLER_EXPORT});`,
@@ -114,6 +204,7 @@ describe('bundles (esbuild, bundling on)', () => {
         {
           env: {
             PATH: process.env.PATH ?? '',
+            ...(nodeOptions[name] ? { NODE_OPTIONS: nodeOptions[name] } : {}),
             AWS_REGION: 'eu-north-1',
             POWERTOOLS_SERVICE_NAME: name,
             ...COLD_START_ENVIRONMENT[name],

@@ -43,10 +43,11 @@ describe('Lambda functions', () => {
       // No TracingConfig: Tracing.DISABLED leaves it out (no code sends trace segments).
       expect(properties.TracingConfig).toBeUndefined();
       expect(properties.Environment.Variables).toMatchObject({
-        NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: name,
         POWERTOOLS_LOG_LEVEL: 'INFO',
       });
+      // Source maps are read when an error's stack is, not at every cold start (bundling.test.ts).
+      expect(properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
     }
   });
 

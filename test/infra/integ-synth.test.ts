@@ -94,7 +94,6 @@ describe('integ-tests-alpha definition', () => {
         Variables: {
           EXPECTED_TOKEN: INTEG_TOKEN,
           RESERVATION_UUID: INTEG_RESERVATION_UUID,
-          NODE_OPTIONS: '--enable-source-maps',
           POWERTOOLS_SERVICE_NAME: 'front-payment-stub',
           POWERTOOLS_LOG_LEVEL: 'INFO',
         },
