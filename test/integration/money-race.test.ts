@@ -148,15 +148,14 @@ describe('the money race', () => {
       const violations = moneyRaceViolations(observed);
       if (process.env.MONEY_RACE_DEBUG) console.log(JSON.stringify({ log, observed }, null, 1));
       if (violations.length === 0) continue;
-      const faults = [parts.frontPaymentWire, parts.dynamoDbWire].flatMap((wire, index) =>
-        wire.exchanges
-          .slice(wireMarks[index])
-          .filter((exchange) => exchange.fault !== undefined)
-          .map(
-            (exchange) =>
-              `${exchange.fault} (${exchange.headers['x-amz-target'] ?? exchange.path})`,
-          ),
-      );
+      const faults: Record<string, number> = {};
+      for (const [index, wire] of [parts.frontPaymentWire, parts.dynamoDbWire].entries()) {
+        for (const exchange of wire.exchanges.slice(wireMarks[index])) {
+          if (exchange.fault === undefined) continue;
+          const name = `${exchange.fault} ${exchange.headers['x-amz-target'] ?? exchange.path}`;
+          faults[name] = (faults[name] ?? 0) + 1;
+        }
+      }
       failures.push(
         `run ${run}: ${violations.length} violation(s)`,
         ...violations.map((violation) => `  ${violation}`),

@@ -81,9 +81,16 @@ export async function runRacePlan(
     }
     // Compiled before the wave starts, in plan order, so a retry's request is fixed by the seed.
     const waveRequests: CommandRequest[] = [];
-    const work = wave.actions.flatMap((action) =>
-      compile(action, wave, reservations, requests, waveRequests, parts, `${tag}-w${index}`, log),
-    );
+    const context = {
+      wave,
+      reservations,
+      requests,
+      waveRequests,
+      parts,
+      tag: `${tag}-w${index}`,
+      log,
+    };
+    const work = wave.actions.flatMap((action) => compile(action, context));
     for (const fault of wave.faults) {
       const target = waveRequests[fault.target % Math.max(waveRequests.length, 1)];
       armFault(fault, target, reservations, parts);
@@ -99,16 +106,23 @@ export async function runRacePlan(
   return log;
 }
 
-function compile(
-  action: RaceAction,
-  wave: RaceWave,
-  reservations: readonly RacingReservation[],
-  requests: CommandRequest[],
-  waveRequests: CommandRequest[],
-  parts: RaceParts,
-  tag: string,
-  log: RaceLog,
-): (() => Promise<void>)[] {
+/** What compiling one wave's actions reads and adds to. */
+interface WaveContext {
+  readonly wave: RaceWave;
+  readonly reservations: readonly RacingReservation[];
+  /** The run's requests so far; new ones are added. */
+  readonly requests: CommandRequest[];
+  /** The wave's requests (new ones and retries), which its faults aim at. */
+  readonly waveRequests: CommandRequest[];
+  readonly parts: RaceParts;
+  /** Names the wave's requests. */
+  readonly tag: string;
+  readonly log: RaceLog;
+}
+
+/** The action as work to start with the rest of its wave (two for a command both tasks send). */
+function compile(action: RaceAction, context: WaveContext): (() => Promise<void>)[] {
+  const { wave, reservations, requests, waveRequests, parts, tag, log } = context;
   const at = (index: number) =>
     reservations[(index < HOT_SHARE ? wave.hot : index) % reservations.length] as RacingReservation;
   const run = (name: string, work: () => Promise<unknown>) => async () => {
@@ -159,23 +173,14 @@ function compile(
       return [run('sweep', parts.sweep)];
     case 'portal': {
       const { reservationUuid } = at(action.reservation);
-      return [
-        run('portal', async () => {
-          // Refused by Front Payment (nothing left to capture or refund): nothing moved.
-          if (action.movement === 'capture') {
-            await parts.sandbox
-              .capture(reservationUuid, RACE_AMOUNTS.capture[action.amount])
-              .catch(() => undefined);
-          } else {
-            await parts.sandbox
-              .refund(reservationUuid, {
-                amount: RACE_AMOUNTS.refund[action.amount],
-                source: 'captured',
-              })
-              .catch(() => undefined);
-          }
-        }),
-      ];
+      const amount = RACE_AMOUNTS[action.movement][action.amount];
+      // Refused by Front Payment (nothing left to capture or refund): nothing moved.
+      const portal = {
+        capture: () => parts.sandbox.capture(reservationUuid, amount),
+        charge: () => parts.sandbox.charge(reservationUuid, amount),
+        refund: () => parts.sandbox.refund(reservationUuid, { amount, source: 'captured' }),
+      }[action.movement];
+      return [run('portal', () => portal().catch(() => undefined))];
     }
   }
 }
@@ -258,8 +263,11 @@ const frontPaymentError = (status: number) => ({
   }),
 });
 
-/** SDK tries of one DynamoDB call (the default 3): a refusal fails every one of them. */
-const DYNAMODB_TRIES = 3;
+/**
+ * More than the SDK's tries of one DynamoDB call (4 seen here), so a refused write fails for
+ * good; the fault is disarmed at the end of its wave anyway.
+ */
+const DYNAMODB_REFUSED_TRIES = 10;
 
 function armFault(
   fault: RaceFault,
@@ -297,7 +305,7 @@ function armFault(
       fault.action === 'refuse'
         ? { kind: 'refuse', ...DYNAMODB_ERROR }
         : { kind: 'lose-answer', ...DYNAMODB_ERROR },
-    times: fault.action === 'refuse' ? DYNAMODB_TRIES : 1,
+    times: fault.action === 'refuse' ? DYNAMODB_REFUSED_TRIES : 1,
   });
 }
 

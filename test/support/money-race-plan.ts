@@ -53,11 +53,11 @@ export type RaceAction =
     }
   | { readonly kind: 'reconcile'; readonly delayMs: number }
   | { readonly kind: 'sweep'; readonly delayMs: number }
-  /** A capture or refund made in Front Payment's portal, outside our API. */
+  /** A capture, charge or refund made in Front Payment's portal, outside our API. */
   | {
       readonly kind: 'portal';
       readonly reservation: number;
-      readonly movement: 'capture' | 'refund';
+      readonly movement: MoneyCommand;
       readonly amount: 0 | 1;
       readonly delayMs: number;
     };
@@ -135,11 +135,11 @@ const action: fc.Arbitrary<RaceAction> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('reconcile' as const), delayMs }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('sweep' as const), delayMs }) },
   {
-    weight: 1,
+    weight: 2,
     arbitrary: fc.record({
       kind: fc.constant('portal' as const),
       reservation,
-      movement: fc.constantFrom('capture' as const, 'refund' as const),
+      movement: fc.constantFrom<MoneyCommand>('capture', 'charge', 'refund'),
       amount: fc.constantFrom(0 as const, 1 as const),
       delayMs,
     }),
@@ -165,14 +165,14 @@ const fault: fc.Arbitrary<RaceFault> = fc.oneof(
   }),
 );
 
-/** Plans of three or four waves, each of 10 to 18 actions and up to 4 faults. */
+/** Plans of three or four waves, each of 10 to 18 actions and 1 to 4 faults. */
 export const racePlan: fc.Arbitrary<RacePlan> = fc.record({
   waves: fc.array(
     fc.record({
       hot: fc.nat({ max: 99 }),
       delivery: fc.constantFrom<CallbackDelivery>('immediate', 'twice', 'held'),
       actions: fc.array(action, { minLength: 10, maxLength: 18 }),
-      faults: fc.array(fault, { maxLength: 4 }),
+      faults: fc.array(fault, { minLength: 1, maxLength: 4 }),
       failedEventEntries: fc.nat({ max: 2 }),
     }),
     { minLength: 3, maxLength: 4 },
