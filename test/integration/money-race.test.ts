@@ -148,19 +148,11 @@ describe('the money race', () => {
       const violations = moneyRaceViolations(observed);
       if (process.env.MONEY_RACE_DEBUG) console.log(JSON.stringify({ log, observed }, null, 1));
       if (violations.length === 0) continue;
-      const faults: Record<string, number> = {};
-      for (const [index, wire] of [parts.frontPaymentWire, parts.dynamoDbWire].entries()) {
-        for (const exchange of wire.exchanges.slice(wireMarks[index])) {
-          if (exchange.fault === undefined) continue;
-          const name = `${exchange.fault} ${exchange.headers['x-amz-target'] ?? exchange.path}`;
-          faults[name] = (faults[name] ?? 0) + 1;
-        }
-      }
       failures.push(
         `run ${run}: ${violations.length} violation(s)`,
         ...violations.map((violation) => `  ${violation}`),
         `  answers: ${JSON.stringify(log.answers)}`,
-        `  faults that applied: ${JSON.stringify(faults)}`,
+        `  faults that applied: ${JSON.stringify(appliedFaults(parts, wireMarks))}`,
         `  action errors: ${JSON.stringify(log.errors)}`,
       );
     }
@@ -170,6 +162,19 @@ describe('the money race', () => {
     ).toEqual([]);
   }, 600_000);
 });
+
+/** How often each armed fault applied since the wires' logs were `marks` long. */
+function appliedFaults(parts: RaceParts, marks: readonly number[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [index, wire] of [parts.frontPaymentWire, parts.dynamoDbWire].entries()) {
+    for (const exchange of wire.exchanges.slice(marks[index])) {
+      if (exchange.fault === undefined) continue;
+      const name = `${exchange.fault} ${exchange.headers['x-amz-target'] ?? exchange.path}`;
+      counts[name] = (counts[name] ?? 0) + 1;
+    }
+  }
+  return counts;
+}
 
 function envInteger(name: string, fallback: number): number {
   const value = process.env[name];
