@@ -1,3 +1,4 @@
+import { refundSourceOf } from './history-refunds.ts';
 import type { ReservationHistoryEntry } from './reservation-history.ts';
 
 /**
@@ -20,12 +21,16 @@ export interface HistoryMovement {
   readonly at: string | null;
 }
 
-export const MOVEMENT_TITLES: Readonly<Record<string, MovementKind>> = {
+/** Capture and charge titles; refund titles are read as the refund itemisation reads them. */
+export const PAYMENT_TITLES: Readonly<Record<string, MovementKind>> = {
   'amount-captured-from-reservation': 'captured',
   'amount-charged-from-card': 'charged',
-  'refund-sent-from-captured': 'refunded-from-captured',
-  'refund-sent-from-charged': 'refunded-from-charged',
 };
+
+function kindOf(title: string): MovementKind | undefined {
+  const refundSource = refundSourceOf(title);
+  return refundSource ? refundKindOf(refundSource) : PAYMENT_TITLES[title.trim().toLowerCase()];
+}
 
 /** `reservationUuid`'s movements in `entries`, oldest first; entries without an amount are left out. */
 export function movementsOf(
@@ -34,7 +39,7 @@ export function movementsOf(
 ): HistoryMovement[] {
   return entries
     .flatMap((entry) => {
-      const kind = MOVEMENT_TITLES[entry.title.trim().toLowerCase()];
+      const kind = kindOf(entry.title);
       if (entry.reservationUuid !== reservationUuid || !kind || entry.amountCents === null)
         return [];
       return [{ kind, amountCents: entry.amountCents, at: entry.at }];

@@ -23,7 +23,14 @@ const REFUND_TITLE = /^refund-sent-from-(captured|charged?)$/i;
 
 /** Whether a history entry is a refund (whatever else it says). */
 export function isRefundEntry(entry: Pick<ReservationHistoryEntry, 'title'>): boolean {
-  return REFUND_TITLE.test(entry.title.trim());
+  return refundSourceOf(entry.title) !== null;
+}
+
+/** The source a refund entry's title names; null when the title is not a refund's. */
+export function refundSourceOf(title: string): RefundSource | null {
+  const match = REFUND_TITLE.exec(title.trim());
+  if (!match) return null;
+  return match[1]?.toLowerCase() === 'captured' ? 'captured' : 'charged';
 }
 
 /**
@@ -38,10 +45,9 @@ export function refundsInHistory(
   const seen = new Map<string, number>();
   const refunds: HistoryRefund[] = [];
   for (const entry of entries) {
-    const match = REFUND_TITLE.exec(entry.title.trim());
-    if (!match || entry.reservationUuid !== reservationUuid) continue;
+    const source = refundSourceOf(entry.title);
+    if (source === null || entry.reservationUuid !== reservationUuid) continue;
     if (entry.at === null || entry.amountCents === null || entry.amountCents <= 0) continue;
-    const source: RefundSource = match[1]?.toLowerCase() === 'captured' ? 'captured' : 'charged';
     const key = `REFUNDED:${source}:${entry.at}:${entry.amountCents}`;
     const occurrence = (seen.get(key) ?? 0) + 1;
     seen.set(key, occurrence);
