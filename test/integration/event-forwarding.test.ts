@@ -159,7 +159,7 @@ export async function onEvent(event, context) {
     const deliveries = forwarder.deliveries();
     expect(deliveries).toHaveLength(2);
     expect(deliveries.find((d) => d.target === consumer.url)).toMatchObject({
-      eventId: bridge.events[0]?.eventId,
+      eventId: detail.eventId,
       detailType: 'Reservation Status Changed',
       what: 'CAPTURED',
       delivered: true,

@@ -6,6 +6,7 @@ import type { ForwardTarget } from './forward-target.ts';
 
 /** One event's delivery to one target, after its last try. */
 export interface EventDelivery {
+  /** `detail.eventId` (what consumers deduplicate on, as the console's events list shows it). */
   readonly eventId: string;
   readonly detailType: string;
   /** `detail.status` of status events, `detail.deadline` of capture-due events. */
@@ -65,9 +66,13 @@ export function createEventForwarder(options: EventForwarderOptions): EventForwa
       attempts += 1;
       last = await target.deliver(envelope);
     }
-    const detail = (event.detail ?? {}) as { status?: unknown; deadline?: unknown };
+    const detail = (event.detail ?? {}) as {
+      eventId?: unknown;
+      status?: unknown;
+      deadline?: unknown;
+    };
     const delivery: EventDelivery = {
-      eventId: event.eventId,
+      eventId: typeof detail.eventId === 'string' ? detail.eventId : event.eventId,
       detailType: event.detailType,
       what: String(detail.status ?? detail.deadline ?? ''),
       target: target.name,
