@@ -14,10 +14,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ConfigurationError } from '#shared/errors';
-import {
-  DEFAULT_EVENT_SOURCE,
-  STATUS_CHANGED_DETAIL_TYPE,
-} from '#shared/events/status-changed-event';
+import { DEFAULT_EVENT_SOURCE } from '#shared/events/status-changed-event';
+import { statusEventPattern } from '#shared/events/status-event-pattern';
 import type { ChecksumFormula } from '#shared/front-payment/callback-checksum';
 import { reservationsTableDesign } from '#shared/reservations/table-design';
 import { StatusEventSchema } from './event-schema.ts';
@@ -643,11 +641,7 @@ export class FrontPaymentReservations extends Construct {
       eventBus: this.eventBus,
       description: options.description ?? `Reservation status ${statuses.join(', ')}`,
       ...(options.ruleName ? { ruleName: options.ruleName } : {}),
-      eventPattern: {
-        source: [this.eventSource],
-        detailType: [STATUS_CHANGED_DETAIL_TYPE],
-        detail: { status: [...statuses] },
-      },
+      eventPattern: statusEventPattern(this.eventSource, statuses),
       targets: [target],
     });
   }

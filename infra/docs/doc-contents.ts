@@ -128,7 +128,7 @@ function localParts(facts: StackFacts): string {
       [
         'EventBridge',
         url(LOCAL_DEFAULTS.eventBridgePort),
-        'Answers `PutEvents` from the AWS SDK and keeps what it received.',
+        'Answers `PutEvents` from the AWS SDK, keeps what it received and delivers it to `FORWARD_EVENTS_TO` (see "Events to your consumers").',
       ],
       [
         'DynamoDB Local',

@@ -6,13 +6,16 @@ import type { AddressInfo } from 'node:net';
  * A local EventBridge for tests and the local stack. It answers the real
  * `@aws-sdk/client-eventbridge` (PutEvents, AWS JSON 1.1 over HTTP) with the service's limits,
  * keeps what it received, and can be told to fail entries or whole requests the ways the real
- * service does. It does not route events to targets: it is the bus's front door, not the bus.
+ * service does. It does not route events itself: `onEvent` hands each accepted one on (see
+ * `event-forwarding/`).
  */
 export interface LocalEventBridgeOptions {
   /** @default 0 (a free port) */
   readonly port?: number;
   /** @default '127.0.0.1' */
   readonly host?: string;
+  /** Called with each accepted entry, after its answer is decided (event forwarding). */
+  readonly onEvent?: (event: ReceivedEvent) => void;
 }
 
 /** An entry the stand-in accepted, in the order received. */
@@ -160,7 +163,7 @@ export async function startLocalEventBridge(
     const detail = typeof Detail === 'string' ? parseJsonObject(Detail) : undefined;
     if (!detail) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
     const eventId = randomUUID();
-    events.push({
+    const event: ReceivedEvent = {
       eventId,
       eventBusName: typeof EventBusName === 'string' ? EventBusName : 'default',
       source: Source,
@@ -168,7 +171,9 @@ export async function startLocalEventBridge(
       detail,
       resources: Array.isArray(Resources) ? Resources.map(String) : [],
       time: (typeof Time === 'number' ? new Date(Time * 1000) : new Date()).toISOString(),
-    });
+    };
+    events.push(event);
+    options.onEvent?.(event);
     return { EventId: eventId };
   }
 

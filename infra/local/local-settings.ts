@@ -7,6 +7,7 @@ import {
 } from '#shared/config/parse-environment';
 import { ConfigurationError } from '#shared/errors';
 import { CHECKSUM_FORMULAS } from '#shared/front-payment/callback-checksum';
+import { parseEventPattern } from './event-forwarding/event-pattern.ts';
 import type { SandboxQuirks } from './front-payment-sandbox/index.ts';
 import type { LocalStackOptions } from './local-stack.ts';
 
@@ -68,7 +69,12 @@ const LocalEnvironmentSchema = v.object({
     ),
   ),
   FRONT_PAYMENT_CALLBACK_SECRET_NEXT: v.optional(v.pipe(v.string(), v.nonEmpty())),
+  FORWARD_EVENTS_TO: v.optional(v.string()),
+  FORWARD_EVENTS_PATTERN: v.optional(v.pipe(v.string(), v.nonEmpty())),
 });
+
+/** `--forward-to=TARGET`, repeatable: the same as listing TARGET in FORWARD_EVENTS_TO. */
+const FORWARD_FLAG = '--forward-to=';
 
 export interface LocalSettings {
   readonly options: LocalStackOptions;
@@ -84,10 +90,12 @@ export function readLocalSettings(
   argv: readonly string[],
   environment: Record<string, string | undefined> = process.env,
 ): LocalSettings {
-  const unknownFlags = argv.filter((arg) => !['--persist', '--help', '-h'].includes(arg));
+  const unknownFlags = argv.filter(
+    (arg) => !['--persist', '--help', '-h'].includes(arg) && !arg.startsWith(FORWARD_FLAG),
+  );
   if (unknownFlags.length > 0) {
     throw new ConfigurationError(
-      `Unknown option ${unknownFlags.join(' ')}: npm start accepts --persist and --help`,
+      `Unknown option ${unknownFlags.join(' ')}: npm start accepts --persist, --forward-to=TARGET and --help`,
     );
   }
   const env = parseEnvironment(LocalEnvironmentSchema, environment);
@@ -122,6 +130,7 @@ export function readLocalSettings(
       : { reconcileIntervalMs: env.RECONCILE_INTERVAL_SECONDS * 1000 }),
     ...(env.POWERTOOLS_LOG_LEVEL ? { logLevel: env.POWERTOOLS_LOG_LEVEL } : {}),
     ...(Object.keys(functionEnvironment).length > 0 ? { functionEnvironment } : {}),
+    ...forwardingOptions(argv, env.FORWARD_EVENTS_TO, env.FORWARD_EVENTS_PATTERN),
   };
   if (env.FRONT_PAYMENT_BASE_URL && !env.FRONT_PAYMENT_TOKEN) {
     throw new ConfigurationError(
@@ -152,4 +161,34 @@ function parseQuirks(text: string | undefined): SandboxQuirkName[] {
     );
   }
   return names as SandboxQuirkName[];
+}
+
+function forwardingOptions(
+  argv: readonly string[],
+  targetsText: string | undefined,
+  patternText: string | undefined,
+): Pick<LocalStackOptions, 'forwardEventsTo' | 'forwardEventsPattern'> {
+  const targets = [
+    ...(targetsText ?? '').split(','),
+    ...argv
+      .filter((arg) => arg.startsWith(FORWARD_FLAG))
+      .map((arg) => arg.slice(FORWARD_FLAG.length)),
+  ]
+    .map((target) => target.trim())
+    .filter(Boolean);
+  if (patternText === undefined) return targets.length > 0 ? { forwardEventsTo: targets } : {};
+  let pattern: unknown;
+  try {
+    pattern = JSON.parse(patternText);
+  } catch {
+    throw new ConfigurationError('Invalid configuration: FORWARD_EVENTS_PATTERN must be JSON');
+  }
+  try {
+    return {
+      ...(targets.length > 0 ? { forwardEventsTo: targets } : {}),
+      forwardEventsPattern: parseEventPattern(pattern, 'FORWARD_EVENTS_PATTERN'),
+    };
+  } catch (error) {
+    throw new ConfigurationError(`Invalid configuration: ${(error as Error).message}`);
+  }
 }

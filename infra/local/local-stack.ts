@@ -1,7 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_EVENT_SOURCE } from '#shared/events/status-changed-event';
 import type { ChecksumFormula } from '#shared/front-payment/callback-checksum';
 import type { ReconcileRunResult } from '../../functions/reconcile/reconcile.ts';
 import { RESERVATION_ROUTES } from '../reservation-routes.ts';
@@ -11,6 +13,15 @@ import { createConsoleRoutes } from './console/console-routes.ts';
 import { createTables, type LocalTableNames } from './create-tables.ts';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type RunningLocalEventBridge, startLocalEventBridge } from './event-bridge-stand-in.ts';
+import { defaultForwardPattern } from './event-forwarding/default-forward-pattern.ts';
+import {
+  createEventForwarder,
+  type EventDelivery,
+  type EventForwarder,
+} from './event-forwarding/event-forwarder.ts';
+import type { EventPattern } from './event-forwarding/event-pattern.ts';
+import { fireEvent } from './event-forwarding/fire-event.ts';
+import { loadForwardTarget } from './event-forwarding/forward-target.ts';
 import { findFreePort } from './free-port.ts';
 import {
   type RunningFrontPaymentSandbox,
@@ -76,6 +87,14 @@ export interface LocalStackOptions {
   readonly onScheduleError?: (error: unknown) => void;
   /** Extra variables for the functions, e.g. CALLBACK_MAX_AGE_SECONDS. */
   readonly functionEnvironment?: Readonly<Record<string, string>>;
+  /** Consumers the bus's events are forwarded to: URLs or `./file.ts#export` (FORWARD_EVENTS_TO). */
+  readonly forwardEventsTo?: readonly string[];
+  /** Which events are forwarded. @default the pattern of the construct's `onStatus`, every status */
+  readonly forwardEventsPattern?: EventPattern;
+  /** Backoff before a forwarded event's second try (doubled after). @default 500 */
+  readonly forwardRetryBaseMs?: number;
+  /** Each finished delivery of a forwarded event. */
+  readonly onDelivery?: (delivery: EventDelivery) => void;
 }
 
 /** One reconciler run as the console lists it. */
@@ -103,6 +122,8 @@ export interface RunningLocalStack {
   readonly dataPath: string | null;
   readonly sandbox: RunningFrontPaymentSandbox | undefined;
   readonly eventBridge: RunningLocalEventBridge;
+  /** Delivers the bus's events to FORWARD_EVENTS_TO (none when it is empty). */
+  readonly forwarder: EventForwarder;
   /** A client for the stack's DynamoDB (plain JavaScript values). */
   readonly documents: DynamoDBDocumentClient;
   /** Runs the publish-pending sweeper once, now (it also runs on its schedule). */
@@ -193,8 +214,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     dynamoDbStarting.catch(() => {});
     const dynamoDbEndpoint = options.dynamoDbEndpoint ?? `http://127.0.0.1:${dynamoDbPort}`;
 
+    // Consumer modules are imported now: a wrong path or export stops the start, naming it.
+    const eventSource = options.functionEnvironment?.EVENT_SOURCE ?? DEFAULT_EVENT_SOURCE;
+    const forwarder = createEventForwarder({
+      targets: await Promise.all(
+        (options.forwardEventsTo ?? []).map((target) => loadForwardTarget(target, process.cwd())),
+      ),
+      pattern: options.forwardEventsPattern ?? defaultForwardPattern(eventSource),
+      region: LOCAL_DEFAULTS.region,
+      ...(options.forwardRetryBaseMs === undefined
+        ? {}
+        : { baseDelayMs: options.forwardRetryBaseMs }),
+      ...(options.onDelivery ? { onDelivery: options.onDelivery } : {}),
+    });
+    // Deliveries under way end (or give up) before the consumers' stack goes away.
+    stoppers.push(() => forwarder.settled());
+
     const [eventBridgeStart, sandboxStart] = await Promise.allSettled([
-      startLocalEventBridge({ port: ports.eventBridgePort, host }).catch((error: unknown) => {
+      startLocalEventBridge({
+        port: ports.eventBridgePort,
+        host,
+        onEvent: (event) => forwarder.forward(event),
+      }).catch((error: unknown) => {
         throw explainListenError(
           error,
           ports.eventBridgePort,
@@ -270,6 +311,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const documents = DynamoDBDocumentClient.from(dynamoDbClient, {
       marshallOptions: { removeUndefinedValues: true },
     });
+    const eventBridgeClient = new EventBridgeClient({
+      ...localAwsClientConfig,
+      endpoint: eventBridge.url,
+    });
+    stoppers.push(async () => eventBridgeClient.destroy());
     const urls: LocalStackUrls = {
       api: apiUrl,
       console: `${apiUrl}/_local/`,
@@ -315,6 +361,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         reservationsTableName: tableNames.reservations,
         events: () => eventBridge.events,
         reconcilerRuns: () => runs,
+        deliveries: () => forwarder.deliveries(),
+        fire: (reservationId, event) =>
+          fireEvent(
+            {
+              documents,
+              reservationsTableName: tableNames.reservations,
+              eventBridge: eventBridgeClient,
+              eventBusName,
+              source: eventSource,
+            },
+            reservationId,
+            event,
+          ),
         links: {
           api: urls.api,
           sandbox: urls.sandbox,
@@ -380,6 +439,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dataPath,
       sandbox,
       eventBridge,
+      forwarder,
       documents,
       publishPendingNow: () => (schedule ? schedule.runNow() : sweep()),
       reconcileNow: reconcile,

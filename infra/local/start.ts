@@ -7,8 +7,11 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { isAbsolute, relative } from 'node:path';
 import { IntegrationError } from '#shared/errors';
+import { DEFAULT_EVENT_SOURCE } from '#shared/events/status-changed-event';
 import { CHECKSUM_FORMULAS } from '#shared/front-payment/callback-checksum';
 import { demoCommand } from './demo-command.ts';
+import { defaultForwardPattern } from './event-forwarding/default-forward-pattern.ts';
+import type { EventDelivery } from './event-forwarding/event-forwarder.ts';
 import type { AccessLogEntry } from './lambda-http-server.ts';
 import { LOCAL_DEFAULTS } from './local-defaults.ts';
 import { FUNCTION_TIMEOUTS_MS } from './local-functions.ts';
@@ -94,6 +97,7 @@ async function main(): Promise<void> {
     stack = await startLocalStack({
       ...settings.options,
       onRequest: printAccessLog,
+      onDelivery: printDelivery,
       onScheduleError: (error) =>
         err(
           `publish-pending run failed: ${error instanceof Error ? error.message : String(error)}`,
@@ -131,6 +135,13 @@ function printBanner(stack: RunningLocalStack, settings: LocalSettings, elapsedM
     `${urls.dynamoDb}  (${stack.dataPath ? `data kept in ${shortPath(stack.dataPath)}` : 'in memory'})`,
   );
   row('Tables', `${stack.tableNames.reservations}; bus ${stack.eventBusName}`);
+  const forwardTo = options.forwardEventsTo ?? [];
+  row(
+    'Events to',
+    forwardTo.length > 0
+      ? `${forwardTo.join(', ')}  (${options.forwardEventsPattern ? 'FORWARD_EVENTS_PATTERN' : "onStatus's pattern"})`
+      : 'nobody (FORWARD_EVENTS_TO; `npm run fire` puts one on the bus)',
+  );
   row('Callbacks to', `${urls.callbackBase}/callbacks/front-payment/{reservationId}`);
   if (urls.sandbox) {
     row(
@@ -199,6 +210,14 @@ function printAccessLog(entry: AccessLogEntry): void {
   out(`→ ${entry.method} ${entry.path} ${entry.statusCode}${fn} ${entry.durationMs} ms${error}`);
 }
 
+function printDelivery(delivery: EventDelivery): void {
+  const outcome = delivery.delivered ? 'delivered' : 'FAILED';
+  const tries = delivery.attempts === 1 ? '1 try' : `${delivery.attempts} tries`;
+  out(
+    `⇢ ${delivery.detailType} ${delivery.what} → ${delivery.target} ${outcome} (${delivery.result}, ${tries}, ${delivery.durationMs} ms)`,
+  );
+}
+
 /**
  * npm may die without passing a signal on (SIGKILL from an IDE, a crash). `npm start` runs us
  * through `sh -c`, which outlives npm, so both our parent and its parent are watched.
@@ -251,13 +270,14 @@ function printHelp(): void {
   // Lists come from the code that owns them, so the help cannot fall behind it.
   const functions = Object.keys(FUNCTION_TIMEOUTS_MS).map(kebabCase).join(', ');
   const quirks = wrap(Object.keys(SANDBOX_QUIRK_NAMES).join(','), 60, 35);
-  out(`npm start [-- --persist]
+  out(`npm start [-- --persist] [-- --forward-to=TARGET …]
 
 Runs the whole product locally behind http://127.0.0.1:${LOCAL_DEFAULTS.port}: DynamoDB Local, a
 local EventBridge, the Front Payment sandbox, the console and the functions, the scheduled ones on
 their intervals: ${functions}.
 
   --persist                        keep DynamoDB data in ${DEFAULT_DATA_DIR} (or LOCAL_DATA_DIR)
+  --forward-to=TARGET              as one FORWARD_EVENTS_TO entry; repeatable
 
 Variables (all optional):
   PORT=${LOCAL_DEFAULTS.port}  DYNAMODB_PORT=${LOCAL_DEFAULTS.dynamoDbPort}  EVENTBRIDGE_PORT=${LOCAL_DEFAULTS.eventBridgePort}  SANDBOX_PORT=${LOCAL_DEFAULTS.sandboxPort}   0 picks a free port
@@ -271,6 +291,10 @@ Variables (all optional):
   PUBLISH_PENDING_INTERVAL_SECONDS sweeper interval (default ${LOCAL_DEFAULTS.publishPendingIntervalMs / 1000}; 0 turns it off)
   RECONCILE_INTERVAL_SECONDS       reconciler interval (default ${LOCAL_DEFAULTS.reconcileIntervalMs / 1000}; 0 turns it off)
   POWERTOOLS_LOG_LEVEL             the functions' log level (default ${LOCAL_DEFAULTS.logLevel})
+  FORWARD_EVENTS_TO                deliver the bus's events to URLs (POST) or handler files
+                                   (./consumer.ts#handler), comma-separated
+  FORWARD_EVENTS_PATTERN           which ones, as JSON (default: onStatus's rule for every status,
+                                   ${JSON.stringify(defaultForwardPattern(DEFAULT_EVENT_SOURCE)).replace(/"status":\[[^\]]*\]/, '"status":[…]')})
 
 docs/local.md has the details.`);
 }

@@ -81,6 +81,26 @@ describe("npm start's flags and variables", () => {
     expect(() => readLocalSettings([], environment)).toThrow(named);
   });
 
+  it('reads FORWARD_EVENTS_TO, --forward-to and FORWARD_EVENTS_PATTERN; refuses a pattern it cannot match', () => {
+    const { options } = readLocalSettings(['--forward-to=./consumer.ts#onEvent'], {
+      FORWARD_EVENTS_TO: 'http://127.0.0.1:5000/hook, ./other.ts',
+      FORWARD_EVENTS_PATTERN: '{"detail":{"status":["CAPTURED"]}}',
+    });
+
+    expect(options).toEqual({
+      forwardEventsTo: ['http://127.0.0.1:5000/hook', './other.ts', './consumer.ts#onEvent'],
+      forwardEventsPattern: { detail: { status: ['CAPTURED'] } },
+    });
+    expect(() => readLocalSettings([], { FORWARD_EVENTS_PATTERN: '{detail' })).toThrow(
+      'FORWARD_EVENTS_PATTERN must be JSON',
+    );
+    expect(() =>
+      readLocalSettings([], {
+        FORWARD_EVENTS_PATTERN: '{"detail":{"amount":[{"numeric":[">",1]}]}}',
+      }),
+    ).toThrow('FORWARD_EVENTS_PATTERN.detail.amount: {"numeric":[">",1]} is not supported locally');
+  });
+
   it('refuses an unknown flag', () => {
     expect(() => readLocalSettings(['--presist'], {})).toThrow('Unknown option --presist');
   });

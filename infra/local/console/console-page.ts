@@ -36,6 +36,7 @@ export function renderConsolePage(links: ConsoleLinks): string {
       <a href="/_local/reservations">reservations.json</a>
       <a href="/_local/events">events.json</a>
       <a href="/_local/reconciler">reconciler.json</a>
+      <a href="/_local/deliveries">deliveries.json</a>
       ${sandboxLink}
       <span>API ${escapeHtml(links.api)}</span>
       <span>EventBridge ${escapeHtml(links.eventBridge)}</span>
@@ -54,6 +55,11 @@ export function renderConsolePage(links: ConsoleLinks): string {
     <h2>Events on the bus <span class="count" id="event-count">0</span></h2>
     <p class="caption">What the local EventBridge received: <code>Reservation Status Changed</code> events; hover an id for the full detail.</p>
     <div id="events" data-testid="events"><p class="empty">No events yet: each status callback publishes one.</p></div>
+  </section>
+  <section>
+    <h2>Deliveries to your consumers <span class="count" id="delivery-count">0</span></h2>
+    <p class="caption">Events forwarded to <code>FORWARD_EVENTS_TO</code> (docs/local.md, "Events to your consumers"); <code>npm run fire</code> puts one on the bus.</p>
+    <div id="deliveries" data-testid="deliveries"><p class="empty">No deliveries: no consumer is set, or no event matched its pattern yet.</p></div>
   </section>
   <section>
     <h2>Reconciler</h2>
@@ -101,6 +107,8 @@ h2 { font-size: 1rem; margin: 0 0 .75rem; display: flex; align-items: center; ga
 .badge.PAID { background: #d1fae5; color: #065f46; }
 .badge.SESSION_FAILED { background: #fee2e2; color: #991b1b; }
 .badge.CREATING { background: #fef3c7; color: #92400e; }
+.badge.delivered { background: #dcfce7; color: #166534; }
+.badge.failed { background: #fee2e2; color: #991b1b; }
 .pill { font-size: .7rem; border-radius: 999px; padding: .05rem .45rem; border: 1px solid var(--line); color: var(--muted); white-space: nowrap; }
 .pill.pending { border-color: #f59e0b; color: #92400e; }
 .pill.published { border-color: #86efac; color: #166534; }
@@ -241,6 +249,21 @@ const CONSOLE_SCRIPT = `
       el('tbody', {}, rows));
   }
 
+  function deliveriesTable(deliveries) {
+    const rows = deliveries.slice().reverse().map((d) =>
+      el('tr', { 'data-testid': 'delivery', 'data-delivered': String(d.delivered) },
+        el('td', { title: d.at }, time(d.at)),
+        el('td', { title: d.detailType }, d.what || d.detailType),
+        el('td', {}, el('code', {}, d.target)),
+        el('td', {}, badge(d.delivered ? 'delivered' : 'failed', 'delivery-status'), ' ' + d.result),
+        el('td', { class: 'number' }, String(d.attempts)),
+        el('td', { class: 'number' }, d.durationMs + ' ms'),
+        el('td', {}, el('code', { title: d.eventId }, d.eventId.slice(0, 8)))));
+    return el('table', {},
+      el('thead', {}, el('tr', {}, ['Time', 'Event', 'Target', 'Status', 'Tries', 'Duration', 'Event id'].map((h, i) => el('th', i === 4 || i === 5 ? { class: 'number' } : {}, h)))),
+      el('tbody', {}, rows));
+  }
+
   function unmatchedTable(list) {
     if (!list.length) return [];
     return [el('h2', {}, 'Callbacks for unknown reservations ', el('span', { class: 'count' }, list.length)),
@@ -253,7 +276,8 @@ const CONSOLE_SCRIPT = `
   // The server-rendered empty notes, kept to show again if the data is cleared.
   const emptyReservations = document.getElementById('reservations').firstElementChild;
   const emptyEvents = document.getElementById('events').firstElementChild;
-  const seen = { reservations: '', events: '' };
+  const emptyDeliveries = document.getElementById('deliveries').firstElementChild;
+  const seen = { reservations: '', events: '', deliveries: '' };
   const live = document.querySelector('[data-testid=live]');
   const liveText = document.getElementById('live-text');
 
@@ -275,6 +299,13 @@ const CONSOLE_SCRIPT = `
         const data = JSON.parse(events);
         document.getElementById('event-count').textContent = data.events.length;
         document.getElementById('events').replaceChildren(data.events.length ? eventsTable(data.events) : emptyEvents);
+      }
+      const deliveries = await fetch('/_local/deliveries', { cache: 'no-store' }).then((r) => r.text());
+      if (deliveries !== seen.deliveries) {
+        seen.deliveries = deliveries;
+        const data = JSON.parse(deliveries);
+        document.getElementById('delivery-count').textContent = data.deliveries.length;
+        document.getElementById('deliveries').replaceChildren(data.deliveries.length ? deliveriesTable(data.deliveries) : emptyDeliveries);
       }
       const runs = (await fetch('/_local/reconciler', { cache: 'no-store' }).then((r) => r.json())).runs;
       const last = runs[runs.length - 1];

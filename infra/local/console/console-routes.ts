@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ReceivedEvent } from '../event-bridge-stand-in.ts';
+import type { EventDelivery } from '../event-forwarding/event-forwarder.ts';
+import { type FiredEvent, FireEventError } from '../event-forwarding/fire-event.ts';
 import { type ConsoleLinks, renderConsolePage } from './console-page.ts';
 import { readReservations } from './reservation-history.ts';
 import { renderReturnPage } from './return-page.ts';
@@ -12,6 +14,10 @@ export interface ConsoleOptions {
   readonly events: () => readonly ReceivedEvent[];
   /** The reconciler's last runs that checked something, newest last. */
   readonly reconcilerRuns?: () => readonly object[];
+  /** Deliveries of forwarded events (FORWARD_EVENTS_TO), oldest first. */
+  readonly deliveries?: () => readonly EventDelivery[];
+  /** Puts a chosen event for a reservation on the bus (`npm run fire`). */
+  readonly fire?: (reservationId: string, event: string) => Promise<FiredEvent>;
   readonly links: ConsoleLinks;
 }
 
@@ -31,6 +37,10 @@ export function createConsoleRoutes(options: ConsoleOptions) {
     if (cameThroughProxy(request)) {
       // A tunnel for Front Payment's callbacks must not publish the console to the internet.
       send(response, 404, 'application/json', JSON.stringify({ message: 'Not Found' }));
+      return true;
+    }
+    if (url.pathname === `${CONSOLE_PREFIX}/fire` && request.method === 'POST' && options.fire) {
+      await fire(request, response, options.fire);
       return true;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -57,6 +67,9 @@ export function createConsoleRoutes(options: ConsoleOptions) {
       case `${CONSOLE_PREFIX}/events`:
         sendJson(response, { events: options.events() });
         return true;
+      case `${CONSOLE_PREFIX}/deliveries`:
+        sendJson(response, { deliveries: options.deliveries?.() ?? [] });
+        return true;
       case `${CONSOLE_PREFIX}/stack`:
         sendJson(response, options.links);
         return true;
@@ -68,6 +81,43 @@ export function createConsoleRoutes(options: ConsoleOptions) {
         return true;
     }
   };
+}
+
+/** `POST /_local/fire` with `{"reservationId":"…","event":"captured"}`: 201 with the event. */
+async function fire(
+  request: IncomingMessage,
+  response: ServerResponse,
+  fireEvent: NonNullable<ConsoleOptions['fire']>,
+): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  let body: { reservationId?: unknown; event?: unknown } = {};
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8')) ?? {};
+  } catch {
+    return sendError(response, 400, 'body: must be JSON {"reservationId":"…","event":"…"}');
+  }
+  if (typeof body.reservationId !== 'string' || body.reservationId === '') {
+    return sendError(response, 400, 'reservationId: required');
+  }
+  if (typeof body.event !== 'string' || body.event === '') {
+    return sendError(response, 400, 'event: required');
+  }
+  try {
+    send(
+      response,
+      201,
+      'application/json',
+      JSON.stringify(await fireEvent(body.reservationId, body.event)),
+    );
+  } catch (error) {
+    if (!(error instanceof FireEventError)) throw error;
+    sendError(response, error.statusCode, error.message);
+  }
+}
+
+function sendError(response: ServerResponse, status: number, message: string): void {
+  send(response, status, 'application/json', JSON.stringify({ message }));
 }
 
 /** Tunnels (cloudflared, ngrok) and proxies add these; a browser on this machine does not. */
