@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as v from 'valibot';
-import { applyTransition, type PaymentStatus } from '#shared/callbacks/payment-status';
+import type { PaymentStatus } from '#shared/callbacks/payment-status';
+import { statusAfter } from '#shared/callbacks/status-after';
 import {
   CAPTURE_DUE_DETAIL_TYPE,
   type CaptureDueDetail,
@@ -110,7 +111,8 @@ async function fireStatus(
     reservationUuid,
     status,
     previousStatus: reservation.status,
-    currentStatus: applyTransition(reservation, status).status,
+    // As a lone change read from the details would set it (shared/callbacks/status-after.ts).
+    currentStatus: statusAfter(reservation, status, undefined, true).status,
     amount: MOVES_MONEY.has(status) ? total : 0,
     reference,
     reservedAmount: total,
