@@ -1,5 +1,5 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { reservationsTableDesign } from '#shared/reservations/table-design';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { reservationKeysByUuid } from '#shared/reservations/reservation-partition';
 
 /** Index lookups sent at once: enough to hide DynamoDB's latency, few enough to stay polite. */
 const LOOKUPS_IN_PARALLEL = 25;
@@ -28,7 +28,6 @@ export function createSessionOwners(
   documents: DynamoDBDocumentClient,
   tableName: string,
 ): SessionOwners {
-  const index = reservationsTableDesign.indexes.byFrontPaymentUuid;
   const remembered = new Map<string, string>();
   let turn: Promise<unknown> = Promise.resolve();
 
@@ -42,17 +41,8 @@ export function createSessionOwners(
 
   /** Our reservation holding `uuid`, if any (the index is eventually consistent: a miss is no proof). */
   async function lookUp(uuid: string): Promise<string | undefined> {
-    const { Items = [] } = await documents.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: index.name,
-        KeyConditionExpression: '#uuid = :uuid',
-        ExpressionAttributeNames: { '#uuid': index.partitionKey },
-        ExpressionAttributeValues: { ':uuid': uuid },
-        Limit: 1,
-      }),
-    );
-    const key = Items[0]?.pk;
+    const [item] = await reservationKeysByUuid(documents, tableName, uuid, 1);
+    const key = item?.pk;
     return typeof key === 'string' ? key.replace(/^RESERVATION#/, '') : undefined;
   }
 

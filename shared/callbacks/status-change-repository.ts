@@ -3,7 +3,6 @@ import { type CancellationReason, ConditionalCheckFailedException } from '@aws-s
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -14,11 +13,8 @@ import type { StatusChangedDetail } from '../events/status-changed-event.ts';
 import type { ReservationDetails } from '../front-payment/reservation-details.ts';
 import { sumAmounts } from '../money.ts';
 import { watchesRefunds } from '../reservations/refund-watch.ts';
-import {
-  PENDING_OUTBOX,
-  reservationKeys,
-  reservationsTableDesign,
-} from '../reservations/table-design.ts';
+import { reservationKeysByUuid } from '../reservations/reservation-partition.ts';
+import { PENDING_OUTBOX, reservationKeys } from '../reservations/table-design.ts';
 import {
   AmbiguousReservationError,
   MalformedReservationError,
@@ -103,7 +99,6 @@ export function createStatusChangeRepository(
   const { documents, tableName } = options;
   const maxAttempts = options.maxAttempts ?? 10;
   const now = options.now ?? (() => new Date());
-  const index = reservationsTableDesign.indexes.byFrontPaymentUuid;
 
   async function readReservation(key: { pk: string; sk: string }) {
     const { Item } = await documents.send(
@@ -124,22 +119,13 @@ export function createStatusChangeRepository(
     async findReservationByUuid(reservationUuid) {
       // The index is eventually consistent and KEYS_ONLY: it finds the key, a consistent read
       // then gives the current status and version.
-      const { Items = [] } = await documents.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: index.name,
-          KeyConditionExpression: '#uuid = :uuid',
-          ExpressionAttributeNames: { '#uuid': index.partitionKey },
-          ExpressionAttributeValues: { ':uuid': reservationUuid },
-          Limit: 2,
-        }),
-      );
-      if (Items.length > 1) {
+      const items = await reservationKeysByUuid(documents, tableName, reservationUuid, 2);
+      if (items.length > 1) {
         throw new AmbiguousReservationError(
           `More than one reservation has Front Payment uuid ${reservationUuid}`,
         );
       }
-      const key = Items[0];
+      const key = items[0];
       if (!key) return undefined;
       return readReservation({ pk: String(key.pk), sk: String(key.sk) });
     },
