@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { reservationKeysByUuid } from '#shared/reservations/reservation-partition';
+import { reservationKeysByUuid } from '#shared/reservations/uuid-index';
 
 /** Index lookups sent at once: enough to hide DynamoDB's latency, few enough to stay polite. */
 const LOOKUPS_IN_PARALLEL = 25;

@@ -13,8 +13,8 @@ import type { StatusChangedDetail } from '../events/status-changed-event.ts';
 import type { ReservationDetails } from '../front-payment/reservation-details.ts';
 import { sumAmounts } from '../money.ts';
 import { watchesRefunds } from '../reservations/refund-watch.ts';
-import { reservationKeysByUuid } from '../reservations/reservation-partition.ts';
 import { PENDING_OUTBOX, reservationKeys } from '../reservations/table-design.ts';
+import { reservationKeysByUuid } from '../reservations/uuid-index.ts';
 import {
   AmbiguousReservationError,
   MalformedReservationError,

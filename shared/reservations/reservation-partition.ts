@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { reservationKeys, reservationsTableDesign } from './table-design.ts';
+import { reservationKeys } from './table-design.ts';
 
 /**
  * Every item of one reservation's partition (the reservation, its changes, its commands, …),
@@ -33,29 +33,4 @@ export async function readReservationPartition(
     cursor = page.LastEvaluatedKey;
   } while (cursor);
   return items;
-}
-
-/**
- * The keys of our reservations that recorded Front Payment's `reservationUuid`, from the
- * `by-front-payment-uuid` index (KEYS_ONLY, eventually consistent: a miss is no proof), at most
- * `limit` of them.
- */
-export async function reservationKeysByUuid(
-  documents: DynamoDBDocumentClient,
-  tableName: string,
-  reservationUuid: string,
-  limit: number,
-): Promise<Record<string, unknown>[]> {
-  const index = reservationsTableDesign.indexes.byFrontPaymentUuid;
-  const { Items = [] } = await documents.send(
-    new QueryCommand({
-      TableName: tableName,
-      IndexName: index.name,
-      KeyConditionExpression: '#uuid = :uuid',
-      ExpressionAttributeNames: { '#uuid': index.partitionKey },
-      ExpressionAttributeValues: { ':uuid': reservationUuid },
-      Limit: limit,
-    }),
-  );
-  return Items;
 }
