@@ -53,8 +53,8 @@ export function renderConsolePage(links: ConsoleLinks): string {
   </section>
   <section>
     <h2>Events on the bus <span class="count" id="event-count">0</span></h2>
-    <p class="caption">What the local EventBridge received: <code>Reservation Status Changed</code> events; hover an id for the full detail.</p>
-    <div id="events" data-testid="events"><p class="empty">No events yet: each status callback publishes one.</p></div>
+    <p class="caption">Every event the local EventBridge received, of any type (<code>Reservation Status Changed</code>, <code>Reservation Capture Due</code>, …); hover an id for the full detail.</p>
+    <div id="events" data-testid="events"><p class="empty">No events yet: each status change publishes one, and the reconciler one before a deadline.</p></div>
   </section>
   <section>
     <h2>Deliveries to your consumers <span class="count" id="delivery-count">0</span></h2>
@@ -109,6 +109,7 @@ h2 { font-size: 1rem; margin: 0 0 .75rem; display: flex; align-items: center; ga
 .badge.CREATING { background: #fef3c7; color: #92400e; }
 .badge.delivered { background: #dcfce7; color: #166534; }
 .badge.failed { background: #fee2e2; color: #991b1b; }
+.badge.capture-window, .badge.charge-validity { background: #fef3c7; color: #92400e; }
 .pill { font-size: .7rem; border-radius: 999px; padding: .05rem .45rem; border: 1px solid var(--line); color: var(--muted); white-space: nowrap; }
 .pill.pending { border-color: #f59e0b; color: #92400e; }
 .pill.published { border-color: #86efac; color: #166534; }
@@ -234,18 +235,21 @@ const CONSOLE_SCRIPT = `
     typed.delete(reservationId);
   }
 
+  /** Every event type, in words the server derived from its detail (summary). */
   function eventsTable(events) {
     const rows = events.slice().reverse().map((e) => {
       const d = e.detail || {};
-      return el('tr', { 'data-testid': 'event', 'data-event-id': (d.eventId || e.eventId), 'data-status': d.status || '' },
+      const s = e.summary;
+      return el('tr', { 'data-testid': 'event', 'data-event-id': (d.eventId || e.eventId), 'data-type': s.type, 'data-status': d.status || '' },
         el('td', { title: e.time }, time(e.time)),
-        el('td', {}, badge(d.status || '?', 'event-status')),
-        el('td', { title: e.detailType + ' from ' + e.source }, d.reservationUuid || ''),
-        el('td', { class: 'number' }, d.amount === undefined ? '' : amount(d.amount)),
+        el('td', { title: s.type + ' from ' + e.source }, s.type.replace(/^Reservation /, '')),
+        el('td', {}, badge(s.label, 'event-status')),
+        el('td', { title: s.reservationId || '' }, s.reservationUuid || s.reservationId || ''),
+        el('td', { 'data-testid': 'event-says' }, s.amount === null ? s.says : amount(s.amount)),
         el('td', {}, el('code', { title: JSON.stringify(d, null, 2) }, String(d.eventId || e.eventId).slice(0, 8))));
     });
     return el('table', {},
-      el('thead', {}, el('tr', {}, ['Time', 'Status', 'Reservation', 'NOK', 'Event'].map((h, i) => el('th', i === 3 ? { class: 'number' } : {}, h)))),
+      el('thead', {}, el('tr', {}, ['Time', 'Type', 'What', 'Reservation', 'NOK / due', 'Event'].map((h) => el('th', {}, h)))),
       el('tbody', {}, rows));
   }
 
