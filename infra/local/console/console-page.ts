@@ -91,7 +91,7 @@ h2 { font-size: 1rem; margin: 0 0 .75rem; display: flex; align-items: center; ga
 .totals b { font-weight: 600; }
 .failure { color: var(--red); font-size: .8rem; margin-top: .35rem; }
 .commands { display: flex; flex-wrap: wrap; align-items: center; gap: .4rem; margin-top: .55rem; font-size: .8rem; }
-.commands input { width: 9rem; padding: .2rem .35rem; font: inherit; }
+.commands input { width: 8rem; padding: .2rem .35rem; font: inherit; }
 .commands button { padding: .2rem .6rem; font: inherit; cursor: pointer; }
 .commands .answer { color: var(--muted); }
 .history { list-style: none; margin: .6rem 0 0; padding: 0; border-top: 1px dashed var(--line); }
@@ -196,23 +196,55 @@ const CONSOLE_SCRIPT = `
   const typed = new Map();
   const answers = new Map();
 
-  /** Capture, refund and cancel through OUR API (same origin), as a merchant's system would. */
+  /** Labels, and a confirmation for the commands that end a reservation. */
+  const COMMANDS = {
+    capture: { label: 'Capture' },
+    charge: { label: 'Charge' },
+    refund: { label: 'Refund' },
+    complete: { label: 'Complete', confirm: 'Complete reservation ' },
+    cancel: { label: 'Cancel', confirm: 'Cancel reservation ' },
+  };
+
+  /**
+   * The commands that can apply (r.commands), through OUR API (same origin), as a merchant's system
+   * would. An empty amount is sent as no amount: the API answers with its own field errors.
+   */
   function commandBar(r) {
-    const input = el('input', { type: 'number', min: '0.01', step: '0.01', placeholder: 'amount (empty: all)', 'data-testid': 'command-amount', 'aria-label': 'Amount' });
+    if (!r.commands.length) return null;
+    const input = el('input', { type: 'number', min: '0.01', step: '0.01', placeholder: 'amount, NOK', title: 'Capture: empty captures all that is left. Refund and charge: required.', 'data-testid': 'command-amount', 'aria-label': 'Amount in NOK' });
     input.value = typed.get(r.reservationId) || '';
     input.addEventListener('input', () => typed.set(r.reservationId, input.value));
-    const amountBody = () => (input.value ? { amount: Number(input.value) } : {});
-    const button = (label, command, body) => {
-      const node = el('button', { type: 'button', 'data-testid': 'command-' + command }, label);
-      node.addEventListener('click', () => send(r.reservationId, command, body()));
+    const amount = () => (input.value ? Number(input.value) : undefined);
+    const bodies = {
+      capture: () => ({ amount: amount() }),
+      refund: () => ({ amount: amount() }),
+      // One line at tax 0 (an allowed rate by default): the amount is what the card is charged.
+      charge: () => amount() === undefined ? {} : {
+        products: [{ name: 'Charge from the local console', productId: null, rate: amount(), tax: 0, amount: amount() }],
+        grandTotal: amount(),
+      },
+      complete: () => ({ note: 'Completed from the local console' }),
+      cancel: () => ({ note: 'Cancelled from the local console' }),
+    };
+    const button = (command) => {
+      const node = el('button', { type: 'button', 'data-testid': 'command-' + command }, COMMANDS[command].label);
+      node.addEventListener('click', () => {
+        const question = COMMANDS[command].confirm;
+        if (question && !confirm(question + (r.frontPaymentUuid || r.reservationId) + '? This cannot be undone.')) return;
+        send(r.reservationId, command, bodies[command]());
+      });
       return node;
     };
     return el('div', { class: 'commands' },
       input,
-      button('Capture', 'capture', amountBody),
-      button('Refund', 'refund', () => ({ amount: Number(input.value) })),
-      button('Cancel', 'cancel', () => ({ note: 'Cancelled from the local console' })),
+      r.commands.map(button),
       el('span', { class: 'answer', 'data-testid': 'command-answer' }, answers.get(r.reservationId) || ''));
+  }
+
+  /** The API's message with its field errors as they are ("path: message"). */
+  function refusal(answer) {
+    const errors = Array.isArray(answer.errors) ? answer.errors.map((e) => e.path + ': ' + e.message) : [];
+    return answer.message + (errors.length ? ': ' + errors.join('; ') : '');
   }
 
   async function send(reservationId, command, body) {
@@ -227,7 +259,7 @@ const CONSOLE_SCRIPT = `
       const answer = await response.json();
       answers.set(reservationId, response.ok
         ? command + ' ' + answer.state + (answer.reference ? ' ' + answer.reference : '')
-        : command + ' refused (' + response.status + '): ' + answer.message);
+        : command + ' refused (' + response.status + '): ' + refusal(answer));
     } catch (error) {
       answers.set(reservationId, command + ' failed: ' + error);
     }
@@ -235,7 +267,6 @@ const CONSOLE_SCRIPT = `
     typed.delete(reservationId);
   }
 
-  /** Every event type, in words the server derived from its detail (summary). */
   function eventsTable(events) {
     const rows = events.slice().reverse().map((e) => {
       const d = e.detail || {};
