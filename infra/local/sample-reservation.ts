@@ -39,7 +39,9 @@ export function sampleReservationRequest(options: SampleReservationOptions) {
       '1': { name: 'Cleaning', productId: null, rate: 200, tax: '25', amount: 250 },
     },
     orderSummary: { subTotal: 1200, totalTax: 170, grandTotal: 1370 },
-    chargeValidity: '55',
+    // Minutes after the payment during which the stored card may be charged: 30 days, a stay's
+    // extras charged after checkout. ('55' would be 55 minutes and bring a deadline warning at once.)
+    chargeValidity: String(30 * 24 * 60),
     customerNotes: null,
     tnc: null,
     submitPayment: { via: options.via ?? 'visa' },

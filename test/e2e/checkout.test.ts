@@ -146,7 +146,7 @@ describe('checkout in Chromium against the local stack', () => {
     await page.close();
   });
 
-  it('pays at checkout, then captures half and refunds part from the console through our API', async () => {
+  it('pays at checkout, then captures, refunds, charges and completes from the console, offering only what applies', async () => {
     const created = await client.createReservation(
       sampleReservationRequest({ returnBaseUrl: stack.urls.api, referenceNo: 'E2E-CONSOLE' }),
       randomUUID(),
@@ -159,9 +159,16 @@ describe('checkout in Chromium against the local stack', () => {
     const card = reservationCard(page, created.reservationId);
     await waitForText(card.getByTestId('reservation-status'), 'RESERVED');
     const apiCalls: string[] = [];
+    const bodies: string[] = [];
     page.on('request', (request) => {
-      if (request.method() === 'POST')
-        apiCalls.push(new URL(request.url()).origin + new URL(request.url()).pathname);
+      if (request.method() !== 'POST') return;
+      apiCalls.push(new URL(request.url()).origin + new URL(request.url()).pathname);
+      bodies.push(request.postData() ?? '');
+    });
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.accept();
     });
 
     await card.getByTestId('command-amount').fill('685');
@@ -179,9 +186,29 @@ describe('checkout in Chromium against the local stack', () => {
         .locator('[data-testid="history-entry"][data-status="REFUNDED"]')
         .getAttribute('data-current-status'),
     ).toBe('CAPTURED');
+    // Only the commands that can apply: a captured reservation cannot be cancelled.
+    expect(await card.getByTestId('command-cancel').count()).toBe(0);
+    // An empty refund sends no amount, and the API's field error is shown as it is.
     await card.getByTestId('command-amount').fill('');
-    await card.getByTestId('command-cancel').click();
-    await waitForText(card.getByTestId('command-answer'), 'cancel refused (409)');
+    await card.getByTestId('command-refund').click();
+    await waitForText(
+      card.getByTestId('command-answer'),
+      'refund refused (400): The refund request is invalid: (root): give exactly one of amount and lines',
+    );
+    await card.getByTestId('command-amount').fill('100');
+    await card.getByTestId('command-charge').click();
+    await waitForText(card.getByTestId('command-answer'), 'charge ACCEPTED CHA');
+    await card.getByTestId('command-complete').click();
+    await waitForText(card.getByTestId('command-answer'), 'complete ACCEPTED');
+    await waitForText(card.getByTestId('reservation-status'), 'COMPLETED');
+    // A completed reservation can still be refunded (money is left), nothing else.
+    await card.getByTestId('command-capture').waitFor({ state: 'detached' });
+    expect(
+      await card
+        .locator('.commands button')
+        .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('data-testid'))),
+    ).toEqual(['command-refund']);
+    expect(dialogs).toEqual([expect.stringContaining('Complete reservation')]);
     const refundEvent = page.locator('[data-testid="event"][data-status="REFUNDED"]', {
       hasText: created.reservationUuid,
     });
@@ -192,10 +219,11 @@ describe('checkout in Chromium against the local stack', () => {
 
     // The buttons call our API, never the sandbox.
     expect(apiCalls).toEqual(
-      ['capture', 'refund', 'cancel'].map(
+      ['capture', 'refund', 'refund', 'charge', 'complete'].map(
         (command) => `${stack.urls.api}/reservations/${created.reservationId}/${command}`,
       ),
     );
+    expect(bodies[2]).toBe('{}');
     const events = (await client.events())
       .map((event) => event.detail as { reservationUuid?: string; status: string; amount: number })
       .filter((detail) => detail.reservationUuid === created.reservationUuid);
@@ -203,6 +231,8 @@ describe('checkout in Chromium against the local stack', () => {
       ['RESERVED', 1370],
       ['CAPTURED', 685],
       ['REFUNDED', 200],
+      ['CHARGED', 100],
+      ['COMPLETED', 0],
     ]);
     await page.close();
   });

@@ -324,6 +324,28 @@ describe('npm run fire against the local stack', () => {
     expect(listed.deliveries).toMatchObject([
       { target: consumer.url, what: 'CAPTURED', delivered: true, attempts: 1 },
     ]);
+    // The console lists every event type readably: what it says, not a grey "?".
+    const events = (await fetch(`${stack.urls.console}events`).then((r) => r.json())) as {
+      events: { summary: unknown }[];
+    };
+    expect(events.events.map((event) => event.summary)).toEqual([
+      {
+        type: 'Reservation Status Changed',
+        reservationId: created.reservationId,
+        reservationUuid: created.reservationUuid,
+        label: 'CAPTURED',
+        says: 'CAPTURED 1370.00 NOK',
+        amount: 1370,
+      },
+      {
+        type: 'Reservation Capture Due',
+        reservationId: created.reservationId,
+        reservationUuid: created.reservationUuid,
+        label: 'capture-window',
+        says: expect.stringMatching(/^capture-window ends \d{4}-\d\d-\d\dT.*Z$/),
+        amount: null,
+      },
+    ]);
     // Nothing was stored: the reservation is as it was.
     expect((await client.reservation(created.reservationId))?.status).toBe('SESSION_CREATED');
   });

@@ -53,8 +53,8 @@ export function renderConsolePage(links: ConsoleLinks): string {
   </section>
   <section>
     <h2>Events on the bus <span class="count" id="event-count">0</span></h2>
-    <p class="caption">What the local EventBridge received: <code>Reservation Status Changed</code> events; hover an id for the full detail.</p>
-    <div id="events" data-testid="events"><p class="empty">No events yet: each status callback publishes one.</p></div>
+    <p class="caption">Every event the local EventBridge received, of any type (<code>Reservation Status Changed</code>, <code>Reservation Capture Due</code>, …); hover an id for the full detail.</p>
+    <div id="events" data-testid="events"><p class="empty">No events yet: each status change publishes one, and the reconciler one before a deadline.</p></div>
   </section>
   <section>
     <h2>Deliveries to your consumers <span class="count" id="delivery-count">0</span></h2>
@@ -91,7 +91,7 @@ h2 { font-size: 1rem; margin: 0 0 .75rem; display: flex; align-items: center; ga
 .totals b { font-weight: 600; }
 .failure { color: var(--red); font-size: .8rem; margin-top: .35rem; }
 .commands { display: flex; flex-wrap: wrap; align-items: center; gap: .4rem; margin-top: .55rem; font-size: .8rem; }
-.commands input { width: 9rem; padding: .2rem .35rem; font: inherit; }
+.commands input { width: 8rem; padding: .2rem .35rem; font: inherit; }
 .commands button { padding: .2rem .6rem; font: inherit; cursor: pointer; }
 .commands .answer { color: var(--muted); }
 .history { list-style: none; margin: .6rem 0 0; padding: 0; border-top: 1px dashed var(--line); }
@@ -109,6 +109,7 @@ h2 { font-size: 1rem; margin: 0 0 .75rem; display: flex; align-items: center; ga
 .badge.CREATING { background: #fef3c7; color: #92400e; }
 .badge.delivered { background: #dcfce7; color: #166534; }
 .badge.failed { background: #fee2e2; color: #991b1b; }
+.badge.capture-window, .badge.charge-validity { background: #fef3c7; color: #92400e; }
 .pill { font-size: .7rem; border-radius: 999px; padding: .05rem .45rem; border: 1px solid var(--line); color: var(--muted); white-space: nowrap; }
 .pill.pending { border-color: #f59e0b; color: #92400e; }
 .pill.published { border-color: #86efac; color: #166534; }
@@ -195,23 +196,55 @@ const CONSOLE_SCRIPT = `
   const typed = new Map();
   const answers = new Map();
 
-  /** Capture, refund and cancel through OUR API (same origin), as a merchant's system would. */
+  /** Labels, and a confirmation for the commands that end a reservation. */
+  const COMMANDS = {
+    capture: { label: 'Capture' },
+    charge: { label: 'Charge' },
+    refund: { label: 'Refund' },
+    complete: { label: 'Complete', confirm: 'Complete reservation ' },
+    cancel: { label: 'Cancel', confirm: 'Cancel reservation ' },
+  };
+
+  /**
+   * The commands that can apply (r.commands), through OUR API (same origin), as a merchant's system
+   * would. An empty amount is sent as no amount: the API answers with its own field errors.
+   */
   function commandBar(r) {
-    const input = el('input', { type: 'number', min: '0.01', step: '0.01', placeholder: 'amount (empty: all)', 'data-testid': 'command-amount', 'aria-label': 'Amount' });
+    if (!r.commands.length) return null;
+    const input = el('input', { type: 'number', min: '0.01', step: '0.01', placeholder: 'amount, NOK', title: 'Capture: empty captures all that is left. Refund and charge: required.', 'data-testid': 'command-amount', 'aria-label': 'Amount in NOK' });
     input.value = typed.get(r.reservationId) || '';
     input.addEventListener('input', () => typed.set(r.reservationId, input.value));
-    const amountBody = () => (input.value ? { amount: Number(input.value) } : {});
-    const button = (label, command, body) => {
-      const node = el('button', { type: 'button', 'data-testid': 'command-' + command }, label);
-      node.addEventListener('click', () => send(r.reservationId, command, body()));
+    const amount = () => (input.value ? Number(input.value) : undefined);
+    const bodies = {
+      capture: () => ({ amount: amount() }),
+      refund: () => ({ amount: amount() }),
+      // One line at tax 0 (an allowed rate by default): the amount is what the card is charged.
+      charge: () => amount() === undefined ? {} : {
+        products: [{ name: 'Charge from the local console', productId: null, rate: amount(), tax: 0, amount: amount() }],
+        grandTotal: amount(),
+      },
+      complete: () => ({ note: 'Completed from the local console' }),
+      cancel: () => ({ note: 'Cancelled from the local console' }),
+    };
+    const button = (command) => {
+      const node = el('button', { type: 'button', 'data-testid': 'command-' + command }, COMMANDS[command].label);
+      node.addEventListener('click', () => {
+        const question = COMMANDS[command].confirm;
+        if (question && !confirm(question + (r.frontPaymentUuid || r.reservationId) + '? This cannot be undone.')) return;
+        send(r.reservationId, command, bodies[command]());
+      });
       return node;
     };
     return el('div', { class: 'commands' },
       input,
-      button('Capture', 'capture', amountBody),
-      button('Refund', 'refund', () => ({ amount: Number(input.value) })),
-      button('Cancel', 'cancel', () => ({ note: 'Cancelled from the local console' })),
+      r.commands.map(button),
       el('span', { class: 'answer', 'data-testid': 'command-answer' }, answers.get(r.reservationId) || ''));
+  }
+
+  /** The API's message with its field errors as they are ("path: message"). */
+  function refusal(answer) {
+    const errors = Array.isArray(answer.errors) ? answer.errors.map((e) => e.path + ': ' + e.message) : [];
+    return answer.message + (errors.length ? ': ' + errors.join('; ') : '');
   }
 
   async function send(reservationId, command, body) {
@@ -226,7 +259,7 @@ const CONSOLE_SCRIPT = `
       const answer = await response.json();
       answers.set(reservationId, response.ok
         ? command + ' ' + answer.state + (answer.reference ? ' ' + answer.reference : '')
-        : command + ' refused (' + response.status + '): ' + answer.message);
+        : command + ' refused (' + response.status + '): ' + refusal(answer));
     } catch (error) {
       answers.set(reservationId, command + ' failed: ' + error);
     }
@@ -237,15 +270,17 @@ const CONSOLE_SCRIPT = `
   function eventsTable(events) {
     const rows = events.slice().reverse().map((e) => {
       const d = e.detail || {};
-      return el('tr', { 'data-testid': 'event', 'data-event-id': (d.eventId || e.eventId), 'data-status': d.status || '' },
+      const s = e.summary;
+      return el('tr', { 'data-testid': 'event', 'data-event-id': (d.eventId || e.eventId), 'data-type': s.type, 'data-status': d.status || '' },
         el('td', { title: e.time }, time(e.time)),
-        el('td', {}, badge(d.status || '?', 'event-status')),
-        el('td', { title: e.detailType + ' from ' + e.source }, d.reservationUuid || ''),
-        el('td', { class: 'number' }, d.amount === undefined ? '' : amount(d.amount)),
+        el('td', { title: s.type + ' from ' + e.source }, s.type.replace(/^Reservation /, '')),
+        el('td', {}, badge(s.label, 'event-status')),
+        el('td', { title: s.reservationId || '' }, s.reservationUuid || s.reservationId || ''),
+        el('td', { 'data-testid': 'event-says' }, s.amount === null ? s.says : amount(s.amount)),
         el('td', {}, el('code', { title: JSON.stringify(d, null, 2) }, String(d.eventId || e.eventId).slice(0, 8))));
     });
     return el('table', {},
-      el('thead', {}, el('tr', {}, ['Time', 'Status', 'Reservation', 'NOK', 'Event'].map((h, i) => el('th', i === 3 ? { class: 'number' } : {}, h)))),
+      el('thead', {}, el('tr', {}, ['Time', 'Type', 'What', 'Reservation', 'NOK / due', 'Event'].map((h) => el('th', {}, h)))),
       el('tbody', {}, rows));
   }
 

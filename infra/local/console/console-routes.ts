@@ -4,6 +4,7 @@ import type { ReceivedEvent } from '../event-bridge-stand-in.ts';
 import type { EventDelivery } from '../event-forwarding/event-forwarder.ts';
 import { type FiredEvent, FireEventError } from '../event-forwarding/fire-event.ts';
 import { type ConsoleLinks, renderConsolePage } from './console-page.ts';
+import { summarizeEvent } from './event-summary.ts';
 import { readReservations } from './reservation-history.ts';
 import { renderReturnPage } from './return-page.ts';
 
@@ -65,7 +66,9 @@ export function createConsoleRoutes(options: ConsoleOptions) {
         sendJson(response, { runs: options.reconcilerRuns?.() ?? [] });
         return true;
       case `${CONSOLE_PREFIX}/events`:
-        sendJson(response, { events: options.events() });
+        sendJson(response, {
+          events: options.events().map((event) => ({ ...event, summary: summarizeEvent(event) })),
+        });
         return true;
       case `${CONSOLE_PREFIX}/deliveries`:
         sendJson(response, { deliveries: options.deliveries?.() ?? [] });

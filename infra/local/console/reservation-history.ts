@@ -3,6 +3,7 @@ import { UNCONFIRMED_CALLBACK, UNMATCHED_CALLBACK } from '#shared/callbacks/call
 import type { StatusChangeRecord } from '#shared/callbacks/status-change-record';
 import { COMMAND_STATES, type CommandRecord } from '#shared/commands/command-record';
 import type { ReservationRecord } from '#shared/reservations/reservation-record';
+import { applicableCommands, type ConsoleCommand } from './console-commands.ts';
 
 /** One recorded status change, as the console shows it. */
 export interface HistoryEntry {
@@ -55,6 +56,8 @@ export interface ReservationView {
   readonly history: readonly HistoryEntry[];
   /** Commands still SENDING or OUTCOME_UNKNOWN, oldest first. */
   readonly stuckCommands: readonly StuckCommandView[];
+  /** The buttons the console offers: only the commands that can apply. */
+  readonly commands: readonly ConsoleCommand[];
 }
 
 /** A kept callback not confirmed yet (no matching reservation, or details not read yet). */
@@ -145,6 +148,13 @@ function reservationView(
     history
       .filter((entry) => entry.status === status)
       .reduce((total, entry) => total + entry.amount, 0);
+  // A duplicate RESERVED is recorded once (deduplicated), so the sum is the reserved amount.
+  const totals = {
+    reserved: sum('RESERVED'),
+    captured: sum('CAPTURED'),
+    charged: sum('CHARGED'),
+    refunded: sum('REFUNDED'),
+  };
   return {
     reservationId: record.reservationId,
     frontPaymentUuid: record.frontPaymentUuid ?? null,
@@ -158,15 +168,10 @@ function reservationView(
     failure: record.failure
       ? { reason: record.failure.reason, message: record.failure.message }
       : null,
-    // A duplicate RESERVED is recorded once (deduplicated), so the sum is the reserved amount.
-    totals: {
-      reserved: sum('RESERVED'),
-      captured: sum('CAPTURED'),
-      charged: sum('CHARGED'),
-      refunded: sum('REFUNDED'),
-    },
+    totals,
     history,
     stuckCommands,
+    commands: applicableCommands({ status: record.status, totals }),
   };
 }
 
