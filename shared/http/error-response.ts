@@ -44,7 +44,7 @@ export function errorResponseOf(error: unknown): APIGatewayProxyStructuredResult
   }
   if (error instanceof SessionOutcomeUnknownError) {
     return jsonResponse(OUTCOME_UNKNOWN_STATUS[error.kind], {
-      message: `${error.message}. Reconcile reservation ${error.reservationId} with Front Payment before creating it again.`,
+      message: `${error.message}. Do not create it again with a new key: the reconciler settles reservation ${error.reservationId} from Front Payment's records by itself on its next runs, and a retry with the same Idempotency-Key then answers its outcome (the session, or a new attempt if Front Payment has none).`,
       reservationId: error.reservationId,
       retryable: false,
     });

@@ -110,6 +110,9 @@ describe('errorResponseOf', () => {
 
     expect(statusOf(error)).toBe(status);
     expect(bodyOf(error)).toMatchObject({ reservationId: 'rsv-1', retryable: false });
+    // It says who settles it and what the merchant does meanwhile, not "reconcile it yourself".
+    expect(bodyOf(error).message).toContain('the reconciler settles reservation rsv-1');
+    expect(bodyOf(error).message).toContain('retry with the same Idempotency-Key');
   });
 });
 
