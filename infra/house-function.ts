@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -17,10 +18,10 @@ import { Construct } from 'constructs';
 /** The Lambda runtime every function uses; the bundle targets the same Node version. */
 export const HOUSE_RUNTIME = lambda.Runtime.NODEJS_22_X;
 const BUNDLE_TARGET = 'node22';
+/** The repository's root: this file sits in its `infra/` folder. */
+const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Replaces the SDK's default credential chain in every bundle (see the file's comment). */
-const LAMBDA_CREDENTIALS = fileURLToPath(
-  new URL('../shared/aws/lambda-credentials.ts', import.meta.url),
-);
+const LAMBDA_CREDENTIALS = join(REPOSITORY_ROOT, 'shared', 'aws', 'lambda-credentials.ts');
 /** Name of the function every handler entry file exports. */
 export const HANDLER_EXPORT = 'handler';
 
