@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIRST_SWEEP_DELAY_MS, inboxKeyOf } from '#shared/callbacks/callback-inbox';
+import { FIRST_SWEEP_DELAY_MS } from '#shared/callbacks/callback-inbox';
 import {
   CALLBACK_AGE_FIELD,
   CALLBACK_NOT_CONFIRMED,
@@ -17,6 +16,7 @@ import {
   callbackFields,
   confirmKeptCallbacksNow,
   epochSeconds,
+  readInboxItem,
   readStatusChanges,
   signedQuery,
   useCallbackStack,
@@ -33,17 +33,6 @@ const output = captureOutput();
 /** The sweeper's clock once the kept callback's first wait has passed. */
 const afterFirstWait = () => new Date(Date.now() + FIRST_SWEEP_DELAY_MS + 1_000);
 
-async function inboxItem(reservationId: string, rawQueryString: string) {
-  const { Item } = await stack.tables.documents.send(
-    new GetCommand({
-      TableName: stack.tables.names.reservations,
-      Key: inboxKeyOf(reservationId, rawQueryString),
-      ConsistentRead: true,
-    }),
-  );
-  return Item;
-}
-
 describe('a kept callback whose details cannot be read now is confirmed later, once', () => {
   it.each<[string, SandboxFault]>([
     ['answer 500', { kind: 'status', statusCode: 500 }],
@@ -58,7 +47,7 @@ describe('a kept callback whose details cannot be read now is confirmed later, o
 
       await stack.sandbox.pay(reservationUuid, 'visa');
       const [query = ''] = stack.sentQueries(reservationUuid);
-      const keptBefore = await inboxItem(reservationId, query);
+      const keptBefore = await readInboxItem(stack.tables, reservationId, query);
       const sweep = await confirmKeptCallbacksNow(stack, { now: afterFirstWait });
       const again = await confirmKeptCallbacksNow(stack, { now: afterFirstWait });
 
@@ -77,7 +66,7 @@ describe('a kept callback whose details cannot be read now is confirmed later, o
       expect(stack.events().filter((e) => e.reservationId === reservationId)).toMatchObject([
         { status: 'RESERVED', amount: 1000 },
       ]);
-      expect((await inboxItem(reservationId, query))?.outbox).toBeUndefined();
+      expect((await readInboxItem(stack.tables, reservationId, query))?.outbox).toBeUndefined();
     },
   );
 
@@ -144,7 +133,9 @@ describe('a signed callback we do not understand', () => {
       body: { received: true, confirmed: true, duplicate: false },
     });
     expect(output.text()).toContain(SIGNED_CALLBACK_NOT_UNDERSTOOD);
-    expect(await inboxItem(reservationId, query)).toMatchObject({ rawQueryString: query });
+    expect(await readInboxItem(stack.tables, reservationId, query)).toMatchObject({
+      rawQueryString: query,
+    });
     expect(stack.events().filter((e) => e.reservationId === reservationId)).toMatchObject([
       { status: 'RESERVED' },
     ]);

@@ -1,16 +1,12 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import {
-  FIRST_SWEEP_DELAY_MS,
-  inboxKeyOf,
-  MAX_UNMATCHED_TRIES,
-} from '#shared/callbacks/callback-inbox';
+import { FIRST_SWEEP_DELAY_MS, MAX_UNMATCHED_TRIES } from '#shared/callbacks/callback-inbox';
 import { UNMATCHED_CALLBACK_SET_ASIDE } from '#shared/callbacks/callback-log';
 import { readReservations } from '../../infra/local/console/reservation-history.ts';
 import {
   callbackFields,
   confirmKeptCallbacksNow,
   frontPaymentStyleUuid,
+  readInboxItem,
   signedQuery,
   useCallbackStack,
 } from '../support/callback-fixtures.ts';
@@ -32,17 +28,6 @@ async function keepUnmatched(count: number): Promise<string[]> {
   return queries;
 }
 
-async function inboxItem(reservationId: string | null, rawQueryString: string) {
-  const { Item } = await stack.tables.documents.send(
-    new GetCommand({
-      TableName: stack.tables.names.reservations,
-      Key: inboxKeyOf(reservationId, rawQueryString),
-      ConsistentRead: true,
-    }),
-  );
-  return Item;
-}
-
 describe('the sweeper lists only kept callbacks that are due, page after page', () => {
   it('60 unmatched kept callbacks: all tried in one run, and a genuine one kept after them is confirmed in the next run', async () => {
     await keepUnmatched(60);
@@ -54,7 +39,9 @@ describe('the sweeper lists only kept callbacks that are due, page after page', 
     stack.sandbox.injectFault({ kind: 'status', statusCode: 500 });
     await stack.sandbox.pay(reservationUuid, 'visa');
     const [query = ''] = stack.sentQueries(reservationUuid);
-    expect((await inboxItem(reservationId, query))?.outbox).toBe('UNCONFIRMED_CALLBACK');
+    expect((await readInboxItem(stack.tables, reservationId, query))?.outbox).toBe(
+      'UNCONFIRMED_CALLBACK',
+    );
     // The next run: the genuine callback's first wait is over, the unmatched ones' second is not.
     const next = await confirmKeptCallbacksNow(stack, {
       now: () => new Date(Math.max(Date.now() + FIRST_SWEEP_DELAY_MS + 1_000, firstRunAt + 1_000)),
@@ -62,7 +49,7 @@ describe('the sweeper lists only kept callbacks that are due, page after page', 
 
     expect(first).toMatchObject({ claimed: 60, confirmed: 0 });
     expect(next).toMatchObject({ claimed: 1, confirmed: 1, recorded: 1 });
-    expect((await inboxItem(reservationId, query))?.outbox).toBeUndefined();
+    expect((await readInboxItem(stack.tables, reservationId, query))?.outbox).toBeUndefined();
     expect(stack.events().filter((event) => event.reservationId === reservationId)).toMatchObject([
       { status: 'RESERVED' },
     ]);
@@ -83,7 +70,7 @@ describe('an unmatched callback is tried a bounded number of times, then set asi
       claims.push(result.claimed);
     }
 
-    const item = await inboxItem(null, query);
+    const item = await readInboxItem(stack.tables, null, query);
     expect(item).toMatchObject({
       rawQueryString: query,
       attempts: MAX_UNMATCHED_TRIES,

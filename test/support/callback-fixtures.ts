@@ -3,7 +3,11 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, vi } from 'vitest';
-import { createCallbackInbox, FIRST_SWEEP_DELAY_MS } from '#shared/callbacks/callback-inbox';
+import {
+  createCallbackInbox,
+  FIRST_SWEEP_DELAY_MS,
+  inboxKeyOf,
+} from '#shared/callbacks/callback-inbox';
 import { createDetailsReadGate } from '#shared/callbacks/details-read-gate';
 import type { StatusChangeRecord } from '#shared/callbacks/status-change-record';
 import { createStatusChangeRepository } from '#shared/callbacks/status-change-repository';
@@ -143,6 +147,22 @@ export async function seedReservation(
   };
   await tables.documents.send(new PutCommand({ TableName: tables.names.reservations, Item: item }));
   return { reservationId, frontPaymentUuid };
+}
+
+/** The kept callback (inbox item) of `rawQueryString`, read consistently; undefined if none. */
+export async function readInboxItem(
+  tables: LocalTables,
+  reservationId: string | null,
+  rawQueryString: string,
+): Promise<Record<string, unknown> | undefined> {
+  const { Item } = await tables.documents.send(
+    new GetCommand({
+      TableName: tables.names.reservations,
+      Key: inboxKeyOf(reservationId, rawQueryString),
+      ConsistentRead: true,
+    }),
+  );
+  return Item;
 }
 
 export async function readReservation(
