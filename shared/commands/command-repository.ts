@@ -54,6 +54,14 @@ export class ReferenceClaimedError extends Error {
   override readonly name = 'ReferenceClaimedError';
 }
 
+/**
+ * The attempt no longer holds its command record: a later attempt with the same key took it
+ * over, or the reconciler settled it. Its outcome is not this attempt's to write.
+ */
+export class AttemptSupersededError extends Error {
+  override readonly name = 'AttemptSupersededError';
+}
+
 export interface CommandRepository {
   start(command: NewCommand): Promise<CommandStart>;
   /**
@@ -66,11 +74,12 @@ export interface CommandRepository {
     at: Date,
   ): Promise<boolean>;
   /**
-   * Ends a `SENDING` command; returns the record as written. With `claim`, the reference is
-   * claimed in the same transaction (`ReferenceClaimedError` when another command holds it).
+   * Ends the attempt's `SENDING` (or meanwhile unknown) command; returns the record as written.
+   * With `claim`, the reference is claimed in the same transaction (`ReferenceClaimedError` when
+   * another command holds it); `AttemptSupersededError` when the attempt no longer holds it.
    */
   finish(
-    key: CommandKey,
+    key: CommandKey & { readonly attemptId: string },
     outcome: Pick<CommandRecord, 'state'> &
       Partial<Pick<CommandRecord, 'amount' | 'reference' | 'failure'>> & {
         readonly claim?: boolean;
@@ -83,8 +92,8 @@ export interface CommandRepository {
   /** The CAP…/CHA… references some command of the reservation claimed. */
   listClaims(reservationId: string): Promise<Set<string>>;
   /**
-   * Settles an `OUTCOME_UNKNOWN` command (or a `SENDING` one whose Lambda is gone); false when
-   * someone settled it first, or the reference is claimed already.
+   * Settles an `OUTCOME_UNKNOWN` command (or a `SENDING` one whose Lambda stopped before it
+   * sent); false when someone settled or sent it first, or the reference is claimed already.
    */
   settle(record: CommandRecord, settlement: Settlement, at: Date): Promise<boolean>;
   /**
@@ -244,6 +253,7 @@ export function createCommandRepository(
         ':at': at.toISOString(),
         ':sending': COMMAND_STATES.sending,
         ':unknown': COMMAND_STATES.outcomeUnknown,
+        ':attempt': key.attemptId,
       };
       const names: Record<string, string> = { '#state': 'state' };
       const sets = ['#state = :state', 'updatedAt = :at'];
@@ -264,8 +274,9 @@ export function createCommandRepository(
         Key: reservationKeys.command(key.reservationId, key.commandId),
         // An unknown outcome stays watched (due now); a known one leaves the index.
         UpdateExpression: `SET ${sets.join(', ')} REMOVE inProgressUntil${unknown ? '' : ', openShard, nextCheckAt'}`,
-        // Only the attempt that started it ends it (a late one after an abandoned mark too).
-        ConditionExpression: '#state IN (:sending, :unknown)',
+        // Only the attempt that holds it ends it (also after the reconciler marked it unknown):
+        // a late attempt never overwrites what a retry with the same key did at Front Payment.
+        ConditionExpression: 'attemptId = :attempt AND #state IN (:sending, :unknown)',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       };
@@ -276,13 +287,17 @@ export function createCommandRepository(
             `Front Payment's ${outcome.reference} is claimed by another command`,
           );
         }
-        if (written === 'condition-failed') throw new Error('The command is no longer SENDING');
+        if (written === 'condition-failed') throw superseded();
         return (await getCommand(key.reservationId, key.commandId)) as CommandRecord;
       }
-      const { Attributes } = await documents.send(
-        new UpdateCommand({ ...update, ReturnValues: 'ALL_NEW' }),
-      );
-      return Attributes as CommandRecord;
+      try {
+        const { Attributes } = await documents.send(
+          new UpdateCommand({ ...update, ReturnValues: 'ALL_NEW' }),
+        );
+        return Attributes as CommandRecord;
+      } catch (error) {
+        throw error instanceof ConditionalCheckFailedException ? superseded() : error;
+      }
     },
 
     async list(reservationId) {
@@ -310,8 +325,12 @@ export function createCommandRepository(
           (reference ? ', #reference = :reference' : '') +
           (accepted ? '' : ', failure = :failure') +
           ` REMOVE inProgressUntil, openShard, nextCheckAt${accepted ? ', failure' : ''}`,
-        // Unknown, or SENDING with its Lambda gone (a late finish of that Lambda then fails).
-        ConditionExpression: '#state = :unknown OR (#state = :sending AND inProgressUntil < :now)',
+        // Unknown, or SENDING with its Lambda gone before it sent (a late finish of that Lambda
+        // then fails). Checked here, not only where it was read: a late attempt may mark the
+        // record sent between the reconciler's read and this write, and then it may have acted.
+        ConditionExpression:
+          '#state = :unknown OR ' +
+          '(#state = :sending AND inProgressUntil < :now AND attribute_not_exists(sentAt))',
         ExpressionAttributeNames: {
           '#state': 'state',
           ...(reference ? { '#reference': 'reference' } : {}),
@@ -384,6 +403,10 @@ export function createCommandRepository(
 
     get: getCommand,
   };
+}
+
+function superseded(): AttemptSupersededError {
+  return new AttemptSupersededError('A later attempt or the reconciler holds the command record');
 }
 
 function earlierAttempt(record: CommandRecord, attempt: NewCommand): CommandStart {

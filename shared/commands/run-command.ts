@@ -12,7 +12,11 @@ import { canonicalJson } from '../reservations/request-fingerprint.ts';
 import { sessionFailureOf } from '../reservations/session-failure.ts';
 import { COMMAND_OUTCOME_UNKNOWN } from './command-log.ts';
 import { COMMAND_STATES, type CommandRecord } from './command-record.ts';
-import { type CommandRepository, ReferenceClaimedError } from './command-repository.ts';
+import {
+  AttemptSupersededError,
+  type CommandRepository,
+  ReferenceClaimedError,
+} from './command-repository.ts';
 import type { CommandRequest } from './command-request.ts';
 import { markInterrupted } from './interrupted-command.ts';
 import {
@@ -69,8 +73,11 @@ export async function runCommand(
 ): Promise<{ readonly answer: CommandAnswer; readonly replayed: boolean }> {
   const now = dependencies.now ?? (() => new Date());
   const reservation = await findOwnedReservation(attempt.reservationId, dependencies.repository);
-  const key = { reservationId: attempt.reservationId, commandId: commandIdOf(attempt) };
-  const attemptId = randomUUID();
+  const key = {
+    reservationId: attempt.reservationId,
+    commandId: commandIdOf(attempt),
+    attemptId: randomUUID(),
+  };
   const start = await dependencies.commands.start({
     ...key,
     command: request.command,
@@ -80,7 +87,6 @@ export async function runCommand(
       .update(canonicalJson(request))
       .digest('hex'),
     requestedBy: attempt.caller,
-    attemptId,
     inProgressUntil: attempt.deadline,
     at: now(),
   });
@@ -98,12 +104,15 @@ export async function runCommand(
     ));
     plan = planCommand(request, details);
   } catch (error) {
-    await dependencies.commands.finish(key, refusal(error, now()), now());
+    await dependencies.commands.finish(key, refusal(error, now()), now()).catch((failure) => {
+      // A retry with the same key took over while this attempt was slow: the answer is its.
+      throw failure instanceof AttemptSupersededError ? idempotencyConflicts.inProgress() : failure;
+    });
     throw error;
   }
 
   // From here on Front Payment may act: the record says so, with what the command moves.
-  if (!(await dependencies.commands.markSent({ ...key, attemptId }, plan, now()))) {
+  if (!(await dependencies.commands.markSent(key, plan, now()))) {
     throw idempotencyConflicts.inProgress();
   }
   let reference: string | null;
@@ -117,7 +126,7 @@ export async function runCommand(
     throw await recordFailedSend(key, plan.amount, error, dependencies, now());
   }
   dependencies.log.info('command accepted by Front Payment', {
-    ...key,
+    ...idsOf(key),
     command: request.command,
     reference,
   });
@@ -133,7 +142,7 @@ export async function runCommand(
  * and the record, left SENDING with its amount, is settled once its deadline passed.
  */
 async function recordAccepted(
-  key: { readonly reservationId: string; readonly commandId: string },
+  key: AttemptKey,
   request: CommandRequest,
   plan: ReturnType<typeof planCommand>,
   reference: string | null,
@@ -155,7 +164,7 @@ async function recordAccepted(
     );
   } catch (error) {
     const reason = error instanceof ReferenceClaimedError ? 'reference-claimed' : 'unrecorded';
-    dependencies.log.warn(COMMAND_OUTCOME_UNKNOWN, { ...key, reason });
+    dependencies.log.warn(COMMAND_OUTCOME_UNKNOWN, { ...idsOf(key), reason });
     await dependencies.commands
       .finish(
         key,
@@ -181,6 +190,14 @@ async function recordAccepted(
       { cause: error },
     );
   }
+}
+
+/** The command record's key, and the attempt that holds it. */
+type AttemptKey = Parameters<CommandRepository['finish']>[0];
+
+/** What a log line names of an attempt: the reservation and the command. */
+function idsOf({ reservationId, commandId }: AttemptKey) {
+  return { reservationId, commandId };
 }
 
 /** The command record's id: the caller and its key, so two callers' keys never meet. */
@@ -242,7 +259,7 @@ function refusal(error: unknown, at: Date): Parameters<CommandRepository['finish
  * refusal as it is, or, when it may have acted (timeout, 5xx, broken answer), an unknown outcome.
  */
 async function recordFailedSend(
-  key: { readonly reservationId: string; readonly commandId: string },
+  key: AttemptKey,
   amount: number,
   error: unknown,
   dependencies: CommandDependencies,
@@ -252,7 +269,7 @@ async function recordFailedSend(
   const known = described?.outcomeKnown ?? false;
   const reason = described?.failure.reason ?? 'unknown';
   dependencies.log.warn(known ? 'command refused by Front Payment' : COMMAND_OUTCOME_UNKNOWN, {
-    ...key,
+    ...idsOf(key),
     reason,
   });
   await dependencies.commands.finish(

@@ -332,6 +332,85 @@ describe('a command that never reached Front Payment', () => {
   });
 });
 
+/** A promise and the function that resolves it: the test decides when a paused write goes on. */
+function gate(): { readonly opened: Promise<void>; readonly open: () => void } {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+}
+
+// An attempt that outlives its deadline (a slow Lambda, or clocks that disagree) meets a refresh
+// or a retry that takes it for gone. Whatever the interleaving: Front Payment acts at most once
+// per key, and a command it carried out never ends REFUSED.
+describe('an attempt still running after its deadline', () => {
+  it('a refresh that read it as never sent does not refuse it once it has sent', async () => {
+    const { reservationId, reservationUuid } = await paidReservation();
+    const key = randomUUID();
+    const marking = gate();
+    const settling = gate();
+    const finishing = gate();
+    const markPaused = faults.inject(['SET sentAt'], { kind: 'pause', until: marking.opened });
+    const settlePaused = faults.inject(['not-sent'], { kind: 'pause', until: settling.opened });
+    const finishPaused = faults.inject(['CLAIM#', 'ACCEPTED'], {
+      kind: 'pause',
+      until: finishing.opened,
+    });
+
+    const answer = command(reservationId, 'capture', { amount: 25 }, key);
+    await markPaused;
+    await commandsAged(reservationId, HOUR);
+    const refresh = read(reservationId, true);
+    await settlePaused; // the refresh listed it SENDING, unsent, past its deadline
+    marking.open();
+    await finishPaused; // the attempt marked it sent and Front Payment captured
+    settling.open();
+    await refresh;
+    finishing.open();
+
+    expect(await answer).toMatchObject({ status: 202, body: { state: 'ACCEPTED', amount: 25 } });
+    const retried = await command(reservationId, 'capture', { amount: 25 }, key);
+    expect(retried).toMatchObject({ status: 202, replayed: true, body: { state: 'ACCEPTED' } });
+    expect(callsTo('capture', reservationUuid)).toHaveLength(1);
+  });
+
+  it('a late attempt that failed does not refuse the retry that took over and sent', async () => {
+    const { reservationId, reservationUuid } = await paidReservation();
+    const key = randomUUID();
+    const lateRefusal = gate();
+    const retryFinish = gate();
+    // The first attempt's details read fails; its REFUSED write waits.
+    stack.sandbox?.injectFault({ kind: 'status', statusCode: 503 });
+    const refusalPaused = faults.inject(['COMMAND#', 'REFUSED', 'details-'], {
+      kind: 'pause',
+      until: lateRefusal.opened,
+    });
+    const late = command(reservationId, 'capture', { amount: 30 }, key);
+    await refusalPaused;
+    await commandsAged(reservationId, HOUR);
+
+    // The retry takes the record over, sends, and Front Payment captures; its write waits.
+    const finishPaused = faults.inject(['CLAIM#', 'ACCEPTED'], {
+      kind: 'pause',
+      until: retryFinish.opened,
+    });
+    const retry = command(reservationId, 'capture', { amount: 30 }, key);
+    await finishPaused;
+    lateRefusal.open();
+    const lateAnswer = await late;
+    retryFinish.open();
+    const retryAnswer = await retry;
+
+    // The late attempt answers what a duplicate in flight gets: the retry's outcome is to come.
+    expect(lateAnswer.status).toBe(409);
+    expect(retryAnswer).toMatchObject({ status: 202, body: { state: 'ACCEPTED', amount: 30 } });
+    const again = await command(reservationId, 'capture', { amount: 30 }, key);
+    expect(again).toMatchObject({ status: 202, replayed: true, body: { state: 'ACCEPTED' } });
+    expect(callsTo('capture', reservationUuid)).toHaveLength(1);
+  });
+});
+
 describe('unknown outcomes end, both ways', () => {
   it('settles a capture Front Payment never made as not done after the grace period; the same key sends it again', async () => {
     const { reservationId, reservationUuid } = await paidReservation();
