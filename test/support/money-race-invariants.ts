@@ -32,6 +32,8 @@ export interface RecordedCommand {
   readonly state: string;
   readonly amount?: number;
   readonly reference?: string;
+  /** Why it was refused or is unknown, as the API answers it. */
+  readonly failure?: { readonly reason: string };
   /** The Idempotency-Key of the race request it records; undefined when none matches. */
   readonly request: string | undefined;
 }
@@ -246,7 +248,10 @@ function accepted(commands: readonly RecordedCommand[], command: MoneyCommand) {
 }
 
 function describe(commands: readonly RecordedCommand[], command: MoneyCommand): string {
-  const states = commands.filter((record) => record.command === command).map((r) => r.state);
+  // With the failure's reason, so a failing seed says which path ended the command so.
+  const states = commands
+    .filter((record) => record.command === command)
+    .map((record) => (record.failure ? `${record.state}(${record.failure.reason})` : record.state));
   return states.length === 0 ? 'none recorded' : states.join(', ');
 }
 
