@@ -428,6 +428,31 @@ describe('signing', () => {
     expect(expected.headers.authorization).toBe(authorization);
   });
 
+  it('sends a JWT as a bearer token, asked for anew on each try', async () => {
+    const { reservationId } = await createdReservation();
+    const path = `/reservations/${reservationId}`;
+    proxy.arm({
+      name: 'throttled',
+      matches: (request) => request.path === path,
+      action: {
+        kind: 'refuse',
+        status: 429,
+        contentType: 'application/json',
+        body: '{"message":"Too Many Requests"}',
+      },
+    });
+    let issued = 0;
+    const withJwt = client({ auth: { kind: 'jwt', token: async () => `token-${++issued}` } });
+
+    const read = await withJwt.getReservation(reservationId);
+
+    expect(read.reservationId).toBe(reservationId);
+    expect(exchangesTo(path).map((exchange) => exchange.headers.authorization)).toEqual([
+      'Bearer token-1',
+      'Bearer token-2',
+    ]);
+  });
+
   it('is one local caller per access key: the same Idempotency-Key of two callers is two reservations', async () => {
     const idempotencyKey = `shared-key-${suffix}`;
     const body = sampleReservationRequest({
