@@ -2,14 +2,19 @@
  * `npm run demo`: the typical flow against a running `npm start` (API_URL, default
  * http://127.0.0.1:3000; `npm start` prints the command for its port): create a reservation, pay
  * at the sandbox's checkout page, then through our API: capture part, capture the rest, refund
- * part, complete. After each step it
- * waits until the callback is processed and prints the status history and the events on the bus.
- * Exits non-zero when a step fails.
+ * part, complete. Our API is called through the typed merchant client (shared/client), as a
+ * merchant's service would call it. After each step it waits until the callback is processed and
+ * prints the status history and the events on the bus. Exits non-zero when a step fails.
  */
-import { randomUUID } from 'node:crypto';
+import {
+  type CommandAnswer,
+  createMerchantClient,
+  MerchantClientError,
+} from '#shared/client/index';
 import type { ReservationView } from './console/reservation-history.ts';
 import { DEFAULT_API_URL, demoCommand } from './demo-command.ts';
 import type { ReceivedEvent } from './event-bridge-stand-in.ts';
+import { localAwsClientConfig } from './local-aws.ts';
 import { LOCAL_DEFAULTS } from './local-defaults.ts';
 import { createLocalStackClient, LocalStackClientError } from './local-stack-client.ts';
 import { sampleReservationRequest } from './sample-reservation.ts';
@@ -24,6 +29,20 @@ async function main(): Promise<void> {
   const client = createLocalStackClient({
     apiUrl,
     frontPaymentToken: process.env.FRONT_PAYMENT_TOKEN ?? LOCAL_DEFAULTS.frontPaymentToken,
+  });
+  // Our API as a merchant's service calls it: the typed client, signing with SigV4 (the local
+  // stack takes the access key as the caller and checks no signature) and retrying safely.
+  const merchant = createMerchantClient({
+    baseUrl: apiUrl,
+    auth: {
+      kind: 'sigv4',
+      region: localAwsClientConfig.region,
+      credentials: localAwsClientConfig.credentials,
+    },
+    onRetry: (retry) =>
+      out(
+        `   retry of ${retry.method} ${retry.path} after ${retry.reason}, in ${Math.round(retry.delayMs)} ms, same Idempotency-Key`,
+      ),
   });
   out(`Front Payment reservations demo against ${apiUrl}`);
   const links = await client.stack().catch((error: unknown) => {
@@ -45,42 +64,50 @@ async function main(): Promise<void> {
   const heading = (text: string) => out(`\n${++step}. ${text}`);
 
   heading('Create a reservation (POST /reservations)');
-  const created = await client.createReservation(
+  const created = await merchant.createReservation(
     sampleReservationRequest({ returnBaseUrl: apiUrl, referenceNo: `DEMO-${Date.now()}` }),
-    `demo-${randomUUID()}`,
   );
+  if (!created.paymentUrl) {
+    throw new LocalStackClientError(
+      `Reservation ${created.reservationId} came without a paymentUrl`,
+    );
+  }
+  const paymentUrl = created.paymentUrl;
   out(`   reservation ${created.reservationId}`);
   out(`   Front Payment ${created.reservationUuid}, status ${created.status}`);
-  out(`   paymentUrl ${created.paymentUrl}`);
+  out(`   paymentUrl ${paymentUrl}`);
 
   heading('Pay at the checkout page: switch Visa to Mastercard, pay');
-  const paid = await client.payAtCheckout(created.paymentUrl, 'mastercard');
+  const paid = await client.payAtCheckout(paymentUrl, 'mastercard');
   out(`   redirected to ${paid.redirectedTo} (${paid.landingStatus})`);
   await report(created.reservationId, 'RESERVED', 1);
 
   const { productList } = await client.details(sandbox, created.reservationUuid);
   const [first] = productList;
   if (!first) throw new LocalStackClientError('The sandbox lists no product lines to capture');
-  // Each command through our API, with its own Idempotency-Key (a retry would reuse it).
-  const command = async (name: string, body: unknown) => {
-    const answer = await client.command(created.reservationId, name, body, `demo-${randomUUID()}`);
-    out(`   ${name} ${answer.state}${answer.reference ? ` (${answer.reference})` : ''}`);
-  };
+  // Each command through our API; the client gives each its own Idempotency-Key, kept for retries.
+  const printed = (answer: CommandAnswer) =>
+    out(`   ${answer.command} ${answer.state}${answer.reference ? ` (${answer.reference})` : ''}`);
 
   heading(`Capture part (POST .../capture): ${first.name} (${money(first.amount)})`);
-  await command('capture', { lines: [{ index: 0, amount: first.amount }], note: first.name });
+  printed(
+    await merchant.capture(created.reservationId, {
+      lines: [{ index: 0, amount: first.amount }],
+      note: first.name,
+    }),
+  );
   await report(created.reservationId, 'CAPTURED', 1);
 
   heading('Capture the rest (POST .../capture with an empty body)');
-  await command('capture', {});
+  printed(await merchant.capture(created.reservationId, {}));
   await report(created.reservationId, 'CAPTURED', 2);
 
   heading('Refund part (POST .../refund): 200.00 NOK of the newest capture large enough');
-  await command('refund', { amount: 200 });
+  printed(await merchant.refund(created.reservationId, { amount: 200 }));
   await report(created.reservationId, 'REFUNDED', 1);
 
   heading('Complete (POST .../complete)');
-  await command('complete', { note: 'Stay ended' });
+  printed(await merchant.complete(created.reservationId, { note: 'Stay ended' }));
   const final = await report(created.reservationId, 'COMPLETED', 1);
 
   const published = (await client.events()).length - eventsBefore;
@@ -147,7 +174,7 @@ try {
   await main();
 } catch (error) {
   process.stderr.write(
-    `\n✖ Demo failed: ${error instanceof LocalStackClientError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    `\n✖ Demo failed: ${error instanceof LocalStackClientError || error instanceof MerchantClientError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
   process.exitCode = 1;
 }

@@ -23,8 +23,11 @@ export interface LambdaRoute {
   /** The function's timeout in AWS; the local run is cut off after it too. */
   readonly timeoutMs: number;
   readonly handler: HttpApiHandler;
-  /** For a route behind the IAM authorizer in AWS: the principal every local request comes from. */
-  readonly callerArn?: string;
+  /**
+   * For a route behind the IAM authorizer in AWS: the principal a local request comes from, one
+   * fixed principal or one read from the request (its SigV4 credential).
+   */
+  readonly callerArn?: string | ((request: IncomingMessage) => string);
 }
 
 /** Answers a request outside the API routes (the console); resolves false when it is not its own. */
@@ -169,7 +172,7 @@ async function serve(
   const event = toHttpApiEvent(request, body, {
     routeKey: `${method} ${route.path}`,
     requestId,
-    ...(route.callerArn ? { callerArn: route.callerArn } : {}),
+    ...(route.callerArn ? { callerArn: callerArnOf(route.callerArn, request) } : {}),
     ...(matched?.parameters && Object.keys(matched.parameters).length > 0
       ? { pathParameters: matched.parameters }
       : {}),
@@ -184,6 +187,13 @@ async function serve(
     functionName: route.functionName,
     ...(outcome.error ? { error: outcome.error } : {}),
   };
+}
+
+function callerArnOf(
+  callerArn: NonNullable<LambdaRoute['callerArn']>,
+  request: IncomingMessage,
+): string {
+  return typeof callerArn === 'string' ? callerArn : callerArn(request);
 }
 
 /** Runs the handler like Lambda: a throw or a timeout is a function error, API Gateway says 500. */

@@ -7,7 +7,6 @@ import { DEFAULT_EVENT_SOURCE } from '#shared/events/status-changed-event';
 import type { ChecksumFormula } from '#shared/front-payment/callback-checksum';
 import type { ReconcileRunResult } from '../../functions/reconcile/reconcile.ts';
 import { RESERVATION_ROUTES } from '../reservation-routes.ts';
-import { LOCAL_CALLER_ARN } from './api-gateway-event.ts';
 import { CALLBACK_PATH } from './callback-path.ts';
 import { createConsoleRoutes } from './console/console-routes.ts';
 import { createTables, type LocalTableNames } from './create-tables.ts';
@@ -35,6 +34,7 @@ import {
   startLambdaHttpServer,
 } from './lambda-http-server.ts';
 import { localAwsClientConfig } from './local-aws.ts';
+import { localCallerArnOf } from './local-caller.ts';
 import { LOCAL_DEFAULTS, PORT_VARIABLES } from './local-defaults.ts';
 import { FUNCTION_TIMEOUTS_MS, loadLocalFunctions, scheduledEvent } from './local-functions.ts';
 import { type Schedule, startSchedule } from './schedule.ts';
@@ -335,8 +335,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           functionName: 'create-session',
           timeoutMs: FUNCTION_TIMEOUTS_MS.createSession,
           handler: functions.createSession,
-          // Behind the IAM (or JWT) authorizer in AWS: one fixed local caller here.
-          callerArn: LOCAL_CALLER_ARN,
+          // Behind the IAM (or JWT) authorizer in AWS: here the access key of a signed request,
+          // else one fixed local caller.
+          callerArn: localCallerArnOf,
         },
         ...RESERVATION_ROUTES.map(({ method, path }) => ({
           method,
@@ -344,7 +345,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           functionName: 'reservation-commands',
           timeoutMs: FUNCTION_TIMEOUTS_MS.reservationCommands,
           handler: functions.reservationCommands,
-          callerArn: LOCAL_CALLER_ARN,
+          callerArn: localCallerArnOf,
         })),
         // As in the CDK stack: our reservation id as a path segment, and the old path for
         // callbacks of sessions created before it.

@@ -1,3 +1,5 @@
+import type { CreateReservationRequestInput } from '#shared/reservations/reservation-schema';
+
 /**
  * A reservation request in Front Payment's documented shape for the printed `curl`, the demo and the end-to-end
  * tests. The customer is fictional (reserved example values); our service does not store it.
@@ -12,7 +14,9 @@ export interface SampleReservationOptions {
   readonly validForSeconds?: number;
 }
 
-export function sampleReservationRequest(options: SampleReservationOptions) {
+export function sampleReservationRequest(
+  options: SampleReservationOptions,
+): CreateReservationRequestInput {
   const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
   const reference = options.referenceNo ?? 'ORDER-1001';
   const returnUrl = (outcome: 'success' | 'failure') =>

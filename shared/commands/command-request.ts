@@ -111,6 +111,13 @@ export type RefundRequest = v.InferOutput<typeof RefundSchema>;
 export type ResendRequest = v.InferOutput<typeof ResendSchema>;
 export type CommandLine = v.InferOutput<typeof LineSchema>;
 
+/** What a caller may send (before validation turns decimal strings into numbers): the typed client's bodies. */
+export type CaptureInput = v.InferInput<typeof CaptureSchema>;
+export type ChargeInput = v.InferInput<ReturnType<typeof chargeSchema>>;
+export type NoteInput = v.InferInput<typeof NoteSchema>;
+export type RefundInput = v.InferInput<typeof RefundSchema>;
+export type ResendInput = v.InferInput<typeof ResendSchema>;
+
 export type CommandRequest =
   | { readonly command: 'capture'; readonly body: CaptureRequest }
   | { readonly command: 'charge'; readonly body: ChargeRequest }

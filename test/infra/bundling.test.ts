@@ -126,6 +126,11 @@ describe('bundles (esbuild, bundling on)', () => {
         ),
       );
       expect(chain, name).toEqual([]);
+      // The merchant client (with its signer) is for merchants' services, never for a function.
+      const client = (map.sources as string[]).filter((source) =>
+        source.includes('shared/client/'),
+      );
+      expect(client, name).toEqual([]);
       expect(statSync(join(directory, 'index.mjs')).size, name).toBeLessThan(
         BUNDLE_BUDGET_BYTES[name] ?? 0,
       );
