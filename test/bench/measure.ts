@@ -7,16 +7,34 @@ export function median(values: readonly number[]): number {
     : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
-/** Runs `fn` `times` times after a short warm-up and returns the median milliseconds per run. */
-export async function medianMs(times: number, fn: () => Promise<unknown>): Promise<number> {
-  for (let index = 0; index < Math.min(10, times); index++) await fn();
-  const samples: number[] = [];
-  for (let index = 0; index < times; index++) {
+/**
+ * Medians of two functions measured in turns: each round runs both, the first of them
+ * alternating, so a change in the machine's load falls on both alike. `prepare` and `after` run
+ * around every sample of `ours`, untimed. Five rounds of warm-up first.
+ */
+export async function interleavedMedians(
+  rounds: number,
+  sides: {
+    readonly ours: () => Promise<unknown>;
+    readonly floor: () => Promise<unknown>;
+    readonly prepare?: () => Promise<unknown>;
+    readonly after?: () => Promise<unknown>;
+  },
+): Promise<{ readonly ours: number; readonly floor: number }> {
+  const samples = { ours: [] as number[], floor: [] as number[] };
+  const timed = async (side: 'ours' | 'floor', warm: boolean) => {
+    if (side === 'ours') await sides.prepare?.();
     const start = performance.now();
-    await fn();
-    samples.push(performance.now() - start);
+    await sides[side]();
+    const elapsed = performance.now() - start;
+    if (side === 'ours') await sides.after?.();
+    if (!warm) samples[side].push(elapsed);
+  };
+  for (let round = -5; round < rounds; round++) {
+    const order = round % 2 === 0 ? (['ours', 'floor'] as const) : (['floor', 'ours'] as const);
+    for (const side of order) await timed(side, round < 0);
   }
-  return median(samples);
+  return { ours: median(samples.ours), floor: median(samples.floor) };
 }
 
 /** Operations per second of a synchronous function, measured over about `ms` milliseconds. */
