@@ -8,33 +8,32 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * Medians of two functions measured in turns: each round runs both, the first of them
- * alternating, so a change in the machine's load falls on both alike. `prepare` and `after` run
- * around every sample of `ours`, untimed. Five rounds of warm-up first.
+ * Medians of functions measured in turns: each round runs every one once, in an order that
+ * rotates per round, so a change in the machine's load falls on all alike. `prepare` and `after`
+ * run around every sample of `sides.ours`, untimed. Five rounds of warm-up first.
  */
 export async function interleavedMedians(
   rounds: number,
-  sides: {
-    readonly ours: () => Promise<unknown>;
-    readonly floor: () => Promise<unknown>;
-    readonly prepare?: () => Promise<unknown>;
-    readonly after?: () => Promise<unknown>;
-  },
-): Promise<{ readonly ours: number; readonly floor: number }> {
-  const samples = { ours: [] as number[], floor: [] as number[] };
-  const timed = async (side: 'ours' | 'floor', warm: boolean) => {
-    if (side === 'ours') await sides.prepare?.();
-    const start = performance.now();
-    await sides[side]();
-    const elapsed = performance.now() - start;
-    if (side === 'ours') await sides.after?.();
-    if (!warm) samples[side].push(elapsed);
-  };
+  sides: Readonly<Record<string, () => Promise<unknown>>>,
+  around: {
+    readonly prepare?: (() => Promise<unknown>) | undefined;
+    readonly after?: (() => Promise<unknown>) | undefined;
+  } = {},
+): Promise<Record<string, number>> {
+  const names = Object.keys(sides);
+  const samples = new Map(names.map((name) => [name, [] as number[]]));
   for (let round = -5; round < rounds; round++) {
-    const order = round % 2 === 0 ? (['ours', 'floor'] as const) : (['floor', 'ours'] as const);
-    for (const side of order) await timed(side, round < 0);
+    const shift = (round + 5) % names.length;
+    for (const name of [...names.slice(shift), ...names.slice(0, shift)]) {
+      if (name === 'ours') await around.prepare?.();
+      const start = performance.now();
+      await sides[name]?.();
+      const elapsed = performance.now() - start;
+      if (name === 'ours') await around.after?.();
+      if (round >= 0) samples.get(name)?.push(elapsed);
+    }
   }
-  return { ours: median(samples.ours), floor: median(samples.floor) };
+  return Object.fromEntries(names.map((name) => [name, median(samples.get(name) ?? [])]));
 }
 
 /** Operations per second of a synchronous function, measured over about `ms` milliseconds. */
