@@ -1,6 +1,7 @@
 import { LOCAL_DEFAULTS } from '../local/local-defaults.ts';
 import { constructProps, type PropDoc } from './construct-props.ts';
 import { counted, markdownTable } from './generated-regions.ts';
+import { PATH_CALLS, pathCallsTables } from './path-calls.ts';
 import { count, type StackFacts } from './stack-facts.ts';
 
 /** CloudWatch's monthly list prices the cost section assumes (eu-north-1, to verify). */
@@ -77,6 +78,9 @@ export function docContents(facts: StackFacts, props: readonly PropDoc[] = const
       ]),
     ),
     'local-parts': localParts(facts),
+    'create-calls': pathCallsTables(PATH_CALLS.create),
+    'command-calls': pathCallsTables(PATH_CALLS.commands),
+    'callback-calls': pathCallsTables(PATH_CALLS.callback),
   };
 }
 

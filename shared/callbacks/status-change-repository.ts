@@ -53,6 +53,11 @@ export interface RecordedChanges {
   readonly records: readonly StatusChangeRecord[];
   /** The recorder holds the publish lease of every record under this token. */
   readonly leaseOwner: string;
+  /**
+   * The reservation as this recording left it (or last read it): a later recording by the same
+   * request starts from here instead of reading the reservation again.
+   */
+  readonly state: ReservationState;
 }
 
 export interface StatusChangeRepository {
@@ -140,7 +145,7 @@ export function createStatusChangeRepository(
         );
         if (movements.length === 0) {
           if (confirmation) await documents.send(new UpdateCommand(confirmation.Update));
-          return { records: [], leaseOwner };
+          return { records: [], leaseOwner, state: seen };
         }
         const at = now();
         const built = buildRecords(seen, details, movements, receivedAt).map((record) => ({
@@ -198,7 +203,7 @@ export function createStatusChangeRepository(
               ],
             }),
           );
-          return { records: built, leaseOwner };
+          return { records: built, leaseOwner, state: stateAfter(seen, built) };
         } catch (error) {
           if (!isLockContention(error)) throw error;
         }
@@ -230,6 +235,24 @@ export function createStatusChangeRepository(
         throw error;
       }
     },
+  };
+}
+
+/** The reservation's state once `built` is written over `seen` (what the transaction sets). */
+function stateAfter(
+  seen: ReservationState,
+  built: readonly StatusChangeRecord[],
+): ReservationState {
+  const last = built.at(-1) as StatusChangeRecord;
+  return {
+    ...seen,
+    status: last.currentStatus,
+    statusRank: rankAfter(built),
+    version: last.reservationVersion,
+    recordedChanges: new Set([
+      ...(seen.recordedChanges ?? []),
+      ...built.map((record) => record.identity),
+    ]),
   };
 }
 

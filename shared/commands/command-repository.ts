@@ -74,9 +74,11 @@ export interface CommandRepository {
     at: Date,
   ): Promise<boolean>;
   /**
-   * Ends the attempt's `SENDING` (or meanwhile unknown) command; returns the record as written.
-   * With `claim`, the reference is claimed in the same transaction (`ReferenceClaimedError` when
-   * another command holds it); `AttemptSupersededError` when the attempt no longer holds it.
+   * Ends the attempt's `SENDING` (or meanwhile unknown) command with `outcome`: what the record
+   * then says is this attempt's start and `outcome`, nothing else (a failure an unknown outcome
+   * left is removed), so the caller knows it without reading it back. With `claim`, the reference
+   * is claimed in the same transaction (`ReferenceClaimedError` when another command holds it);
+   * `AttemptSupersededError` when the attempt no longer holds it.
    */
   finish(
     key: CommandKey & { readonly attemptId: string },
@@ -85,7 +87,7 @@ export interface CommandRepository {
         readonly claim?: boolean;
       },
     at: Date,
-  ): Promise<CommandRecord>;
+  ): Promise<void>;
   get(reservationId: string, commandId: string): Promise<CommandRecord | undefined>;
   /** The reservation's commands (its own partition, read consistently). */
   list(reservationId: string): Promise<CommandRecord[]>;
@@ -269,11 +271,17 @@ export function createCommandRepository(
         sets.push('nextCheckAt = :at');
         values[':at'] = at.toISOString();
       }
+      const removes = [
+        'inProgressUntil',
+        // An unknown outcome stays watched (due now); a known one leaves the index.
+        ...(unknown ? [] : ['openShard', 'nextCheckAt']),
+        // Accepted after the reconciler marked it unknown: that guess is over.
+        ...(outcome.failure === undefined ? ['failure'] : []),
+      ];
       const update = {
         TableName: tableName,
         Key: reservationKeys.command(key.reservationId, key.commandId),
-        // An unknown outcome stays watched (due now); a known one leaves the index.
-        UpdateExpression: `SET ${sets.join(', ')} REMOVE inProgressUntil${unknown ? '' : ', openShard, nextCheckAt'}`,
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
         // Only the attempt that holds it ends it (also after the reconciler marked it unknown):
         // a late attempt never overwrites what a retry with the same key did at Front Payment.
         ConditionExpression: 'attemptId = :attempt AND #state IN (:sending, :unknown)',
@@ -288,16 +296,9 @@ export function createCommandRepository(
           );
         }
         if (written === 'condition-failed') throw superseded();
-        return (await getCommand(key.reservationId, key.commandId)) as CommandRecord;
+        return;
       }
-      try {
-        const { Attributes } = await documents.send(
-          new UpdateCommand({ ...update, ReturnValues: 'ALL_NEW' }),
-        );
-        return Attributes as CommandRecord;
-      } catch (error) {
-        throw error instanceof ConditionalCheckFailedException ? superseded() : error;
-      }
+      if (!(await conditionalUpdate(update))) throw superseded();
     },
 
     async list(reservationId) {

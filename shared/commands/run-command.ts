@@ -3,10 +3,10 @@ import {
   type RecordFromDetailsDependencies,
   recordFromDetails,
 } from '../callbacks/record-from-details.ts';
+import type { ReservationState } from '../callbacks/status-change-repository.ts';
 import { CommandOutcomeUnknownError, ReservationStateConflictError } from '../errors.ts';
 import type { PublishOptions } from '../events/event-publisher.ts';
 import type { FrontPaymentClient } from '../front-payment/front-payment-client.ts';
-import type { ReservationDetails } from '../front-payment/reservation-details.ts';
 import { idempotencyConflicts } from '../http/idempotency-conflicts.ts';
 import { canonicalJson } from '../reservations/request-fingerprint.ts';
 import { sessionFailureOf } from '../reservations/session-failure.ts';
@@ -63,8 +63,8 @@ export interface CommandAnswer {
  * Runs a command the way create runs: the command record first (the Idempotency-Key's record),
  * then Front Payment's details (the truth the state rules check, recorded as a callback would be),
  * then the one request to Front Payment, then its outcome. A request whose outcome is unknown is
- * never sent again; the details settle it. Right after the 202 the details are read once more, so
- * the change reaches consumers even before Front Payment's callback.
+ * never sent again; the details settle it. Every call is listed, with its reason, in
+ * docs/commands.md (infra/docs/path-calls.ts; a test counts them on the wire).
  */
 export async function runCommand(
   attempt: CommandAttempt,
@@ -73,6 +73,7 @@ export async function runCommand(
 ): Promise<{ readonly answer: CommandAnswer; readonly replayed: boolean }> {
   const now = dependencies.now ?? (() => new Date());
   const reservation = await findOwnedReservation(attempt.reservationId, dependencies.repository);
+  const requestedAt = now();
   const key = {
     reservationId: attempt.reservationId,
     commandId: commandIdOf(attempt),
@@ -88,21 +89,22 @@ export async function runCommand(
       .digest('hex'),
     requestedBy: attempt.caller,
     inProgressUntil: attempt.deadline,
-    at: now(),
+    at: requestedAt,
   });
   if (start.kind !== 'started') {
     return { answer: answerOf(await earlierAttempt(start, dependencies)), replayed: true };
   }
 
-  let details: ReservationDetails;
+  let recorded: ReservationState;
   let plan: ReturnType<typeof planCommand>;
   try {
-    ({ details } = await recordFromDetails(
+    const read = await recordFromDetails(
       reservation,
       attempt.publishWindow(),
       readerOf(dependencies),
-    ));
-    plan = planCommand(request, details);
+    );
+    recorded = read.recorded.state;
+    plan = planCommand(request, read.details);
   } catch (error) {
     await dependencies.commands.finish(key, refusal(error, now()), now()).catch((failure) => {
       // A retry with the same key took over while this attempt was slow: the answer is its.
@@ -130,10 +132,35 @@ export async function runCommand(
     command: request.command,
     reference,
   });
-  const record = await recordAccepted(key, request, plan, reference, dependencies, now());
-  await learnAfterCommand(reservation, attempt, dependencies);
-  return { answer: answerOf(record), replayed: false };
+  const answer = await recordAccepted(
+    { ...key, command: request.command, requestedAt },
+    plan,
+    reference,
+    dependencies,
+    now(),
+  );
+  if (ANNOUNCED_BY_NO_CALLBACK.has(request.command)) {
+    await learnAfterCommand(
+      { ...recorded, frontPaymentUuid: reservation.frontPaymentUuid },
+      attempt,
+      dependencies,
+    );
+  }
+  return { answer, replayed: false };
 }
+
+/**
+ * Front Payment calls back after a capture or a charge, not after these (docs/front-payment.md):
+ * their change is read right after the 202, or consumers would learn it only from the
+ * reconciler. A capture's or charge's movement comes with its callback (the reconciler behind
+ * it), and a resend moves nothing: reading the details again for them would only spend Front
+ * Payment's rate limit and the merchant's time.
+ */
+const ANNOUNCED_BY_NO_CALLBACK: ReadonlySet<CommandRequest['command']> = new Set([
+  'refund',
+  'cancel',
+  'complete',
+]);
 
 /**
  * Front Payment took the command: ACCEPTED, and a capture's or charge's own CAP…/CHA… claimed in
@@ -142,26 +169,33 @@ export async function runCommand(
  * and the record, left SENDING with its amount, is settled once its deadline passed.
  */
 async function recordAccepted(
-  key: AttemptKey,
-  request: CommandRequest,
+  key: AttemptKey & Pick<CommandRecord, 'command'> & { readonly requestedAt: Date },
   plan: ReturnType<typeof planCommand>,
   reference: string | null,
   dependencies: CommandDependencies,
   at: Date,
-): Promise<CommandRecord> {
-  const ownReference = request.command === 'capture' || request.command === 'charge';
+): Promise<CommandAnswer> {
+  const ownReference = key.command === 'capture' || key.command === 'charge';
   const settledReference = plan.reference ?? reference ?? undefined;
+  const outcome = {
+    state: COMMAND_STATES.accepted,
+    amount: plan.amount,
+    ...(settledReference ? { reference: settledReference } : {}),
+  };
   try {
-    return await dependencies.commands.finish(
+    await dependencies.commands.finish(
       key,
-      {
-        state: COMMAND_STATES.accepted,
-        amount: plan.amount,
-        ...(settledReference ? { reference: settledReference } : {}),
-        claim: ownReference && Boolean(reference),
-      },
+      { ...outcome, claim: ownReference && Boolean(reference) },
       at,
     );
+    // The record as written: this attempt's start (which its attempt id still holds) and outcome.
+    return {
+      commandId: key.commandId,
+      reservationId: key.reservationId,
+      command: key.command,
+      requestedAt: key.requestedAt.toISOString(),
+      ...outcome,
+    };
   } catch (error) {
     const reason = error instanceof ReferenceClaimedError ? 'reference-claimed' : 'unrecorded';
     dependencies.log.warn(COMMAND_OUTCOME_UNKNOWN, { ...idsOf(key), reason });
@@ -295,17 +329,20 @@ async function recordFailedSend(
   );
 }
 
-/** The details right after the 202; if they cannot be read, the callback or reconciler will. */
+/**
+ * The details right after the 202, recorded against the reservation as the first read left it
+ * (its version guards the write: should anyone have recorded since, the recording reads it
+ * again). If they cannot be read, the reconciler brings them.
+ */
 async function learnAfterCommand(
   reservation: OwnedReservation,
   attempt: CommandAttempt,
   dependencies: CommandDependencies,
 ): Promise<void> {
   try {
-    const fresh = await findOwnedReservation(reservation.reservationId, dependencies.repository);
-    await recordFromDetails(fresh, attempt.publishWindow(), readerOf(dependencies));
+    await recordFromDetails(reservation, attempt.publishWindow(), readerOf(dependencies));
   } catch (error) {
-    dependencies.log.warn('details not read after the command; the callback will bring them', {
+    dependencies.log.warn('details not read after the command; the reconciler will bring them', {
       reservationId: reservation.reservationId,
       errorName: error instanceof Error ? error.name : typeof error,
     });

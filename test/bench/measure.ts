@@ -7,16 +7,33 @@ export function median(values: readonly number[]): number {
     : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
-/** Runs `fn` `times` times after a short warm-up and returns the median milliseconds per run. */
-export async function medianMs(times: number, fn: () => Promise<unknown>): Promise<number> {
-  for (let index = 0; index < Math.min(10, times); index++) await fn();
-  const samples: number[] = [];
-  for (let index = 0; index < times; index++) {
-    const start = performance.now();
-    await fn();
-    samples.push(performance.now() - start);
+/**
+ * Medians of functions measured in turns: each round runs every one once, in an order that
+ * rotates per round, so a change in the machine's load falls on all alike. `prepare` and `after`
+ * run around every sample of `sides.ours`, untimed. Five rounds of warm-up first.
+ */
+export async function interleavedMedians(
+  rounds: number,
+  sides: Readonly<Record<string, () => Promise<unknown>>>,
+  around: {
+    readonly prepare?: (() => Promise<unknown>) | undefined;
+    readonly after?: (() => Promise<unknown>) | undefined;
+  } = {},
+): Promise<Record<string, number>> {
+  const names = Object.keys(sides);
+  const samples = new Map(names.map((name) => [name, [] as number[]]));
+  for (let round = -5; round < rounds; round++) {
+    const shift = (round + 5) % names.length;
+    for (const name of [...names.slice(shift), ...names.slice(0, shift)]) {
+      if (name === 'ours') await around.prepare?.();
+      const start = performance.now();
+      await sides[name]?.();
+      const elapsed = performance.now() - start;
+      if (name === 'ours') await around.after?.();
+      if (round >= 0) samples.get(name)?.push(elapsed);
+    }
   }
-  return median(samples);
+  return Object.fromEntries(names.map((name) => [name, median(samples.get(name) ?? [])]));
 }
 
 /** Operations per second of a synchronous function, measured over about `ms` milliseconds. */
