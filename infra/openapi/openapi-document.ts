@@ -86,6 +86,8 @@ export function merchantApiDocument(): Json {
             minLength: 1,
             maxLength: MAX_IDEMPOTENCY_KEY_LENGTH,
             pattern: PRINTABLE_ASCII.source,
+            // API Gateway joins a repeated header with commas, so a key with one is refused.
+            not: { pattern: ',' },
           },
         },
       },
