@@ -14,6 +14,9 @@ import type { CreateReservationRequest } from '#shared/reservations/reservation-
 import { SESSION_STATUSES } from '#shared/reservations/reservation-status';
 import { sessionFailureOf } from '#shared/reservations/session-failure';
 
+// Still importable from here: the answer's type now lives with its schema.
+export type { CreatedReservation } from '#shared/reservations/created-reservation';
+
 export interface CreateSessionDependencies {
   readonly reservations: ReservationRepository;
   readonly frontPayment: Pick<FrontPaymentClient, 'readToken' | 'createReservationSession'>;

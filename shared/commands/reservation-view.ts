@@ -6,6 +6,9 @@ import type { CommandRecord } from './command-record.ts';
 import type { ReservationView } from './reservation-view-schema.ts';
 import { answerOf } from './run-command.ts';
 
+// Still importable from here: the view's type now lives with its schema.
+export type { ReservationView } from './reservation-view-schema.ts';
+
 /** Reads the reservation's items (one partition) and shapes them; undefined when there is none. */
 export async function readReservationView(
   documents: DynamoDBDocumentClient,

@@ -27,6 +27,9 @@ import {
 } from './owned-reservation.ts';
 import { planCommand } from './plan-command.ts';
 
+// Still importable from here: the answer's type now lives with its schema.
+export type { CommandAnswer } from './command-answer.ts';
+
 export interface CommandDependencies extends Omit<RecordFromDetailsDependencies, 'details'> {
   readonly repository: RecordFromDetailsDependencies['repository'] & ReservationFinder;
   readonly commands: CommandRepository;
