@@ -3,6 +3,7 @@ import type { CreatedSession } from '#shared/front-payment/envelope';
 import type { FrontPaymentClient } from '#shared/front-payment/front-payment-client';
 import { idempotencyConflicts } from '#shared/http/idempotency-conflicts';
 import { logger } from '#shared/logger';
+import type { CreatedReservation } from '#shared/reservations/created-reservation';
 import { toFrontPaymentPayload } from '#shared/reservations/front-payment-payload';
 import type {
   ReservationFailure,
@@ -13,6 +14,9 @@ import type { CreateReservationRequest } from '#shared/reservations/reservation-
 import { SESSION_STATUSES } from '#shared/reservations/reservation-status';
 import { sessionFailureOf } from '#shared/reservations/session-failure';
 
+// Still importable from here: the answer's type now lives with its schema.
+export type { CreatedReservation } from '#shared/reservations/created-reservation';
+
 export interface CreateSessionDependencies {
   readonly reservations: ReservationRepository;
   readonly frontPayment: Pick<FrontPaymentClient, 'readToken' | 'createReservationSession'>;
@@ -22,19 +26,6 @@ export interface CreateSessionDependencies {
    */
   readonly callbackUrl: string;
   readonly now: () => Date;
-}
-
-/** The answer to the merchant: our id, Front Payment's ids and where to send the customer. */
-export interface CreatedReservation {
-  readonly reservationId: string;
-  readonly reservationUuid: string;
-  /**
-   * Null only for a session the reconciler found after an unknown outcome: Front Payment's
-   * details do not carry the customer's uuid or the payment link (docs/reconciler.md).
-   */
-  readonly customerUuid: string | null;
-  readonly paymentUrl: string | null;
-  readonly status: string;
 }
 
 /** One attempt: our id, the request's fingerprint, and how long this Lambda may still run. */

@@ -11,6 +11,7 @@ import { requiredIdempotencyKeyOf } from '#shared/http/idempotency-key';
 import { jsonBody } from '#shared/http/json-body';
 import { jsonResponse } from '#shared/http/json-response';
 import { logger } from '#shared/logger';
+import type { CreatedReservation } from '#shared/reservations/created-reservation';
 import { requestFingerprint } from '#shared/reservations/request-fingerprint';
 import { reservationIdFor } from '#shared/reservations/reservation-id';
 import { createReservationRepository } from '#shared/reservations/reservation-repository';
@@ -59,5 +60,9 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
     };
     const { reservation, replayed } = await createSession(attempt, request, dependencies);
     // A replayed answer says so, the way Stripe's `Idempotent-Replayed` header does.
-    return jsonResponse(201, reservation, replayed ? { 'idempotent-replayed': 'true' } : {});
+    return jsonResponse(
+      201,
+      reservation satisfies CreatedReservation,
+      replayed ? { 'idempotent-replayed': 'true' } : {},
+    );
   });

@@ -1,8 +1,16 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import * as v from 'valibot';
 import { type CommandName, isCommandName } from '#shared/commands/command-request';
 import { InputValidationError } from '#shared/errors';
 
-const RESERVATION_ID = /^[\w-]{1,64}$/;
+/** The `{reservationId}` path parameter (the OpenAPI document's too). */
+export const ReservationIdSchema = v.pipe(
+  v.string(),
+  v.regex(/^[\w-]{1,64}$/, 'must be 1 to 64 letters, digits, "-" or "_"'),
+);
+
+/** `?refresh=true` reads Front Payment's records first. */
+export const RefreshSchema = v.optional(v.picklist(['true', 'false'], 'must be true or false'));
 
 /** What a request asks for: a reservation, and a command or (for GET) its record. */
 export type RequestTarget =
@@ -12,19 +20,20 @@ export type RequestTarget =
 /** Reads the route: `GET /reservations/{id}` or `POST /reservations/{id}/{command}`. */
 export function requestTargetOf(event: APIGatewayProxyEventV2): RequestTarget {
   const reservationId = event.pathParameters?.reservationId ?? '';
-  if (!RESERVATION_ID.test(reservationId)) {
+  const id = v.safeParse(ReservationIdSchema, reservationId);
+  if (!id.success) {
     throw new InputValidationError('The reservation id is invalid', [
-      { path: 'reservationId', message: 'must be 1 to 64 letters, digits, "-" or "_"' },
+      { path: 'reservationId', message: id.issues[0].message },
     ]);
   }
   if (event.requestContext.http.method === 'GET') {
-    const refresh = event.queryStringParameters?.refresh;
-    if (refresh !== undefined && refresh !== 'true' && refresh !== 'false') {
+    const refresh = v.safeParse(RefreshSchema, event.queryStringParameters?.refresh);
+    if (!refresh.success) {
       throw new InputValidationError('The refresh parameter is invalid', [
-        { path: 'refresh', message: 'must be true or false' },
+        { path: 'refresh', message: refresh.issues[0].message },
       ]);
     }
-    return { kind: 'read', reservationId, refresh: refresh === 'true' };
+    return { kind: 'read', reservationId, refresh: refresh.output === 'true' };
   }
   // From the route key (`POST /reservations/{reservationId}/capture`), not the raw path: only
   // the routes API Gateway matched name a command.

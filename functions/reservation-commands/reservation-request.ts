@@ -1,9 +1,11 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { recordFromDetails } from '#shared/callbacks/record-from-details';
+import type { CommandAnswer } from '#shared/commands/command-answer';
 import { parseCommandRequest } from '#shared/commands/command-request';
 import { findOwnedReservation } from '#shared/commands/owned-reservation';
 import { readReservationView } from '#shared/commands/reservation-view';
+import type { ReservationView } from '#shared/commands/reservation-view-schema';
 import { type CommandDependencies, runCommand } from '#shared/commands/run-command';
 import { settleUnknownCommands } from '#shared/commands/settle-unknown-commands';
 import { ReservationNotFoundError } from '#shared/errors';
@@ -53,7 +55,7 @@ export async function handleReservationRequest(
       target.reservationId,
     );
     if (!view) throw new ReservationNotFoundError(`No reservation ${target.reservationId}`);
-    return jsonResponse(200, view);
+    return jsonResponse(200, view satisfies ReservationView);
   }
   // Validation first: nothing else touches the body before it has its known, bounded shape.
   const request = parseCommandRequest(target.command, event.body, dependencies.allowedTaxRates);
@@ -69,5 +71,9 @@ export async function handleReservationRequest(
     request,
     dependencies,
   );
-  return jsonResponse(202, answer, replayed ? { 'idempotent-replayed': 'true' } : {});
+  return jsonResponse(
+    202,
+    answer satisfies CommandAnswer,
+    replayed ? { 'idempotent-replayed': 'true' } : {},
+  );
 }

@@ -46,6 +46,17 @@ export interface AccessLogEntry {
   readonly error?: string;
 }
 
+/** One answer to a request of a route, with the route's template (for checking it). */
+export interface RouteAnswer {
+  readonly method: string;
+  /** e.g. `/reservations/{reservationId}`. */
+  readonly route: string;
+  readonly statusCode: number;
+  /** Lower-case names. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+}
+
 export interface LambdaHttpServerOptions {
   readonly port: number;
   /** @default '127.0.0.1' */
@@ -55,6 +66,8 @@ export interface LambdaHttpServerOptions {
   /** @default API Gateway's 10 MB payload limit */
   readonly maxBodyBytes?: number;
   readonly onRequest?: (entry: AccessLogEntry) => void;
+  /** Every answer to a request that matched a route, as it was sent. */
+  readonly onAnswer?: (answer: RouteAnswer) => void;
 }
 
 export interface RunningLambdaHttpServer {
@@ -165,8 +178,12 @@ async function serve(
 
   const body = await readBody(request, maxBodyBytes);
   const requestId = randomUUID();
+  const answered = (answer: HttpApiResponse) => {
+    writeHttpApiResponse(response, answer, requestId);
+    options.onAnswer?.({ method, route: route.path, ...answer });
+  };
   if (body === 'too-large') {
-    writeHttpApiResponse(response, tooLarge(), requestId);
+    answered(tooLarge());
     return { functionName: route.functionName };
   }
   const event = toHttpApiEvent(request, body, {
@@ -182,7 +199,7 @@ async function serve(
     timeoutMs: route.timeoutMs,
   });
   const outcome = await invoke(route, event, context);
-  writeHttpApiResponse(response, outcome.answer, requestId);
+  answered(outcome.answer);
   return {
     functionName: route.functionName,
     ...(outcome.error ? { error: outcome.error } : {}),

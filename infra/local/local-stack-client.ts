@@ -1,5 +1,5 @@
 import { IntegrationError } from '#shared/errors';
-import type { CreatedReservation as Answer } from '../../functions/create-session/create-session.ts';
+import type { CreatedReservation as Answer } from '#shared/reservations/created-reservation';
 
 /** A session just created: its payment link is always known (only a reconciled one lacks it). */
 export type CreatedReservation = Answer & { readonly paymentUrl: string };

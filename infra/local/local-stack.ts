@@ -6,6 +6,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_EVENT_SOURCE } from '#shared/events/status-changed-event';
 import type { ChecksumFormula } from '#shared/front-payment/callback-checksum';
 import type { ReconcileRunResult } from '../../functions/reconcile/reconcile.ts';
+import { createAnswerChecker } from '../openapi/answer-checker.ts';
+import { committedOpenApiText } from '../openapi/openapi-file.ts';
 import { RESERVATION_ROUTES } from '../reservation-routes.ts';
 import { CALLBACK_PATH } from './callback-path.ts';
 import { createConsoleRoutes } from './console/console-routes.ts';
@@ -37,6 +39,7 @@ import { localAwsClientConfig } from './local-aws.ts';
 import { localCallerArnOf } from './local-caller.ts';
 import { LOCAL_DEFAULTS, PORT_VARIABLES } from './local-defaults.ts';
 import { FUNCTION_TIMEOUTS_MS, loadLocalFunctions, scheduledEvent } from './local-functions.ts';
+import { createOpenApiRoute, OPENAPI_ROUTE } from './openapi-route.ts';
 import { type Schedule, startSchedule } from './schedule.ts';
 import {
   assertPortFree,
@@ -95,6 +98,11 @@ export interface LocalStackOptions {
   readonly forwardRetryBaseMs?: number;
   /** Each finished delivery of a forwarded event. */
   readonly onDelivery?: (delivery: EventDelivery) => void;
+  /**
+   * Check every answer of the merchant API against docs/openapi.json; `stop()` then throws,
+   * listing what did not match. @default true under vitest (`VITEST`), false otherwise
+   */
+  readonly checkAnswers?: boolean;
 }
 
 /** One reconciler run as the console lists it. */
@@ -110,6 +118,8 @@ export interface LocalStackUrls {
   /** What the functions call: the sandbox or the real environment. */
   readonly frontPayment: string;
   readonly callbackBase: string;
+  /** The merchant API's OpenAPI document. */
+  readonly openApi: string;
   readonly eventBridge: string;
   readonly dynamoDb: string;
 }
@@ -135,6 +145,12 @@ export interface RunningLocalStack {
   /** Stops everything, DynamoDB Local's Java process included; safe to call twice. */
   stop(): Promise<void>;
 }
+
+/**
+ * Whether the answer checker validates error answers' bodies too. Off while some error answers
+ * are still `{message}` rather than problem details: their statuses are checked either way.
+ */
+const CHECK_ERROR_BODIES = false;
 
 /** Variables that would send the local functions to AWS instead of the local stand-ins. */
 const REMOVED_VARIABLES = [
@@ -322,9 +338,44 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sandbox: sandbox?.url ?? null,
       frontPayment: frontPaymentUrl,
       callbackBase,
+      openApi: `${apiUrl}${OPENAPI_ROUTE}`,
       eventBridge: eventBridge.url,
       dynamoDb: dynamoDbEndpoint,
     };
+    const answerChecker =
+      (options.checkAnswers ?? process.env.VITEST === 'true')
+        ? createAnswerChecker(JSON.parse(committedOpenApiText()), {
+            errorBodies: CHECK_ERROR_BODIES,
+          })
+        : undefined;
+    const openApiRoute = createOpenApiRoute();
+    const consoleRoutes = createConsoleRoutes({
+      documents,
+      reservationsTableName: tableNames.reservations,
+      events: () => eventBridge.events,
+      reconcilerRuns: () => runs,
+      deliveries: () => forwarder.deliveries(),
+      fire: (reservationId, event) =>
+        fireEvent(
+          {
+            documents,
+            reservationsTableName: tableNames.reservations,
+            eventBridge: eventBridgeClient,
+            eventBusName,
+            source: eventSource,
+          },
+          reservationId,
+          event,
+        ),
+      links: {
+        api: urls.api,
+        sandbox: urls.sandbox,
+        frontPayment: urls.frontPayment,
+        eventBridge: urls.eventBridge,
+        dynamoDb: urls.dynamoDb,
+      },
+    });
+
     const api: RunningLambdaHttpServer = await startLambdaHttpServer({
       port: apiPort,
       host,
@@ -357,32 +408,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           handler: functions.callback,
         })),
       ],
-      otherRequests: createConsoleRoutes({
-        documents,
-        reservationsTableName: tableNames.reservations,
-        events: () => eventBridge.events,
-        reconcilerRuns: () => runs,
-        deliveries: () => forwarder.deliveries(),
-        fire: (reservationId, event) =>
-          fireEvent(
-            {
-              documents,
-              reservationsTableName: tableNames.reservations,
-              eventBridge: eventBridgeClient,
-              eventBusName,
-              source: eventSource,
-            },
-            reservationId,
-            event,
-          ),
-        links: {
-          api: urls.api,
-          sandbox: urls.sandbox,
-          frontPayment: urls.frontPayment,
-          eventBridge: urls.eventBridge,
-          dynamoDb: urls.dynamoDb,
-        },
-      }),
+      otherRequests: async (request, response) =>
+        (await openApiRoute(request, response)) || consoleRoutes(request, response),
+      ...(answerChecker ? { onAnswer: answerChecker.check } : {}),
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     }).catch((error: unknown) => {
       throw explainListenError(error, apiPort, 'API and console', PORT_VARIABLES.port);
@@ -446,7 +474,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       reconcileNow: reconcile,
       reconcilerRuns: () => runs,
       stop: () => {
-        stopping ??= stopAll();
+        stopping ??= stopAll().then(() => {
+          if (answerChecker && answerChecker.violations.length > 0) {
+            throw new UndocumentedAnswerError(answerChecker.violations);
+          }
+        });
         return stopping;
       },
     };
@@ -455,6 +487,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await dynamoDbStarting.catch(() => {});
     await stopAll().catch(() => {});
     throw error;
+  }
+}
+
+/** The merchant API answered what docs/openapi.json does not describe. */
+export class UndocumentedAnswerError extends Error {
+  constructor(readonly violations: readonly string[]) {
+    super(
+      `${violations.length} answers of the merchant API do not match docs/openapi.json:\n${violations.map((line) => `- ${line}`).join('\n')}`,
+    );
+    this.name = 'UndocumentedAnswerError';
   }
 }
 

@@ -124,6 +124,7 @@ function printBanner(stack: RunningLocalStack, settings: LocalSettings, elapsedM
     `${urls.api}  (POST /reservations, /reservations/{id}[/capture…], GET /callbacks/front-payment/{id})`,
   );
   row('Console', urls.console);
+  row('OpenAPI', `${urls.openApi}  (the merchant API's document, docs/api.md)`);
   if (urls.sandbox) {
     row('Front Payment', `${urls.sandbox}  (sandbox: checkout pages, control API /_sandbox/*)`);
   } else {

@@ -134,7 +134,7 @@ export function parseCommandRequest(
   body: unknown,
   allowedTaxRates: readonly number[],
 ): CommandRequest {
-  const schema = schemaOf(command, allowedTaxRates);
+  const schema = commandRequestSchemaOf(command, allowedTaxRates);
   const result = v.safeParse(schema, body === undefined ? {} : body, {
     abortEarly: false,
     abortPipeEarly: false,
@@ -148,7 +148,11 @@ export function parseCommandRequest(
   return { command, body: result.output } as CommandRequest;
 }
 
-function schemaOf(command: CommandName, allowedTaxRates: readonly number[]): v.GenericSchema {
+/** The schema of a command's body (the OpenAPI document is generated from it too). */
+export function commandRequestSchemaOf(
+  command: CommandName,
+  allowedTaxRates: readonly number[],
+): v.GenericSchema {
   switch (command) {
     case 'capture':
       return CaptureSchema;

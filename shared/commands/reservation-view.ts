@@ -3,42 +3,11 @@ import type { StatusChangeRecord } from '../callbacks/status-change-record.ts';
 import { readReservationPartition } from '../reservations/reservation-partition.ts';
 import type { ReservationRecord } from '../reservations/reservation-record.ts';
 import type { CommandRecord } from './command-record.ts';
-import { answerOf, type CommandAnswer } from './run-command.ts';
+import type { ReservationView } from './reservation-view-schema.ts';
+import { answerOf } from './run-command.ts';
 
-/** `GET /reservations/{id}`: our record of a reservation, without personal data or key material. */
-export interface ReservationView {
-  readonly reservationId: string;
-  readonly reservationUuid: string | null;
-  readonly status: string;
-  readonly amounts: ReservationRecord['amounts'];
-  readonly referenceNo: string | null;
-  readonly paymentUrl: string | null;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  /** Front Payment's cumulative amounts as of the latest recorded change. */
-  readonly cumulative: {
-    readonly reserved: number;
-    readonly captured: number;
-    readonly charged: number;
-    readonly refunded: number;
-  };
-  /** Every recorded change, oldest first, as the version 2 events carry them. */
-  readonly history: readonly HistoryEntry[];
-  readonly commands: readonly CommandAnswer[];
-  /** Why creating the checkout session failed, when it did. */
-  readonly failure: ReservationRecord['failure'] | null;
-}
-
-interface HistoryEntry {
-  readonly eventId: string;
-  readonly status: string;
-  readonly amount: number;
-  readonly reference: string | null;
-  readonly previousStatus: string;
-  readonly currentStatus: string;
-  readonly occurredAt: string | null;
-  readonly receivedAt: string;
-}
+// Still importable from here: the view's type now lives with its schema.
+export type { ReservationView } from './reservation-view-schema.ts';
 
 /** Reads the reservation's items (one partition) and shapes them; undefined when there is none. */
 export async function readReservationView(

@@ -10,6 +10,7 @@ import type { FrontPaymentClient } from '../front-payment/front-payment-client.t
 import { idempotencyConflicts } from '../http/idempotency-conflicts.ts';
 import { canonicalJson } from '../reservations/request-fingerprint.ts';
 import { sessionFailureOf } from '../reservations/session-failure.ts';
+import type { CommandAnswer } from './command-answer.ts';
 import { COMMAND_OUTCOME_UNKNOWN } from './command-log.ts';
 import { COMMAND_STATES, type CommandRecord } from './command-record.ts';
 import {
@@ -25,6 +26,9 @@ import {
   type ReservationFinder,
 } from './owned-reservation.ts';
 import { planCommand } from './plan-command.ts';
+
+// Still importable from here: the answer's type now lives with its schema.
+export type { CommandAnswer } from './command-answer.ts';
 
 export interface CommandDependencies extends Omit<RecordFromDetailsDependencies, 'details'> {
   readonly repository: RecordFromDetailsDependencies['repository'] & ReservationFinder;
@@ -44,19 +48,6 @@ export interface CommandAttempt {
   /** Epoch ms: a duplicate arriving before it is told to retry. */
   readonly deadline: number;
   readonly publishWindow: () => PublishOptions;
-}
-
-/** The command as the merchant sees it: no key material, no caller digest. */
-export interface CommandAnswer {
-  readonly commandId: string;
-  readonly reservationId: string;
-  readonly command: CommandRecord['command'];
-  readonly state: CommandRecord['state'];
-  readonly requestedAt: string;
-  readonly amount?: number;
-  readonly reference?: string;
-  /** Why it was refused, or why its outcome is unknown (our words, no request data). */
-  readonly failure?: CommandRecord['failure'];
 }
 
 /**

@@ -3,7 +3,7 @@ import { InputValidationError } from '../errors.ts';
 
 /** Long enough for a UUID, a ULID or an order number with a prefix; short enough to log. */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
-const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
+export const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 
 /**
  * The `Idempotency-Key` header, required: without one a retry cannot be recognised, and a retried

@@ -50,19 +50,22 @@ export interface ReservationAmounts {
   readonly grandTotal: number;
 }
 
+/** Kinds of a failed session creation (`not-found`: the reconciler found no session of ours). */
+export const SESSION_FAILURE_REASONS = [
+  'rejected',
+  'unauthorized',
+  'misconfigured',
+  'unavailable',
+  'timeout',
+  'interrupted',
+  'server-error',
+  'protocol',
+  'not-found',
+] as const;
+
 /** Why creating the session at Front Payment failed; never carries the token or personal data. */
 export interface ReservationFailure {
-  readonly reason:
-    | 'rejected'
-    | 'unauthorized'
-    | 'misconfigured'
-    | 'unavailable'
-    | 'timeout'
-    | 'interrupted'
-    | 'server-error'
-    | 'protocol'
-    /** The reconciler found no session of ours at Front Payment after the grace period. */
-    | 'not-found';
+  readonly reason: (typeof SESSION_FAILURE_REASONS)[number];
   readonly message: string;
   readonly retryable: boolean;
   readonly frontPaymentStatusCode?: number;

@@ -36,7 +36,7 @@ const DIGITS = /^\d+$/;
 // Seconds, not milliseconds: ten digits reach the year 2286, a millisecond value has thirteen.
 // No leading zeros: Front Payment's `date_format:U` refuses them.
 const UNIX_SECONDS = /^(0|[1-9]\d{0,9})$/;
-const DECIMAL = /^-?\d+(\.\d+)?$/;
+export const DECIMAL = /^-?\d+(\.\d+)?$/;
 const AT_MOST_TWO_DECIMALS = /^-?\d+(\.\d{1,2})?$/;
 const PHONE_COUNTRY_CODE = /^\+\d{1,4}$/;
 
@@ -119,7 +119,11 @@ export function money() {
   );
 }
 
-function isDecimal(input: unknown): input is number | string {
+/**
+ * The predicates of the `v.custom` schemas are exported so that the OpenAPI generator can say in
+ * JSON Schema what each one accepts (valibot cannot convert a custom predicate by itself).
+ */
+export function isDecimal(input: unknown): input is number | string {
   return (
     (typeof input === 'number' && Number.isFinite(input)) ||
     (typeof input === 'string' && DECIMAL.test(input))
@@ -208,7 +212,24 @@ const CustomerDetailsSchema = v.pipe(
  * Front Payment documents); both are read into an array in order, so paths are `products.0.tax`.
  */
 export function productListOf(allowedTaxRates: readonly number[]) {
-  const ProductSchema = strict({
+  return v.pipe(
+    v.custom<unknown[] | Record<string, unknown>>(
+      isProductCollection,
+      typeMessage('must be an array of products or an object keyed "0", "1", …'),
+    ),
+    v.check(
+      (input) => Array.isArray(input) || hasIndexKeys(input),
+      'must be keyed by consecutive indexes "0", "1", … when given as an object',
+    ),
+    v.transform((input) => (Array.isArray(input) ? input : Object.values(input))),
+    v.array(productSchemaOf(allowedTaxRates), typeMessage('must be an array')),
+    v.minLength(1, 'must contain at least one product'),
+  );
+}
+
+/** One product line of an order. */
+export function productSchemaOf(allowedTaxRates: readonly number[]) {
+  return strict({
     name: nonBlankText(),
     productId: optionalText(text()),
     rate: money(),
@@ -221,24 +242,23 @@ export function productListOf(allowedTaxRates: readonly number[]) {
     ),
     amount: money(),
   });
-  return v.pipe(
-    v.custom<unknown[] | Record<string, unknown>>(
-      (input) => typeof input === 'object' && input !== null,
-      typeMessage('must be an array of products or an object keyed "0", "1", …'),
-    ),
-    v.check(
-      (input) => Array.isArray(input) || hasIndexKeys(input),
-      'must be keyed by consecutive indexes "0", "1", … when given as an object',
-    ),
-    v.transform((input) => (Array.isArray(input) ? input : Object.values(input))),
-    v.array(ProductSchema, typeMessage('must be an array')),
-    v.minLength(1, 'must contain at least one product'),
-  );
+}
+
+export function isProductCollection(input: unknown): input is unknown[] | Record<string, unknown> {
+  return typeof input === 'object' && input !== null;
 }
 
 /** Integer-like keys enumerate in ascending order, so "0".."n-1" in any written order is fine. */
 function hasIndexKeys(input: Record<string, unknown>): boolean {
   return Object.keys(input).every((key, index) => key === String(index));
+}
+
+/** A validity in minutes: digits (or "" for none), or a whole number. */
+export function isValidityMinutes(input: unknown): input is string | number {
+  return (
+    (typeof input === 'string' && (input === '' || DIGITS.test(input))) ||
+    (typeof input === 'number' && Number.isSafeInteger(input) && input >= 0)
+  );
 }
 
 function dueDateOf(now: () => Date) {
@@ -286,9 +306,7 @@ export function createReservationRequestSchema(options: ReservationSchemaOptions
     chargeValidity: v.nullish(
       v.pipe(
         v.custom<string | number>(
-          (input) =>
-            (typeof input === 'string' && (input === '' || DIGITS.test(input))) ||
-            (typeof input === 'number' && Number.isSafeInteger(input) && input >= 0),
+          isValidityMinutes,
           'must contain only digits (validity in minutes)',
         ),
         v.transform((input): string | null => (input === '' ? null : String(input))),

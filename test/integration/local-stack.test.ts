@@ -19,6 +19,7 @@ import { type RunningLocalStack, startLocalStack } from '../../infra/local/local
 import { createLocalStackClient } from '../../infra/local/local-stack-client.ts';
 import { sampleReservationRequest } from '../../infra/local/sample-reservation.ts';
 import { LocalStackStartupError, PortInUseError } from '../../infra/local/startup-errors.ts';
+import { committedOpenApiText } from '../../infra/openapi/openapi-file.ts';
 
 const suffix = randomUUID().slice(0, 8);
 const stackOptions = {
@@ -204,6 +205,15 @@ describe('startLocalStack', () => {
       eventBridge: stack.urls.eventBridge,
       dynamoDb: stack.urls.dynamoDb,
     });
+  });
+
+  it('serves the committed OpenAPI document at /openapi.json', async () => {
+    const response = await fetch(stack.urls.openApi);
+
+    expect(stack.urls.openApi).toBe(`${stack.urls.api}/openapi.json`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('application/json');
+    expect(await response.text()).toBe(committedOpenApiText());
   });
 
   it('hides /_local/ from requests that came through a tunnel or proxy', async () => {
