@@ -52,7 +52,11 @@ export async function handleReservationRequest(
       dependencies.tables.tableName,
       target.reservationId,
     );
-    if (!view) throw new ReservationNotFoundError(`No reservation ${target.reservationId}`);
+    if (!view)
+      throw new ReservationNotFoundError(
+        `No reservation ${target.reservationId}`,
+        target.reservationId,
+      );
     return jsonResponse(200, view);
   }
   // Validation first: nothing else touches the body before it has its known, bounded shape.

@@ -82,13 +82,27 @@ function optionalText<TSchema extends v.GenericSchema<string, string>>(schema: T
 
 const bool = () => v.boolean(typeMessage('must be true or false'));
 
-/** A number, or a string holding a decimal number (Front Payment's example sends `"tax": "0"`); out: a number. */
-function numeric() {
+/**
+ * How numbers may be written. Create takes decimal strings as Front Payment does (its example sends
+ * `"tax": "0"`); our own command bodies take JSON numbers only, as any typed API would.
+ */
+export interface NumberSpelling {
+  readonly acceptStrings: boolean;
+}
+
+const NUMBERS_OR_DECIMAL_STRINGS: NumberSpelling = { acceptStrings: true };
+
+function numberParts({ acceptStrings }: NumberSpelling) {
+  return acceptStrings
+    ? { accepts: isDecimal, message: 'must be a number (or a string holding a decimal number)' }
+    : { accepts: isFiniteNumber, message: 'must be a number' };
+}
+
+/** A number, or (when accepted) a string holding a decimal number; out: a number. */
+function numeric(spelling: NumberSpelling) {
+  const { accepts, message } = numberParts(spelling);
   return v.pipe(
-    v.custom<number | string>(
-      isDecimal,
-      typeMessage('must be a number (or a string holding a decimal number)'),
-    ),
+    v.custom<number | string>(accepts, typeMessage(message)),
     v.transform((input) => Number(input)),
   );
 }
@@ -98,25 +112,27 @@ function numeric() {
  * `MAX_AMOUNT`. Anything else (1e21, 2^53 + 1, 5e-324, a 400-digit string) is refused here, so
  * every stored and sent amount is exact.
  */
-export function money() {
+export function money(spelling: NumberSpelling = NUMBERS_OR_DECIMAL_STRINGS) {
+  const { accepts, message } = numberParts(spelling);
   return v.pipe(
-    v.custom<number | string>(
-      isDecimal,
-      typeMessage('must be a number (or a string holding a decimal number)'),
-    ),
+    v.custom<number | string>(accepts, typeMessage(message)),
     // valibot runs the checks of a pipe even after its type check failed: each guards itself.
-    v.check((input) => !isDecimal(input) || Number(input) >= 0, 'must not be negative'),
+    v.check((input) => !accepts(input) || Number(input) >= 0, 'must not be negative'),
     v.check(
       // Out of range is reported once, as such.
-      (input) => !isDecimal(input) || Number(input) > MAX_AMOUNT || hasAtMostTwoDecimals(input),
+      (input) => !accepts(input) || Number(input) > MAX_AMOUNT || hasAtMostTwoDecimals(input),
       'must have at most two decimals',
     ),
     v.check(
-      (input) => !isDecimal(input) || Number(input) <= MAX_AMOUNT,
+      (input) => !accepts(input) || Number(input) <= MAX_AMOUNT,
       `must be at most ${MAX_AMOUNT}`,
     ),
     v.transform((input) => Number(input)),
   );
+}
+
+function isFiniteNumber(input: unknown): input is number {
+  return typeof input === 'number' && Number.isFinite(input);
 }
 
 function isDecimal(input: unknown): input is number | string {
@@ -207,19 +223,22 @@ const CustomerDetailsSchema = v.pipe(
  * Products come as a JSON array or keyed by their index (`{"0": {...}, "1": {...}}`, the form
  * Front Payment documents); both are read into an array in order, so paths are `products.0.tax`.
  */
-export function productListOf(allowedTaxRates: readonly number[]) {
+export function productListOf(
+  allowedTaxRates: readonly number[],
+  spelling: NumberSpelling = NUMBERS_OR_DECIMAL_STRINGS,
+) {
   const ProductSchema = strict({
     name: nonBlankText(),
     productId: optionalText(text()),
-    rate: money(),
+    rate: money(spelling),
     tax: v.pipe(
-      numeric(),
+      numeric(spelling),
       v.check(
         (rate) => allowedTaxRates.includes(rate),
         `must be one of the allowed tax rates: ${allowedTaxRates.join(', ')}`,
       ),
     ),
-    amount: money(),
+    amount: money(spelling),
   });
   return v.pipe(
     v.custom<unknown[] | Record<string, unknown>>(
