@@ -20,7 +20,8 @@ import {
   UnreadableRequestError,
 } from '../errors.ts';
 import { logger } from '../logger.ts';
-import { problemResponse } from './problem-response.ts';
+import { type ProblemDetails, problemResponse } from './problem-response.ts';
+import type { ProblemCode } from './problem-types.ts';
 
 /**
  * The one place where errors become HTTP answers, each an RFC 9457 problem with its stable `code`
@@ -28,87 +29,96 @@ import { problemResponse } from './problem-response.ts';
  * happened without internals, tokens or personal data.
  */
 export function errorResponseOf(error: unknown): APIGatewayProxyStructuredResultV2 {
+  const { code, ...details } = problemOf(error);
+  return problemResponse(code, details);
+}
+
+/** A problem's code and what varies per answer. */
+export interface ProblemAnswer extends ProblemDetails {
+  readonly code: ProblemCode;
+}
+
+/** Which problem an error is, with its details (errorResponseOf's answers, before rendering). */
+export function problemOf(error: unknown): ProblemAnswer {
   if (error instanceof IdempotencyKeyMissingError) {
-    return problemResponse('idempotency-key-missing', {
-      detail: error.message,
-      errors: error.errors,
-    });
+    return { code: 'idempotency-key-missing', detail: error.message, errors: error.errors };
   }
   if (error instanceof InputValidationError) {
-    return problemResponse('validation-failed', { detail: error.message, errors: error.errors });
+    return { code: 'validation-failed', detail: error.message, errors: error.errors };
   }
   if (error instanceof UnreadableRequestError) {
-    return problemResponse(error.reason, { detail: error.message });
+    return { code: error.reason, detail: error.message };
   }
   if (error instanceof IdempotencyKeyReusedError) {
-    return problemResponse('idempotency-key-reused', { detail: error.message });
+    return { code: 'idempotency-key-reused', detail: error.message };
   }
   if (error instanceof RequestInProgressError) {
-    return problemResponse('request-in-progress', {
+    return {
+      code: 'request-in-progress',
       detail: error.message,
       headers: { 'retry-after': String(error.retryAfterSeconds) },
-    });
+    };
   }
   if (error instanceof SessionOutcomeUnknownError) {
-    return problemResponse('session-outcome-unknown', {
+    return {
+      code: 'session-outcome-unknown',
       status: OUTCOME_UNKNOWN_STATUS[error.kind],
       detail: `${error.message}. Do not create it again with a new key: the reconciler settles reservation ${error.reservationId} from Front Payment's records by itself on its next runs, and a retry with the same Idempotency-Key then answers its outcome (the session, or a new attempt if Front Payment has none).`,
       reservationId: error.reservationId,
-    });
+    };
   }
   if (error instanceof ReservationNotFoundError) {
-    return problemResponse('reservation-not-found', {
+    return {
+      code: 'reservation-not-found',
       detail: error.message,
       reservationId: error.reservationId,
-    });
+    };
   }
   if (error instanceof ReservationStateConflictError) {
-    return problemResponse('state-conflict', { detail: error.message, rule: error.rule });
+    return { code: 'state-conflict', detail: error.message, rule: error.rule };
   }
   if (error instanceof CommandOutcomeUnknownError) {
-    return problemResponse('command-outcome-unknown', {
+    return {
+      code: 'command-outcome-unknown',
       status: COMMAND_UNKNOWN_STATUS[error.kind],
       detail: `${error.message}. It is not sent again: GET /reservations/${error.reservationId}?refresh=true shows what Front Payment did.`,
       reservationId: error.reservationId,
-    });
+    };
   }
   if (error instanceof LambdaDeadlineError) {
-    return problemResponse('deadline-exceeded', {
+    return {
+      code: 'deadline-exceeded',
       detail: `${error.message}. Retry with the same Idempotency-Key to learn the outcome.`,
-    });
+    };
   }
   if (error instanceof FrontPaymentRejectedError) {
-    return problemResponse('front-payment-rejected', {
-      detail: error.message,
-      errors: error.errors,
-    });
+    return { code: 'front-payment-rejected', detail: error.message, errors: error.errors };
   }
   if (error instanceof FrontPaymentAuthenticationError) {
-    return problemResponse('misconfigured', {
+    return {
+      code: 'misconfigured',
       status: 502,
       detail: 'Front Payment refused our credentials: the integration is misconfigured',
-    });
+    };
   }
   if (error instanceof FrontPaymentMisconfiguredError) {
-    return problemResponse('misconfigured', {
+    return {
+      code: 'misconfigured',
       status: 502,
       detail:
         'Front Payment does not know the endpoint we called: the integration is misconfigured',
-    });
+    };
   }
   if (error instanceof FrontPaymentTimeoutError) {
-    return problemResponse('front-payment-timeout', { detail: error.message });
+    return { code: 'front-payment-timeout', detail: error.message };
   }
   if (error instanceof FrontPaymentUnavailableError || error instanceof FrontPaymentProtocolError) {
-    return problemResponse('front-payment-unavailable', { detail: error.message });
+    return { code: 'front-payment-unavailable', detail: error.message };
   }
   if (error instanceof ConfigurationError) {
-    return problemResponse('misconfigured', {
-      status: 500,
-      detail: 'The integration is misconfigured',
-    });
+    return { code: 'misconfigured', status: 500, detail: 'The integration is misconfigured' };
   }
-  return problemResponse('internal-error', { detail: 'Internal error' });
+  return { code: 'internal-error', detail: 'Internal error' };
 }
 
 /** Status of an unknown-outcome answer: what went wrong, and 409 for a retry of such a request. */
@@ -128,11 +138,16 @@ const COMMAND_UNKNOWN_STATUS: Record<CommandOutcomeUnknownError['kind'], number>
   'earlier-attempt': 409,
 };
 
-/** middy `onError` hook: the answer for any error, logged without request data. */
-export function httpErrorResponses(): MiddlewareObj {
+/**
+ * middy `onError` hook: the answer for any error, logged without request data. The merchant API
+ * answers problem details; the callback route passes its own answers for Front Payment.
+ */
+export function httpErrorResponses(
+  answerOf: (error: unknown) => APIGatewayProxyStructuredResultV2 = errorResponseOf,
+): MiddlewareObj {
   return {
     onError: (request: Request) => {
-      const response = errorResponseOf(request.error);
+      const response = answerOf(request.error);
       logError(request.error, response.statusCode ?? 500);
       request.response = response;
     },
