@@ -33,7 +33,7 @@ export const PROBLEM_TYPES = {
     title: 'The request body is not a JSON object',
     statuses: [400],
     retryable: false,
-    when: 'the body is JSON but not an object: an array, a string, a number, `true`/`false` or `null`',
+    when: 'the body is JSON but not an object (an array, a string, a number, `true`/`false`, `null`), or `POST /reservations` has no body at all (a command without a body reads as `{}`)',
     whatToDo: 'send the fields in a JSON object',
   },
   'unsupported-media-type': {
@@ -47,7 +47,7 @@ export const PROBLEM_TYPES = {
     title: 'The request body is too large',
     statuses: [413],
     retryable: false,
-    when: 'the body is larger than the route takes: 64 KB for `POST /reservations`, 32 KB for a command',
+    when: 'the body is larger than the route takes: 64 KiB for `POST /reservations`, 32 KiB for a command',
     whatToDo: 'send a smaller body; no real reservation or command comes near the limit',
   },
   'idempotency-key-missing': {
