@@ -22,7 +22,14 @@ const NOT_PROVOKED_HERE: readonly ProblemCode[] = [
   'internal-error',
 ];
 
-const FRONT_PAYMENT_TIMEOUT_MS = 1_000;
+/**
+ * Front Payment's timeout here, and how long the sandbox holds a request the test wants still
+ * running: both leave seconds of slack either way, so a loaded machine does not change the answer.
+ */
+const FRONT_PAYMENT_TIMEOUT_MS = 6_000;
+const HELD_MS = 4_000;
+/** Until the held request reaches the sandbox: on a busy machine that takes more than a second. */
+const WAIT_FOR_CALL = { timeout: HELD_MS, interval: 20 };
 const suffix = randomUUID().slice(0, 8);
 let stack: RunningLocalStack;
 let client: ReturnType<typeof createLocalStackClient>;
@@ -97,7 +104,7 @@ async function paidReservation() {
 const sandboxCalls = (path: string) =>
   (stack.sandbox?.calls ?? []).filter((call) => call.path.startsWith(path)).length;
 
-/** The sandbox's next answer after `readsBefore` details reads: a command call meets the fault. */
+/** The command's details read goes through, its call to Front Payment meets the fault. */
 function faultOnCommandCall(
   fault: Parameters<NonNullable<RunningLocalStack['sandbox']>['injectFault']>[0],
 ) {
@@ -170,10 +177,11 @@ describe('POST /reservations', () => {
   it('409 request-in-progress with retry-after while the first is still at Front Payment', async () => {
     const key = randomUUID();
     const creates = sandboxCalls('/api/v1/connect/reservations/create');
-    stack.sandbox?.injectFault({ kind: 'delay', delayMs: FRONT_PAYMENT_TIMEOUT_MS / 2 });
+    stack.sandbox?.injectFault({ kind: 'delay', delayMs: HELD_MS });
     const first = send({ path: '/reservations', body: validRequest(), key });
-    await vi.waitFor(() =>
-      expect(sandboxCalls('/api/v1/connect/reservations/create')).toBe(creates + 1),
+    await vi.waitFor(
+      () => expect(sandboxCalls('/api/v1/connect/reservations/create')).toBe(creates + 1),
+      WAIT_FOR_CALL,
     );
 
     const { problem, headers } = await expectProblem(
@@ -232,7 +240,7 @@ describe('POST /reservations', () => {
   });
 
   it('504 session-outcome-unknown when Front Payment does not answer in time', async () => {
-    stack.sandbox?.injectFault({ kind: 'delay', delayMs: FRONT_PAYMENT_TIMEOUT_MS * 2 });
+    stack.sandbox?.injectFault({ kind: 'delay', delayMs: FRONT_PAYMENT_TIMEOUT_MS + 2_000 });
     await expectProblem(
       send({ path: '/reservations', body: validRequest() }),
       504,
@@ -263,7 +271,7 @@ describe('GET /reservations/{id}', () => {
 
   it('504 front-payment-timeout when a refresh cannot read Front Payment in time', async () => {
     const { reservationId } = await paidReservation();
-    stack.sandbox?.injectFault({ kind: 'delay', delayMs: FRONT_PAYMENT_TIMEOUT_MS * 2 });
+    stack.sandbox?.injectFault({ kind: 'delay', delayMs: FRONT_PAYMENT_TIMEOUT_MS + 2_000 });
     const { problem } = await expectProblem(
       send({ method: 'GET', path: `/reservations/${reservationId}?refresh=true` }),
       504,
@@ -361,9 +369,9 @@ describe('POST /reservations/{id}/{command}', () => {
     const key = randomUUID();
     const captures = () => sandboxCalls('/api/v1/connect/reservations/capture');
     const before = captures();
-    faultOnCommandCall({ kind: 'delay', delayMs: FRONT_PAYMENT_TIMEOUT_MS / 2 });
+    faultOnCommandCall({ kind: 'delay', delayMs: HELD_MS });
     const first = send({ path: commandPath(reservationId, 'capture'), body: { amount: 10 }, key });
-    await vi.waitFor(() => expect(captures()).toBe(before + 1));
+    await vi.waitFor(() => expect(captures()).toBe(before + 1), WAIT_FOR_CALL);
 
     const { headers } = await expectProblem(
       send({ path: commandPath(reservationId, 'capture'), body: { amount: 10 }, key }),
