@@ -14,7 +14,7 @@ export interface FieldError {
 
 /** The caller's input is invalid; `errors` names every failing field. */
 export class InputValidationError extends IntegrationError {
-  override readonly name = 'InputValidationError';
+  override readonly name: string = 'InputValidationError';
   constructor(
     message: string,
     readonly errors: readonly FieldError[],
@@ -23,12 +23,27 @@ export class InputValidationError extends IntegrationError {
   }
 }
 
-/** The request itself cannot be read (wrong content type, malformed JSON, too large). */
+/**
+ * The `Idempotency-Key` header is missing: the request cannot be told apart from its retries, so
+ * it is refused before anything is sent.
+ */
+export class IdempotencyKeyMissingError extends InputValidationError {
+  override readonly name = 'IdempotencyKeyMissingError';
+}
+
+/** Why a request body cannot be read; each is its own problem code (shared/http/problem-types.ts). */
+export type UnreadableBody =
+  | 'body-not-json'
+  | 'body-not-object'
+  | 'unsupported-media-type'
+  | 'body-too-large';
+
+/** The request itself cannot be read (wrong content type, malformed JSON, not an object, too large). */
 export class UnreadableRequestError extends IntegrationError {
   override readonly name = 'UnreadableRequestError';
   constructor(
     message: string,
-    readonly statusCode: 400 | 413 | 415,
+    readonly reason: UnreadableBody,
   ) {
     super(message);
   }
@@ -158,6 +173,13 @@ export class RequestInProgressError extends IntegrationError {
 /** No reservation with this id belongs to the caller (unknown, or another caller's): a 404. */
 export class ReservationNotFoundError extends IntegrationError {
   override readonly name = 'ReservationNotFoundError';
+  constructor(
+    message: string,
+    /** The id asked for, when the request named one. */
+    readonly reservationId?: string,
+  ) {
+    super(message);
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import * as v from 'valibot';
+import type * as v from 'valibot';
 import type { FieldError } from './errors.ts';
 
 /** The path reported for an issue about the whole input (e.g. a body that is not an object). */
@@ -13,11 +13,22 @@ export function toFieldErrors(issues: readonly v.BaseIssue<unknown>[]): FieldErr
   const seen = new Set<string>();
   const errors: FieldError[] = [];
   for (const issue of issues) {
-    const path = v.getDotPath(issue) || ROOT_PATH;
+    const path = pathOf(issue);
     const key = `${path}\u0000${issue.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
     errors.push({ path, message: issue.message });
   }
   return errors;
+}
+
+/**
+ * `products.0.tax`; an empty key (`{"": 1}`) shows as `""` so that the error still names it. Only
+ * an issue about the whole input has no path (json-body.ts refuses a body that is not an object
+ * before any schema sees it).
+ */
+function pathOf(issue: v.BaseIssue<unknown>): string {
+  const keys = issue.path?.map((item) => String(item.key)) ?? [];
+  if (keys.length === 0) return ROOT_PATH;
+  return keys.map((key) => (key === '' ? '""' : key)).join('.');
 }

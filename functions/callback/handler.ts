@@ -11,6 +11,7 @@ import { createOutboxPublishing } from '#shared/events/outbox-publishing';
 import { createFrontPaymentClient } from '#shared/front-payment/front-payment-client';
 import { httpErrorResponses } from '#shared/http/error-response';
 import { logger } from '#shared/logger';
+import { callbackErrorResponseOf } from './callback-error-response.ts';
 import { callbackResponse } from './callback-response.ts';
 import { loadCallbackConfig } from './config.ts';
 import { reservationIdFromPath } from './reservation-path.ts';
@@ -49,7 +50,7 @@ const dependencies = {
  */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(httpErrorResponses())
+  .use(httpErrorResponses(callbackErrorResponseOf))
   .handler(async (event, context) => {
     const reservationId = reservationIdFromPath(event.pathParameters);
     const outcome = await recordCallback(

@@ -54,7 +54,12 @@ export async function handleReservationRequest(
       dependencies.tables.tableName,
       target.reservationId,
     );
-    if (!view) throw new ReservationNotFoundError(`No reservation ${target.reservationId}`);
+    if (!view) {
+      throw new ReservationNotFoundError(
+        `No reservation ${target.reservationId}`,
+        target.reservationId,
+      );
+    }
     return jsonResponse(200, view satisfies ReservationView);
   }
   // Validation first: nothing else touches the body before it has its known, bounded shape.

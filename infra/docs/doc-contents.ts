@@ -1,3 +1,4 @@
+import { PROBLEM_TYPES } from '#shared/http/problem-types';
 import { LOCAL_DEFAULTS } from '../local/local-defaults.ts';
 import { constructProps, type PropDoc } from './construct-props.ts';
 import { counted, markdownTable } from './generated-regions.ts';
@@ -81,10 +82,25 @@ export function docContents(facts: StackFacts, props: readonly PropDoc[] = const
     'create-calls': pathCallsTables(PATH_CALLS.create),
     'command-calls': pathCallsTables(PATH_CALLS.commands),
     'callback-calls': pathCallsTables(PATH_CALLS.callback),
+    'problem-codes': problemCodes(),
   };
 }
 
 export type DocContents = ReturnType<typeof docContents>;
+
+/** docs/errors.md: every problem code of the merchant API, from the list the answers are built from. */
+function problemCodes(): string {
+  return markdownTable(
+    ['code', 'status', 'retry?', 'when', 'what to do'],
+    Object.entries(PROBLEM_TYPES).map(([code, problem]) => [
+      `\`${code}\``,
+      problem.statuses.join(', '),
+      problem.retryable ? 'yes, same key' : 'no',
+      problem.when,
+      problem.whatToDo,
+    ]),
+  );
+}
 
 /** docs/local.md's "What runs": the local parts, then every function and how it is triggered. */
 function localParts(facts: StackFacts): string {

@@ -53,10 +53,10 @@ export function createLocalStackClient(options: {
       headers: { ...bearer, 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(body),
     });
-    const answer = (await response.json()) as { message?: string };
+    const answer = (await response.json()) as { detail?: string; message?: string };
     if (!response.ok) {
       throw new LocalStackClientError(
-        `POST ${url} answered ${response.status}: ${answer.message ?? JSON.stringify(answer)}`,
+        `POST ${url} answered ${response.status}: ${answer.detail ?? answer.message ?? JSON.stringify(answer)}`,
       );
     }
     return answer;
@@ -88,10 +88,10 @@ export function createLocalStackClient(options: {
         headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
         body: JSON.stringify(body),
       });
-      const answer = (await response.json()) as Answer & { message?: string };
+      const answer = (await response.json()) as Answer & { detail?: string; message?: string };
       if (response.status !== 201 || answer.paymentUrl === null) {
         throw new LocalStackClientError(
-          `POST /reservations answered ${response.status}: ${answer.message ?? JSON.stringify(answer)}`,
+          `POST /reservations answered ${response.status}: ${answer.detail ?? answer.message ?? JSON.stringify(answer)}`,
         );
       }
       return answer as CreatedReservation;
@@ -160,10 +160,14 @@ export function createLocalStackClient(options: {
         headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
         body: JSON.stringify(body),
       });
-      const answer = (await response.json()) as { state: string; message?: string };
+      const answer = (await response.json()) as {
+        state: string;
+        detail?: string;
+        message?: string;
+      };
       if (response.status !== 202) {
         throw new LocalStackClientError(
-          `POST /reservations/${reservationId}/${command} answered ${response.status}: ${answer.message ?? JSON.stringify(answer)}`,
+          `POST /reservations/${reservationId}/${command} answered ${response.status}: ${answer.detail ?? answer.message ?? JSON.stringify(answer)}`,
         );
       }
       return answer;

@@ -146,12 +146,6 @@ export interface RunningLocalStack {
   stop(): Promise<void>;
 }
 
-/**
- * Whether the answer checker validates error answers' bodies too. Off while some error answers
- * are still `{message}` rather than problem details: their statuses are checked either way.
- */
-const CHECK_ERROR_BODIES = false;
-
 /** Variables that would send the local functions to AWS instead of the local stand-ins. */
 const REMOVED_VARIABLES = [
   'AWS_PROFILE',
@@ -344,9 +338,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     const answerChecker =
       (options.checkAnswers ?? process.env.VITEST === 'true')
-        ? createAnswerChecker(JSON.parse(committedOpenApiText()), {
-            errorBodies: CHECK_ERROR_BODIES,
-          })
+        ? createAnswerChecker(JSON.parse(committedOpenApiText()))
         : undefined;
     const openApiRoute = createOpenApiRoute();
     const consoleRoutes = createConsoleRoutes({

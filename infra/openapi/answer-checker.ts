@@ -4,14 +4,6 @@ import type { RouteAnswer } from '../local/lambda-http-server.ts';
 
 type Json = Record<string, unknown>;
 
-export interface AnswerCheckerOptions {
-  /**
-   * Whether error answers' bodies and content types are checked too. Until every error answer
-   * is problem details, only their statuses are: an undocumented status is still a violation.
-   */
-  readonly errorBodies: boolean;
-}
-
 export interface AnswerChecker {
   /** Checks one answer; an answer of a route the document does not have (callbacks) is skipped. */
   check(answer: RouteAnswer): void;
@@ -24,7 +16,7 @@ export interface AnswerChecker {
  * generated from (that would prove nothing): status, content type, documented headers and body,
  * with a JSON Schema 2020-12 validator (OpenAPI 3.1's dialect).
  */
-export function createAnswerChecker(document: Json, options: AnswerCheckerOptions): AnswerChecker {
+export function createAnswerChecker(document: Json): AnswerChecker {
   // The document is not a schema: unknown keywords (`openapi`, `paths`) are ignored, and each
   // answer schema is reached by a JSON pointer into it, so its `$ref`s resolve inside it.
   const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -53,7 +45,6 @@ export function createAnswerChecker(document: Json, options: AnswerCheckerOption
       violations.push(`${where}: the status is not documented`);
       return;
     }
-    if (answer.statusCode >= 400 && !options.errorBodies) return;
     const base = `/paths/${pointerSegment(answer.route)}/${method}/responses/${status}`;
     for (const [name, header] of Object.entries((response.headers ?? {}) as Record<string, Json>)) {
       const value = answer.headers[name.toLowerCase()];

@@ -10,10 +10,34 @@ import {
   DECIMAL,
   DEFAULT_ALLOWED_TAX_RATES,
   isDecimal,
+  isFiniteNumber,
   isProductCollection,
+  isProductCollectionOfNumbers,
   isValidityMinutes,
+  NUMBERS_ONLY,
+  NUMBERS_OR_DECIMAL_STRINGS,
+  type NumberSpelling,
   productSchemaOf,
 } from '#shared/reservations/reservation-schema';
+
+/** An array of products, or the same keyed "0", "1", …. The tax rates are a check, left out. */
+function productCollection(spelling: NumberSpelling, typeMode: 'input' | 'output'): JsonSchema {
+  const { $schema: _nested, ...product } = toJsonSchema(
+    productSchemaOf(DEFAULT_ALLOWED_TAX_RATES, spelling),
+    conversionConfig(typeMode),
+  );
+  return {
+    anyOf: [
+      { type: 'array', items: product, minItems: 1 },
+      {
+        type: 'object',
+        propertyNames: { pattern: '^(0|[1-9]\\d*)$' },
+        additionalProperties: product,
+        minProperties: 1,
+      },
+    ],
+  };
+}
 
 /** Where the document keeps named schemas; `$ref`s point there. */
 export const COMPONENT_SCHEMAS = '#/components/schemas/';
@@ -57,6 +81,7 @@ function customSchemaOf(
 ): JsonSchema | undefined {
   const schema = context.valibotSchema as v.GenericSchema & { readonly check?: unknown };
   if (schema.type !== 'custom') return undefined;
+  if (schema.check === isFiniteNumber) return { type: 'number' };
   if (schema.check === isDecimal) {
     return { anyOf: [{ type: 'number' }, { type: 'string', pattern: DECIMAL.source }] };
   }
@@ -68,23 +93,9 @@ function customSchemaOf(
       ],
     };
   }
-  if (schema.check === isProductCollection) {
-    // An array of products, or the same keyed "0", "1", …. The tax rates are a check, left out.
-    const { $schema: _nested, ...product } = toJsonSchema(
-      productSchemaOf(DEFAULT_ALLOWED_TAX_RATES),
-      conversionConfig(typeMode),
-    );
-    return {
-      anyOf: [
-        { type: 'array', items: product, minItems: 1 },
-        {
-          type: 'object',
-          propertyNames: { pattern: '^(0|[1-9]\\d*)$' },
-          additionalProperties: product,
-          minProperties: 1,
-        },
-      ],
-    };
-  }
+  if (schema.check === isProductCollection)
+    return productCollection(NUMBERS_OR_DECIMAL_STRINGS, typeMode);
+  if (schema.check === isProductCollectionOfNumbers)
+    return productCollection(NUMBERS_ONLY, typeMode);
   return undefined;
 }

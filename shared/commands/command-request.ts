@@ -1,6 +1,12 @@
 import * as v from 'valibot';
 import { InputValidationError } from '../errors.ts';
-import { money, nonBlankText, productListOf, strict } from '../reservations/reservation-schema.ts';
+import {
+  money,
+  NUMBERS_ONLY,
+  nonBlankText,
+  productListOf,
+  strict,
+} from '../reservations/reservation-schema.ts';
 import { toFieldErrors } from '../validation-issues.ts';
 
 /** The commands of `POST /reservations/{id}/{command}`, named as Front Payment names them. */
@@ -11,9 +17,11 @@ export function isCommandName(value: string): value is CommandName {
   return (COMMANDS as readonly string[]).includes(value);
 }
 
+// Our own API: amounts are JSON numbers (NUMBERS_ONLY); `"100"` is refused like any other wrong type.
+
 const positiveMoney = () =>
   v.pipe(
-    money(),
+    money(NUMBERS_ONLY),
     v.check((amount) => amount > 0, 'must be more than 0'),
   );
 const note = () => v.pipe(nonBlankText(), v.maxLength(500, 'must be at most 500 characters'));
@@ -33,9 +41,14 @@ const LineSchema = v.pipe(
     ),
     amount: positiveMoney(),
   }),
-  v.check(
-    (line) => (line.productId === undefined) !== (line.index === undefined),
-    'must name its product line by exactly one of productId and index',
+  // Cross-field rules name a field (never the object), and run even when other fields fail.
+  v.forward(
+    v.partialCheck(
+      [['productId'], ['index']],
+      (line) => (line.productId === undefined) !== (line.index === undefined),
+      'give exactly one of productId and index to name the product line',
+    ),
+    ['productId'],
   ),
 );
 const linesOf = () =>
@@ -47,20 +60,31 @@ const CaptureSchema = v.pipe(
     lines: v.optional(linesOf()),
     note: v.optional(note()),
   }),
-  v.check(
-    (body) => body.amount === undefined || body.lines === undefined,
-    'give amount or lines, not both',
+  v.forward(
+    v.partialCheck(
+      [['amount'], ['lines']],
+      (body) => body.amount === undefined || body.lines === undefined,
+      'must not be given together with lines',
+    ),
+    ['amount'],
   ),
 );
 
 const chargeSchema = (allowedTaxRates: readonly number[]) =>
   v.pipe(
-    strict({ products: productListOf(allowedTaxRates), grandTotal: positiveMoney() }),
-    v.check(
-      (body) =>
-        Math.round(body.products.reduce((sum, product) => sum + product.amount, 0) * 100) ===
-        Math.round(body.grandTotal * 100),
-      'grandTotal must be the sum of the products’ amounts',
+    strict({
+      products: productListOf(allowedTaxRates, NUMBERS_ONLY),
+      grandTotal: positiveMoney(),
+    }),
+    v.forward(
+      v.partialCheck(
+        [['products'], ['grandTotal']],
+        (body) =>
+          Math.round(body.products.reduce((sum, product) => sum + product.amount, 0) * 100) ===
+          Math.round(body.grandTotal * 100),
+        'must be the sum of the products’ amounts',
+      ),
+      ['grandTotal'],
     ),
   );
 
@@ -75,9 +99,21 @@ const RefundSchema = v.pipe(
       v.pipe(nonBlankText(), v.regex(/^(CAP|CHA)\w+$/, 'must be a CAP… or CHA… reference')),
     ),
   }),
-  v.check(
-    (body) => (body.amount === undefined) !== (body.lines === undefined),
-    'give exactly one of amount and lines',
+  v.forward(
+    v.partialCheck(
+      [['amount'], ['lines']],
+      (body) => body.amount !== undefined || body.lines !== undefined,
+      'is required unless lines are given',
+    ),
+    ['amount'],
+  ),
+  v.forward(
+    v.partialCheck(
+      [['amount'], ['lines']],
+      (body) => body.amount === undefined || body.lines === undefined,
+      'must not be given together with lines',
+    ),
+    ['amount'],
   ),
 );
 
@@ -94,13 +130,29 @@ const ResendSchema = v.pipe(
       v.pipe(v.string('must be a string'), v.regex(/^\d{4,15}$/, 'must be 4 to 15 digits')),
     ),
   }),
-  v.check(
-    (body) => (body.countryCode === undefined) === (body.msisdn === undefined),
-    'countryCode and msisdn go together',
+  v.forward(
+    v.partialCheck(
+      [['countryCode'], ['msisdn']],
+      (body) => body.countryCode === undefined || body.msisdn !== undefined,
+      'is required with countryCode',
+    ),
+    ['msisdn'],
   ),
-  v.check(
-    (body) => body.email !== undefined || body.msisdn !== undefined,
-    'give email, or countryCode and msisdn, to send the link to',
+  v.forward(
+    v.partialCheck(
+      [['countryCode'], ['msisdn']],
+      (body) => body.msisdn === undefined || body.countryCode !== undefined,
+      'is required with msisdn',
+    ),
+    ['countryCode'],
+  ),
+  v.forward(
+    v.partialCheck(
+      [['email'], ['msisdn']],
+      (body) => body.email !== undefined || body.msisdn !== undefined,
+      'is required, unless countryCode and msisdn are given to send the link to',
+    ),
+    ['email'],
   ),
 );
 

@@ -19,7 +19,8 @@ export async function findOwnedReservation(
   finder: ReservationFinder,
 ): Promise<OwnedReservation> {
   const reservation = await finder.findReservationById(reservationId);
-  if (!reservation) throw new ReservationNotFoundError(`No reservation ${reservationId}`);
+  if (!reservation)
+    throw new ReservationNotFoundError(`No reservation ${reservationId}`, reservationId);
   const { frontPaymentUuid } = reservation;
   if (!frontPaymentUuid) {
     throw new ReservationStateConflictError(

@@ -9,6 +9,7 @@ import {
   FrontPaymentRejectedError,
   FrontPaymentTimeoutError,
   FrontPaymentUnavailableError,
+  IdempotencyKeyMissingError,
   IdempotencyKeyReusedError,
   InputValidationError,
   LambdaDeadlineError,
@@ -19,81 +20,105 @@ import {
   UnreadableRequestError,
 } from '../errors.ts';
 import { logger } from '../logger.ts';
-import { jsonResponse } from './json-response.ts';
+import { type ProblemDetails, problemResponse } from './problem-response.ts';
+import type { ProblemCode } from './problem-types.ts';
 
 /**
- * The one place where errors become HTTP answers. Messages of 4xx answers are meant for the
- * caller; 5xx answers say what happened without internals, tokens or personal data.
+ * The one place where errors become HTTP answers, each an RFC 9457 problem with its stable `code`
+ * (problem-types.ts). Details of 4xx answers are meant for the caller; 5xx answers say what
+ * happened without internals, tokens or personal data.
  */
 export function errorResponseOf(error: unknown): APIGatewayProxyStructuredResultV2 {
+  const { code, ...details } = problemOf(error);
+  return problemResponse(code, details);
+}
+
+/** A problem's code and what varies per answer. */
+export interface ProblemAnswer extends ProblemDetails {
+  readonly code: ProblemCode;
+}
+
+/** Which problem an error is, with its details (errorResponseOf's answers, before rendering). */
+export function problemOf(error: unknown): ProblemAnswer {
+  if (error instanceof IdempotencyKeyMissingError) {
+    return { code: 'idempotency-key-missing', detail: error.message, errors: error.errors };
+  }
   if (error instanceof InputValidationError) {
-    return jsonResponse(400, { message: error.message, errors: error.errors });
+    return { code: 'validation-failed', detail: error.message, errors: error.errors };
   }
   if (error instanceof UnreadableRequestError) {
-    return jsonResponse(error.statusCode, { message: error.message });
+    return { code: error.reason, detail: error.message };
   }
   if (error instanceof IdempotencyKeyReusedError) {
-    return jsonResponse(409, { message: error.message, retryable: false });
+    return { code: 'idempotency-key-reused', detail: error.message };
   }
   if (error instanceof RequestInProgressError) {
-    return jsonResponse(
-      409,
-      { message: error.message, retryable: true },
-      { 'retry-after': String(error.retryAfterSeconds) },
-    );
+    return {
+      code: 'request-in-progress',
+      detail: error.message,
+      headers: { 'retry-after': String(error.retryAfterSeconds) },
+    };
   }
   if (error instanceof SessionOutcomeUnknownError) {
-    return jsonResponse(OUTCOME_UNKNOWN_STATUS[error.kind], {
-      message: `${error.message}. Do not create it again with a new key: the reconciler settles reservation ${error.reservationId} from Front Payment's records by itself on its next runs, and a retry with the same Idempotency-Key then answers its outcome (the session, or a new attempt if Front Payment has none).`,
+    return {
+      code: 'session-outcome-unknown',
+      status: OUTCOME_UNKNOWN_STATUS[error.kind],
+      detail: `${error.message}. Do not create it again with a new key: the reconciler settles reservation ${error.reservationId} from Front Payment's records by itself on its next runs, and a retry with the same Idempotency-Key then answers its outcome (the session, or a new attempt if Front Payment has none).`,
       reservationId: error.reservationId,
-      retryable: false,
-    });
+    };
   }
   if (error instanceof ReservationNotFoundError) {
-    return jsonResponse(404, { message: error.message });
+    return {
+      code: 'reservation-not-found',
+      detail: error.message,
+      reservationId: error.reservationId,
+    };
   }
   if (error instanceof ReservationStateConflictError) {
-    return jsonResponse(409, { message: error.message, rule: error.rule, retryable: false });
+    return { code: 'state-conflict', detail: error.message, rule: error.rule };
   }
   if (error instanceof CommandOutcomeUnknownError) {
-    return jsonResponse(COMMAND_UNKNOWN_STATUS[error.kind], {
-      message: `${error.message}. It is not sent again: GET /reservations/${error.reservationId}?refresh=true shows what Front Payment did.`,
+    return {
+      code: 'command-outcome-unknown',
+      status: COMMAND_UNKNOWN_STATUS[error.kind],
+      detail: `${error.message}. It is not sent again: GET /reservations/${error.reservationId}?refresh=true shows what Front Payment did.`,
       reservationId: error.reservationId,
-      retryable: false,
-    });
+    };
   }
   if (error instanceof LambdaDeadlineError) {
-    return jsonResponse(504, {
-      message: `${error.message}. Retry with the same Idempotency-Key to learn the outcome.`,
-      retryable: false,
-    });
+    return {
+      code: 'deadline-exceeded',
+      detail: `${error.message}. Retry with the same Idempotency-Key to learn the outcome.`,
+    };
   }
   if (error instanceof FrontPaymentRejectedError) {
-    return jsonResponse(422, { message: error.message, errors: error.errors, retryable: false });
+    return { code: 'front-payment-rejected', detail: error.message, errors: error.errors };
   }
   if (error instanceof FrontPaymentAuthenticationError) {
-    return jsonResponse(502, {
-      message: 'Front Payment refused our credentials: the integration is misconfigured',
-      retryable: false,
-    });
+    return {
+      code: 'misconfigured',
+      status: 502,
+      detail: 'Front Payment refused our credentials: the integration is misconfigured',
+    };
   }
   if (error instanceof FrontPaymentMisconfiguredError) {
-    return jsonResponse(502, {
-      message:
+    return {
+      code: 'misconfigured',
+      status: 502,
+      detail:
         'Front Payment does not know the endpoint we called: the integration is misconfigured',
-      retryable: false,
-    });
+    };
   }
   if (error instanceof FrontPaymentTimeoutError) {
-    return jsonResponse(504, { message: error.message, retryable: true });
+    return { code: 'front-payment-timeout', detail: error.message };
   }
   if (error instanceof FrontPaymentUnavailableError || error instanceof FrontPaymentProtocolError) {
-    return jsonResponse(502, { message: error.message, retryable: true });
+    return { code: 'front-payment-unavailable', detail: error.message };
   }
   if (error instanceof ConfigurationError) {
-    return jsonResponse(500, { message: 'The integration is misconfigured', retryable: false });
+    return { code: 'misconfigured', status: 500, detail: 'The integration is misconfigured' };
   }
-  return jsonResponse(500, { message: 'Internal error', retryable: true });
+  return { code: 'internal-error', detail: 'Internal error' };
 }
 
 /** Status of an unknown-outcome answer: what went wrong, and 409 for a retry of such a request. */
@@ -113,11 +138,16 @@ const COMMAND_UNKNOWN_STATUS: Record<CommandOutcomeUnknownError['kind'], number>
   'earlier-attempt': 409,
 };
 
-/** middy `onError` hook: the answer for any error, logged without request data. */
-export function httpErrorResponses(): MiddlewareObj {
+/**
+ * middy `onError` hook: the answer for any error, logged without request data. The merchant API
+ * answers problem details; the callback route passes its own answers for Front Payment.
+ */
+export function httpErrorResponses(
+  answerOf: (error: unknown) => APIGatewayProxyStructuredResultV2 = errorResponseOf,
+): MiddlewareObj {
   return {
     onError: (request: Request) => {
-      const response = errorResponseOf(request.error);
+      const response = answerOf(request.error);
       logError(request.error, response.statusCode ?? 500);
       request.response = response;
     },

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { InputValidationError } from '../errors.ts';
+import { IdempotencyKeyMissingError, InputValidationError } from '../errors.ts';
 
 /** Long enough for a UUID, a ULID or an order number with a prefix; short enough to log. */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
@@ -13,7 +13,7 @@ export const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 export function requiredIdempotencyKeyOf(event: APIGatewayProxyEventV2): string {
   const key = idempotencyKeyOf(event);
   if (key !== undefined) return key;
-  throw new InputValidationError('An Idempotency-Key header is required', [
+  throw new IdempotencyKeyMissingError('An Idempotency-Key header is required', [
     {
       path: 'Idempotency-Key',
       message: 'is required: the request is sent to Front Payment only once per key',

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { PROBLEM_CODES } from './problem-types.ts';
 
 /**
  * The one error object of the merchant API: RFC 9457 problem details
@@ -22,11 +23,13 @@ export const ProblemSchema = v.object({
   status: v.pipe(v.number(), v.integer(), v.minValue(400), v.maxValue(599)),
   /** What happened to this request, for a person to read. */
   detail: v.string(),
-  /** Stable and machine-readable: what a caller's code switches on. */
-  code: v.string(),
+  /** Stable and machine-readable: what a caller's code switches on (docs/errors.md lists them). */
+  code: v.picklist(PROBLEM_CODES),
   /** Whether the same request, with the same Idempotency-Key, may be sent again. */
   retryable: v.boolean(),
   reservationId: v.optional(v.string()),
+  /** For `state-conflict`: which state rule refused the command (docs/commands.md lists them). */
+  rule: v.optional(v.string()),
   errors: v.optional(v.array(ProblemFieldErrorSchema)),
 });
 

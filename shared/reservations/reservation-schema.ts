@@ -82,13 +82,28 @@ function optionalText<TSchema extends v.GenericSchema<string, string>>(schema: T
 
 const bool = () => v.boolean(typeMessage('must be true or false'));
 
-/** A number, or a string holding a decimal number (Front Payment's example sends `"tax": "0"`); out: a number. */
-function numeric() {
+/**
+ * How numbers may be written. Create takes decimal strings as Front Payment does (its example sends
+ * `"tax": "0"`); our own command bodies take JSON numbers only, as any typed API would.
+ */
+export interface NumberSpelling {
+  readonly acceptStrings: boolean;
+}
+
+export const NUMBERS_OR_DECIMAL_STRINGS: NumberSpelling = { acceptStrings: true };
+export const NUMBERS_ONLY: NumberSpelling = { acceptStrings: false };
+
+function numberParts({ acceptStrings }: NumberSpelling) {
+  return acceptStrings
+    ? { accepts: isDecimal, message: 'must be a number (or a string holding a decimal number)' }
+    : { accepts: isFiniteNumber, message: 'must be a number' };
+}
+
+/** A number, or (when accepted) a string holding a decimal number; out: a number. */
+function numeric(spelling: NumberSpelling) {
+  const { accepts, message } = numberParts(spelling);
   return v.pipe(
-    v.custom<number | string>(
-      isDecimal,
-      typeMessage('must be a number (or a string holding a decimal number)'),
-    ),
+    v.custom<number | string>(accepts, typeMessage(message)),
     v.transform((input) => Number(input)),
   );
 }
@@ -98,21 +113,19 @@ function numeric() {
  * `MAX_AMOUNT`. Anything else (1e21, 2^53 + 1, 5e-324, a 400-digit string) is refused here, so
  * every stored and sent amount is exact.
  */
-export function money() {
+export function money(spelling: NumberSpelling = NUMBERS_OR_DECIMAL_STRINGS) {
+  const { accepts, message } = numberParts(spelling);
   return v.pipe(
-    v.custom<number | string>(
-      isDecimal,
-      typeMessage('must be a number (or a string holding a decimal number)'),
-    ),
+    v.custom<number | string>(accepts, typeMessage(message)),
     // valibot runs the checks of a pipe even after its type check failed: each guards itself.
-    v.check((input) => !isDecimal(input) || Number(input) >= 0, 'must not be negative'),
+    v.check((input) => !accepts(input) || Number(input) >= 0, 'must not be negative'),
     v.check(
       // Out of range is reported once, as such.
-      (input) => !isDecimal(input) || Number(input) > MAX_AMOUNT || hasAtMostTwoDecimals(input),
+      (input) => !accepts(input) || Number(input) > MAX_AMOUNT || hasAtMostTwoDecimals(input),
       'must have at most two decimals',
     ),
     v.check(
-      (input) => !isDecimal(input) || Number(input) <= MAX_AMOUNT,
+      (input) => !accepts(input) || Number(input) <= MAX_AMOUNT,
       `must be at most ${MAX_AMOUNT}`,
     ),
     v.transform((input) => Number(input)),
@@ -123,6 +136,10 @@ export function money() {
  * The predicates of the `v.custom` schemas are exported so that the OpenAPI generator can say in
  * JSON Schema what each one accepts (valibot cannot convert a custom predicate by itself).
  */
+export function isFiniteNumber(input: unknown): input is number {
+  return typeof input === 'number' && Number.isFinite(input);
+}
+
 export function isDecimal(input: unknown): input is number | string {
   return (
     (typeof input === 'number' && Number.isFinite(input)) ||
@@ -211,10 +228,14 @@ const CustomerDetailsSchema = v.pipe(
  * Products come as a JSON array or keyed by their index (`{"0": {...}, "1": {...}}`, the form
  * Front Payment documents); both are read into an array in order, so paths are `products.0.tax`.
  */
-export function productListOf(allowedTaxRates: readonly number[]) {
+export function productListOf(
+  allowedTaxRates: readonly number[],
+  spelling: NumberSpelling = NUMBERS_OR_DECIMAL_STRINGS,
+) {
   return v.pipe(
     v.custom<unknown[] | Record<string, unknown>>(
-      isProductCollection,
+      // One predicate per spelling, so the OpenAPI generator can tell the two lists apart.
+      spelling.acceptStrings ? isProductCollection : isProductCollectionOfNumbers,
       typeMessage('must be an array of products or an object keyed "0", "1", …'),
     ),
     v.check(
@@ -222,30 +243,40 @@ export function productListOf(allowedTaxRates: readonly number[]) {
       'must be keyed by consecutive indexes "0", "1", … when given as an object',
     ),
     v.transform((input) => (Array.isArray(input) ? input : Object.values(input))),
-    v.array(productSchemaOf(allowedTaxRates), typeMessage('must be an array')),
+    v.array(productSchemaOf(allowedTaxRates, spelling), typeMessage('must be an array')),
     v.minLength(1, 'must contain at least one product'),
   );
 }
 
 /** One product line of an order. */
-export function productSchemaOf(allowedTaxRates: readonly number[]) {
+export function productSchemaOf(
+  allowedTaxRates: readonly number[],
+  spelling: NumberSpelling = NUMBERS_OR_DECIMAL_STRINGS,
+) {
   return strict({
     name: nonBlankText(),
     productId: optionalText(text()),
-    rate: money(),
+    rate: money(spelling),
     tax: v.pipe(
-      numeric(),
+      numeric(spelling),
       v.check(
         (rate) => allowedTaxRates.includes(rate),
         `must be one of the allowed tax rates: ${allowedTaxRates.join(', ')}`,
       ),
     ),
-    amount: money(),
+    amount: money(spelling),
   });
 }
 
 export function isProductCollection(input: unknown): input is unknown[] | Record<string, unknown> {
   return typeof input === 'object' && input !== null;
+}
+
+/** The same test, for product lists whose numbers must be JSON numbers (our commands). */
+export function isProductCollectionOfNumbers(
+  input: unknown,
+): input is unknown[] | Record<string, unknown> {
+  return isProductCollection(input);
 }
 
 /** Integer-like keys enumerate in ascending order, so "0".."n-1" in any written order is fine. */

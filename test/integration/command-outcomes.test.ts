@@ -280,7 +280,7 @@ describe('a command interrupted after Front Payment acted', () => {
     await commandsAged(reservationId, HOUR);
     const retry = await command(reservationId, 'capture', { amount: 40 }, key);
     expect(retry).toMatchObject({ status: 409, body: { retryable: false } });
-    expect(retry.body.message).toMatch(/may have reached Front Payment/);
+    expect(retry.body.detail).toMatch(/may have reached Front Payment/);
     expect(output.logs()).toContainEqual(
       expect.objectContaining({ message: 'command outcome unknown', reason: 'interrupted' }),
     );

@@ -248,9 +248,10 @@ describe('end to end: the real handler, DynamoDB Local and the sandbox over HTTP
         } else {
           expect(candidate.valid).toBe(false);
           expect([400, 413]).toContain(response.statusCode);
-          expect(answer.message).toEqual(expect.any(String));
+          expect(response.headers?.['content-type']).toBe('application/problem+json');
+          expect(answer.detail).toEqual(expect.any(String));
           if (answer.errors) {
-            for (const error of answer.errors) expect(error.path).not.toBe('');
+            for (const error of answer.errors) expect(error.path).not.toMatch(/^$|\(root\)/);
           }
           expect(sandbox.calls.length).toBe(calls);
           expect(await itemCount()).toBe(items);

@@ -294,7 +294,10 @@ describe('input that cannot become a reservation', () => {
       const response = await post(deep, { 'idempotency-key': 'deep-1' });
 
       expect(response.statusCode).toBe(400);
-      expect(bodyOf(response).message).toMatch(/nested deeper/);
+      expect(bodyOf(response)).toMatchObject({
+        code: 'body-not-json',
+        detail: expect.stringMatching(/nested deeper/),
+      });
     });
   });
 
@@ -313,7 +316,8 @@ describe('input that cannot become a reservation', () => {
 
       expect(response.statusCode).toBe(400);
       expect(bodyOf(response)).toMatchObject({
-        message: expect.stringMatching(/Idempotency-Key/),
+        code: 'idempotency-key-missing',
+        detail: expect.stringMatching(/Idempotency-Key/),
         errors: [expect.objectContaining({ path: 'Idempotency-Key' })],
       });
     });
@@ -335,23 +339,39 @@ describe('input that cannot become a reservation', () => {
   });
 
   it.each([
-    ['malformed JSON', '{"customerDetails": ', { 'content-type': 'application/json' }, 400],
-    ['a wrong content type', 'a=b', { 'content-type': 'application/x-www-form-urlencoded' }, 415],
-    ['an empty body', '', {}, 400],
-    ['a literal null', 'null', { 'content-type': 'application/json' }, 400],
+    [
+      'malformed JSON',
+      '{"customerDetails": ',
+      { 'content-type': 'application/json' },
+      400,
+      'body-not-json',
+    ],
+    [
+      'a wrong content type',
+      'a=b',
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      415,
+      'unsupported-media-type',
+    ],
+    ['an empty body', '', {}, 400, 'body-not-object'],
+    ['a literal null', 'null', { 'content-type': 'application/json' }, 400, 'body-not-object'],
+    ['an array', '[{}]', { 'content-type': 'application/json' }, 400, 'body-not-object'],
+    ['a string', '"hello"', { 'content-type': 'application/json' }, 400, 'body-not-object'],
     [
       'a charset other than UTF-8',
       '{}',
       { 'content-type': 'application/json; charset=latin1' },
       415,
+      'unsupported-media-type',
     ],
     [
       'an oversized body',
       `{"x":"${'a'.repeat(70_000)}"}`,
       { 'content-type': 'application/json' },
       413,
+      'body-too-large',
     ],
-  ])('answers %s with a clear 4xx', async (_, body, headers, statusCode) => {
+  ])('answers %s with a clear 4xx', async (_, body, headers, statusCode, code) => {
     await expectNothingHappened(async () => {
       const response = await handler(
         httpApiEvent({ method: 'POST', path: '/reservations', headers, body }),
@@ -359,7 +379,12 @@ describe('input that cannot become a reservation', () => {
       );
 
       expect(response.statusCode).toBe(statusCode);
-      expect(bodyOf(response).message).toEqual(expect.any(String));
+      expect(response.headers?.['content-type']).toBe('application/problem+json');
+      expect(bodyOf(response)).toMatchObject({
+        status: statusCode,
+        code,
+        detail: expect.any(String),
+      });
     });
   });
 
@@ -368,8 +393,9 @@ describe('input that cannot become a reservation', () => {
       const response = await post(validReservationRequest(), {}, { none: true });
 
       expect(response.statusCode).toBe(500);
-      expect(bodyOf(response)).toEqual({
-        message: 'The integration is misconfigured',
+      expect(bodyOf(response)).toMatchObject({
+        code: 'misconfigured',
+        detail: 'The integration is misconfigured',
         retryable: false,
       });
     });
@@ -521,8 +547,9 @@ describe("Front Payment's answers on create", () => {
     );
 
     expect(response.statusCode).toBe(502);
-    expect(bodyOf(response)).toEqual({
-      message: 'Front Payment refused our credentials: the integration is misconfigured',
+    expect(bodyOf(response)).toMatchObject({
+      code: 'misconfigured',
+      detail: 'Front Payment refused our credentials: the integration is misconfigured',
       retryable: false,
     });
     expect(output.text()).not.toContain('wrong-token-1234');

@@ -107,8 +107,7 @@ describe('command bodies', () => {
       body: 'null',
     });
 
-    expect(answer.status).toBe(400);
-    expect(answer.body.message).toMatch(/capture/);
+    expect(answer).toMatchObject({ status: 400, body: { code: 'body-not-object' } });
     expect(callsTo('capture', reservationUuid)).toHaveLength(0);
   });
 
@@ -124,7 +123,7 @@ describe('command bodies', () => {
         body: 'null',
       });
 
-      expect(answer.status).toBe(400);
+      expect(answer).toMatchObject({ status: 400, body: { code: 'body-not-object' } });
     },
   );
 
@@ -157,7 +156,7 @@ describe('command bodies', () => {
     });
 
     expect(answer.status).toBe(400);
-    expect(answer.body.message).toMatch(/UTF-8/);
+    expect(answer.body.detail).toMatch(/UTF-8/);
     expect(callsTo('cancel', reservationUuid)).toHaveLength(0);
   });
 
@@ -172,7 +171,7 @@ describe('command bodies', () => {
     });
 
     expect(answer.status).toBe(415);
-    expect(answer.body.message).toMatch(/utf-16/);
+    expect(answer.body.detail).toMatch(/utf-16/);
     expect(callsTo('cancel', reservationUuid)).toHaveLength(0);
   });
 
@@ -233,7 +232,7 @@ describe('create bodies', () => {
     expect(invalidUtf8.status).toBe(400);
     expect(utf16).toMatchObject({
       status: 415,
-      body: { message: expect.stringMatching(/UTF-16/) },
+      body: { code: 'unsupported-media-type', detail: expect.stringMatching(/UTF-16/) },
     });
     expect(twoKeys.status).toBe(400);
     expect(twoKeys.body.errors).toEqual([expect.objectContaining({ path: 'Idempotency-Key' })]);

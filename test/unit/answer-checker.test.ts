@@ -25,8 +25,8 @@ function answer(partial: Partial<RouteAnswer> & { readonly json?: unknown }): Ro
   };
 }
 
-function violationsOf(answers: readonly RouteAnswer[], errorBodies = true): readonly string[] {
-  const checker = createAnswerChecker(document, { errorBodies });
+function violationsOf(answers: readonly RouteAnswer[]): readonly string[] {
+  const checker = createAnswerChecker(document);
   for (const each of answers) checker.check(each);
   return checker.violations;
 }
@@ -67,21 +67,19 @@ describe('the answer checker (against the committed OpenAPI document)', () => {
     ]);
   });
 
-  it('checks error bodies only when switched on; their statuses always', () => {
+  it('checks error answers as problem details, and their statuses', () => {
     const notProblem = answer({ statusCode: 400, json: { message: 'The request is invalid' } });
     const teapot = answer({ statusCode: 418, json: { message: 'no' } });
-    expect(violationsOf([notProblem, teapot], false)).toEqual([
+    expect(violationsOf([notProblem, teapot])).toEqual([
+      'POST /reservations → 400: content type "application/json" is not documented',
       'POST /reservations → 418: the status is not documented',
     ]);
-    expect(violationsOf([notProblem], true)).toEqual([
-      'POST /reservations → 400: content type "application/json" is not documented',
-    ]);
     const problem = {
-      type: 'https://example.com/problems/invalid-request',
+      type: 'urn:front-payment-reservations:problem:validation-failed',
       title: 'The request is invalid',
       status: 400,
       detail: 'The reservation request is invalid',
-      code: 'invalid-request',
+      code: 'validation-failed',
       retryable: false,
       errors: [{ path: 'orderDate', message: 'is required' }],
     };

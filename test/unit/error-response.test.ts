@@ -1,6 +1,8 @@
 import type { Request } from '@middy/core';
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import {
+  CommandOutcomeUnknownError,
   ConfigurationError,
   FrontPaymentAuthenticationError,
   FrontPaymentMisconfiguredError,
@@ -8,14 +10,24 @@ import {
   FrontPaymentRejectedError,
   FrontPaymentTimeoutError,
   FrontPaymentUnavailableError,
+  IdempotencyKeyMissingError,
   IdempotencyKeyReusedError,
   InputValidationError,
   LambdaDeadlineError,
   RequestInProgressError,
+  ReservationNotFoundError,
+  ReservationStateConflictError,
   SessionOutcomeUnknownError,
   UnreadableRequestError,
 } from '#shared/errors';
 import { errorResponseOf, httpErrorResponses } from '#shared/http/error-response';
+import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '#shared/http/problem';
+import {
+  PROBLEM_CODES,
+  PROBLEM_TYPES,
+  type ProblemCode,
+  problemTypeOf,
+} from '#shared/http/problem-types';
 import { captureOutput } from '../support/captured-output.ts';
 
 const output = captureOutput();
@@ -23,19 +35,129 @@ const output = captureOutput();
 const bodyOf = (error: unknown) => JSON.parse(errorResponseOf(error).body ?? '');
 const statusOf = (error: unknown) => errorResponseOf(error).statusCode;
 
+const SESSION_STATUS = {
+  timeout: 504,
+  interrupted: 502,
+  unreadable: 502,
+  'server-error': 502,
+  unrecorded: 500,
+  'earlier-attempt': 409,
+} as const;
+const COMMAND_STATUS = {
+  timeout: 504,
+  unanswered: 502,
+  unrecorded: 500,
+  'earlier-attempt': 409,
+} as const;
+
+/** One error for every branch of errorResponseOf, with the code and status it must answer. */
+const EVERY_BRANCH: readonly (readonly [unknown, ProblemCode, number])[] = [
+  [
+    new InputValidationError('The reservation is invalid', [
+      { path: 'customerDetails.email', message: 'must be a valid email address' },
+    ]),
+    'validation-failed',
+    400,
+  ],
+  [
+    new IdempotencyKeyMissingError('An Idempotency-Key header is required', [
+      { path: 'Idempotency-Key', message: 'is required' },
+    ]),
+    'idempotency-key-missing',
+    400,
+  ],
+  [new UnreadableRequestError('not JSON', 'body-not-json'), 'body-not-json', 400],
+  [new UnreadableRequestError('an array', 'body-not-object'), 'body-not-object', 400],
+  [new UnreadableRequestError('xml', 'unsupported-media-type'), 'unsupported-media-type', 415],
+  [new UnreadableRequestError('too large', 'body-too-large'), 'body-too-large', 413],
+  [new IdempotencyKeyReusedError('other content'), 'idempotency-key-reused', 409],
+  [new RequestInProgressError('in progress', 2), 'request-in-progress', 409],
+  ...(
+    [
+      'timeout',
+      'interrupted',
+      'unreadable',
+      'server-error',
+      'unrecorded',
+      'earlier-attempt',
+    ] as const
+  ).map(
+    (kind) =>
+      [
+        new SessionOutcomeUnknownError('Front Payment did not answer', 'rsv-1', kind),
+        'session-outcome-unknown',
+        SESSION_STATUS[kind],
+      ] as const,
+  ),
+  [new ReservationNotFoundError('No reservation rsv-1', 'rsv-1'), 'reservation-not-found', 404],
+  [
+    new ReservationStateConflictError('capture-exceeds-remaining', 'only 370 left'),
+    'state-conflict',
+    409,
+  ],
+  ...(['timeout', 'unanswered', 'unrecorded', 'earlier-attempt'] as const).map(
+    (kind) =>
+      [
+        new CommandOutcomeUnknownError('The capture may have reached Front Payment', 'rsv-1', kind),
+        'command-outcome-unknown',
+        COMMAND_STATUS[kind],
+      ] as const,
+  ),
+  [new LambdaDeadlineError('ran out of time'), 'deadline-exceeded', 504],
+  [
+    new FrontPaymentRejectedError('Front Payment rejected the request (HTTP 417)', [
+      { path: 'customerDetails.msisdn', message: 'The msisdn field is required.' },
+    ]),
+    'front-payment-rejected',
+    422,
+  ],
+  [new FrontPaymentAuthenticationError('HTTP 401 Bearer secret-token'), 'misconfigured', 502],
+  [new FrontPaymentMisconfiguredError('404'), 'misconfigured', 502],
+  [new FrontPaymentTimeoutError('no answer within 10 ms'), 'front-payment-timeout', 504],
+  [
+    new FrontPaymentUnavailableError('Front Payment failed (HTTP 503)'),
+    'front-payment-unavailable',
+    502,
+  ],
+  [new FrontPaymentProtocolError('no envelope'), 'front-payment-unavailable', 502],
+  [new ConfigurationError('set FRONT_PAYMENT_TOKEN'), 'misconfigured', 500],
+  [new TypeError('boom'), 'internal-error', 500],
+  ['a thrown string', 'internal-error', 500],
+];
+
 describe('errorResponseOf', () => {
-  it('answers invalid input with 400 and every failing field', () => {
+  it.each(EVERY_BRANCH)('answers %s as problem+json %s (%i)', (error, code, status) => {
+    const answer = errorResponseOf(error);
+
+    expect(answer.statusCode).toBe(status);
+    expect(answer.headers?.['content-type']).toBe(PROBLEM_CONTENT_TYPE);
+    const problem = v.parse(ProblemSchema, JSON.parse(answer.body ?? ''));
+    expect(problem).toMatchObject({
+      type: problemTypeOf(code),
+      title: PROBLEM_TYPES[code].title,
+      status,
+      code,
+      retryable: PROBLEM_TYPES[code].retryable,
+    });
+    expect(PROBLEM_TYPES[code].statuses).toContain(status);
+    expect(problem.detail).not.toBe('');
+  });
+
+  it('has a branch for every documented code, and a documented code for every branch', () => {
+    const answered = new Set(EVERY_BRANCH.map(([error]) => bodyOf(error).code));
+    expect([...answered].sort()).toEqual([...PROBLEM_CODES].sort());
+  });
+
+  it('names every failing field in errors', () => {
     const error = new InputValidationError('The reservation is invalid', [
       { path: 'customerDetails.email', message: 'must be a valid email address' },
       { path: 'products.0.tax', message: 'must be one of 0, 12, 15, 25' },
     ]);
 
-    expect(statusOf(error)).toBe(400);
-    expect(bodyOf(error)).toEqual({ message: 'The reservation is invalid', errors: error.errors });
-  });
-
-  it('keeps the status of unreadable requests', () => {
-    expect(statusOf(new UnreadableRequestError('too large', 413))).toBe(413);
+    expect(bodyOf(error)).toMatchObject({
+      detail: 'The reservation is invalid',
+      errors: error.errors,
+    });
   });
 
   it("passes Front Payment's field messages on as 422", () => {
@@ -43,76 +165,62 @@ describe('errorResponseOf', () => {
       { path: 'customerDetails.msisdn', message: 'The msisdn field is required.' },
     ]);
 
-    expect(statusOf(error)).toBe(422);
     expect(bodyOf(error).errors).toEqual(error.errors);
   });
 
   it('turns a refused token into 502 misconfiguration without details', () => {
     const body = bodyOf(new FrontPaymentAuthenticationError('HTTP 401 Bearer secret-token'));
 
-    expect(statusOf(new FrontPaymentAuthenticationError('x'))).toBe(502);
-    expect(body).toEqual({
-      message: 'Front Payment refused our credentials: the integration is misconfigured',
+    expect(body).toMatchObject({
+      detail: 'Front Payment refused our credentials: the integration is misconfigured',
       retryable: false,
     });
     expect(JSON.stringify(body)).not.toContain('secret-token');
   });
 
-  it.each([
-    [new FrontPaymentUnavailableError('Front Payment failed (HTTP 500)'), 502],
-    [new FrontPaymentProtocolError('no envelope'), 502],
-    [new FrontPaymentTimeoutError('no answer within 10 ms'), 504],
-  ])('marks %s as retryable %i', (error, statusCode) => {
-    expect(statusOf(error)).toBe(statusCode);
-    expect(bodyOf(error).retryable).toBe(true);
-  });
-
-  it('answers idempotency conflicts with 409: other content final, in progress retryable', () => {
-    const reused = new IdempotencyKeyReusedError('other content');
-    expect(statusOf(reused)).toBe(409);
-    expect(bodyOf(reused).retryable).toBe(false);
+  it('keeps retry-after on a request still in progress', () => {
     const inProgress = errorResponseOf(new RequestInProgressError('in progress', 2));
-    expect(inProgress.statusCode).toBe(409);
     expect(inProgress.headers).toMatchObject({ 'retry-after': '2' });
     expect(JSON.parse(inProgress.body ?? '{}').retryable).toBe(true);
   });
 
-  it('answers a Lambda about to time out with 504, not retryable: the outcome is unknown', () => {
-    const error = new LambdaDeadlineError('ran out of time');
-    expect(statusOf(error)).toBe(504);
-    expect(bodyOf(error).retryable).toBe(false);
-  });
-
-  it('answers a 404 from Front Payment on create as a misconfiguration, not as bad input', () => {
-    const error = new FrontPaymentMisconfiguredError('404');
-    expect(statusOf(error)).toBe(502);
-    expect(bodyOf(error).retryable).toBe(false);
+  it('names the rule of a state conflict and the reservation of a 404', () => {
+    expect(
+      bodyOf(new ReservationStateConflictError('capture-exceeds-remaining', 'only 370 left')),
+    ).toMatchObject({ rule: 'capture-exceeds-remaining', detail: 'only 370 left' });
+    expect(bodyOf(new ReservationNotFoundError('No reservation rsv-1', 'rsv-1'))).toMatchObject({
+      reservationId: 'rsv-1',
+    });
   });
 
   it('names a misconfiguration without details and hides everything else', () => {
-    expect(bodyOf(new ConfigurationError('set FRONT_PAYMENT_TOKEN'))).toEqual({
-      message: 'The integration is misconfigured',
-      retryable: false,
-    });
-    expect(bodyOf(new TypeError('boom'))).toEqual({ message: 'Internal error', retryable: true });
-    expect(statusOf(new TypeError('boom'))).toBe(500);
+    expect(bodyOf(new ConfigurationError('set FRONT_PAYMENT_TOKEN')).detail).toBe(
+      'The integration is misconfigured',
+    );
+    expect(bodyOf(new TypeError('boom')).detail).toBe('Internal error');
   });
 
-  it.each([
-    ['timeout', 504],
-    ['interrupted', 502],
-    ['unreadable', 502],
-    ['server-error', 502],
-    ['unrecorded', 500],
-    ['earlier-attempt', 409],
-  ] as const)('answers an unknown session outcome (%s) with %i, not retryable', (kind, status) => {
-    const error = new SessionOutcomeUnknownError('Front Payment did not answer', 'rsv-1', kind);
+  it.each(Object.keys(SESSION_STATUS) as (keyof typeof SESSION_STATUS)[])(
+    'says who settles an unknown session outcome (%s) and what the merchant does',
+    (kind) => {
+      const error = new SessionOutcomeUnknownError('Front Payment did not answer', 'rsv-1', kind);
 
-    expect(statusOf(error)).toBe(status);
+      expect(bodyOf(error)).toMatchObject({ reservationId: 'rsv-1', retryable: false });
+      expect(bodyOf(error).detail).toContain('the reconciler settles reservation rsv-1');
+      expect(bodyOf(error).detail).toContain('retry with the same Idempotency-Key');
+    },
+  );
+
+  it('says where an unknown command outcome shows', () => {
+    const error = new CommandOutcomeUnknownError(
+      'The capture may have reached Front Payment',
+      'rsv-1',
+      'timeout',
+    );
+
     expect(bodyOf(error)).toMatchObject({ reservationId: 'rsv-1', retryable: false });
-    // It says who settles it and what the merchant does meanwhile, not "reconcile it yourself".
-    expect(bodyOf(error).message).toContain('the reconciler settles reservation rsv-1');
-    expect(bodyOf(error).message).toContain('retry with the same Idempotency-Key');
+    expect(bodyOf(error).detail).toContain('GET /reservations/rsv-1?refresh=true');
+    expect(statusOf(error)).toBe(504);
   });
 });
 

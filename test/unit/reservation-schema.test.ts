@@ -858,6 +858,9 @@ describe('unknown fields', () => {
     ['customerDetails.address.postcode', (r: Json) => (address(r).postcode = '0155')],
     ['products.0.quantity', (r: Json) => (firstProduct(r).quantity = 1)],
     ['settings.secure', (r: Json) => ((r.settings as Json).secure = true)],
+    // Found by the end-to-end property test (seed in create-session-properties.test.ts).
+    ['""', (r: Json) => (r[''] = null)],
+    ['customerDetails.""', (r: Json) => (customer(r)[''] = 1)],
   ])('rejects %s', (path, edit) => {
     expect(pathsOf(requestWith(edit))).toEqual([path]);
   });

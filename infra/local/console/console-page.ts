@@ -241,10 +241,13 @@ const CONSOLE_SCRIPT = `
       el('span', { class: 'answer', 'data-testid': 'command-answer' }, answers.get(r.reservationId) || ''));
   }
 
-  /** The API's message with its field errors as they are ("path: message"). */
+  /**
+   * The API's problem details (detail, then the field errors as they are: "path: message"), or
+   * API Gateway's own plain message.
+   */
   function refusal(answer) {
     const errors = Array.isArray(answer.errors) ? answer.errors.map((e) => e.path + ': ' + e.message) : [];
-    return answer.message + (errors.length ? ': ' + errors.join('; ') : '');
+    return (answer.detail || answer.message) + (errors.length ? ': ' + errors.join('; ') : '');
   }
 
   async function send(reservationId, command, body) {
