@@ -2,6 +2,12 @@ import { STATUS_CODES } from 'node:http';
 import * as v from 'valibot';
 import { PROBLEM_CONTENT_TYPE, type ProblemFieldError, ProblemSchema } from '../http/problem.ts';
 
+/**
+ * Problem details as a client reads them: any `code`, not only the ones this client knows, so a
+ * newer API's code still arrives as a problem (callers fall back on `status` and `retryable`).
+ */
+const ReceivedProblemSchema = v.object({ ...ProblemSchema.entries, code: v.string() });
+
 /** What every error of the client knows: which Idempotency-Key a retry of the operation must reuse. */
 export class MerchantClientError extends Error {
   override readonly name: string = 'MerchantClientError';
@@ -85,7 +91,7 @@ export function merchantApiErrorOf(
   const body = parseJson(text);
   const contentType = (headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
   if (contentType === PROBLEM_CONTENT_TYPE) {
-    const problem = v.safeParse(ProblemSchema, body);
+    const problem = v.safeParse(ReceivedProblemSchema, body);
     if (problem.success) {
       const { errors = [], reservationId, ...fields } = problem.output;
       return new MerchantApiError(

@@ -126,7 +126,7 @@ describe('each method against the local stack', () => {
       products: [{ name: 'Late checkout', productId: 'LATE', rate: 400, tax: 25, amount: 500 }],
       grandTotal: 500,
     });
-    const refund = await merchant.refund(reservationId, { amount: '200.00' });
+    const refund = await merchant.refund(reservationId, { amount: 200 });
     const complete = await merchant.complete(reservationId, { note: 'stay ended' });
 
     expect(capture).toMatchObject({ command: 'capture', state: 'ACCEPTED', amount: 1120 });
