@@ -291,9 +291,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         CALLBACK_CHECKSUM_FORMULA: options.checksumFormula ?? 'all-parameters',
         POWERTOOLS_SERVICE_NAME: 'front-payment-reservations-local',
         POWERTOOLS_LOG_LEVEL: options.logLevel ?? LOCAL_DEFAULTS.logLevel,
+        // As Lambda sets it for on-demand functions: Powertools logs cold_start only then.
+        AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
         // Locally a missed callback shows within a minute; AWS checks every 15 minutes.
         RECONCILE_RECHECK_SECONDS: '60',
         RECONCILE_GRACE_SECONDS: '120',
+        // A run every 10 s that found nothing to do is logged at DEBUG only.
+        RECONCILE_IDLE_SUMMARY_LEVEL: 'DEBUG',
         ...options.functionEnvironment,
       },
       REMOVED_VARIABLES,
