@@ -5,11 +5,13 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_EVENT_SOURCE } from '#shared/events/status-changed-event';
 import type { ChecksumFormula } from '#shared/front-payment/callback-checksum';
+import { createFrontPaymentClient } from '#shared/front-payment/front-payment-client';
 import type { ReconcileRunResult } from '../../functions/reconcile/reconcile.ts';
 import { RESERVATION_ROUTES } from '../reservation-routes.ts';
 import { LOCAL_CALLER_ARN } from './api-gateway-event.ts';
 import { CALLBACK_PATH } from './callback-path.ts';
 import { createConsoleRoutes } from './console/console-routes.ts';
+import { createCustomerActivityReader } from './console/customer-activity.ts';
 import { createTables, type LocalTableNames } from './create-tables.ts';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type RunningLocalEventBridge, startLocalEventBridge } from './event-bridge-stand-in.ts';
@@ -97,7 +99,7 @@ export interface LocalStackOptions {
   readonly onDelivery?: (delivery: EventDelivery) => void;
 }
 
-/** One reconciler run as the console lists it. */
+/** One reconciler run as the console lists it (`at`: when it ended). */
 export type ReconcilerRun = ReconcileRunResult & { readonly at: string };
 /** The console keeps this many runs. */
 const MAX_RECONCILER_RUNS = 20;
@@ -130,7 +132,7 @@ export interface RunningLocalStack {
   publishPendingNow(): Promise<void>;
   /** Runs the reconciler once, now (it also runs on its schedule); its summary. */
   reconcileNow(): Promise<ReconcileRunResult>;
-  /** The last reconciler runs that checked something, newest last (the console shows them). */
+  /** The last reconciler runs, idle ones included, newest last (the console shows them). */
   reconcilerRuns(): readonly ReconcilerRun[];
   /** Stops everything, DynamoDB Local's Java process included; safe to call twice. */
   stop(): Promise<void>;
@@ -364,6 +366,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         documents,
         reservationsTableName: tableNames.reservations,
         events: () => eventBridge.events,
+        customerActivity: createCustomerActivityReader(
+          createFrontPaymentClient({
+            baseUrl: frontPaymentUrl,
+            token: async () => token,
+            timeoutMs: 5_000,
+          }),
+        ),
         reconcilerRuns: () => runs,
         deliveries: () => forwarder.deliveries(),
         fire: (reservationId, event) =>
@@ -416,10 +425,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           timeoutMs: FUNCTION_TIMEOUTS_MS.reconcile,
         }),
       )) as ReconcileRunResult;
-      if (result.checked > 0 || result.failed > 0) {
-        runs.push({ at: new Date().toISOString(), ...result });
-        runs.splice(0, Math.max(0, runs.length - MAX_RECONCILER_RUNS));
-      }
+      // Every run, idle ones too: the console shows when the reconciler last ran.
+      runs.push({ at: new Date().toISOString(), ...result });
+      runs.splice(0, Math.max(0, runs.length - MAX_RECONCILER_RUNS));
       return result;
     };
     const reconcileIntervalMs = options.reconcileIntervalMs ?? LOCAL_DEFAULTS.reconcileIntervalMs;

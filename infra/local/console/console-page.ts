@@ -63,7 +63,7 @@ export function renderConsolePage(links: ConsoleLinks): string {
   </section>
   <section>
     <h2>Reconciler</h2>
-    <p class="caption" id="reconciler" data-testid="reconciler">No run has checked a reservation yet.</p>
+    <p class="caption" id="reconciler" data-testid="reconciler">The reconciler has not run yet.</p>
   </section>
 </main>
 <script>${CONSOLE_SCRIPT}</script>
@@ -90,6 +90,8 @@ h2 { font-size: 1rem; margin: 0 0 .75rem; display: flex; align-items: center; ga
 .totals { display: flex; gap: 1.25rem; font-size: .8rem; margin-top: .45rem; font-variant-numeric: tabular-nums; }
 .totals b { font-weight: 600; }
 .failure { color: var(--red); font-size: .8rem; margin-top: .35rem; }
+.customer { font-size: .8rem; margin-top: .35rem; display: flex; flex-wrap: wrap; gap: .2rem 1rem; }
+.customer .declined { color: var(--red); }
 .commands { display: flex; flex-wrap: wrap; align-items: center; gap: .4rem; margin-top: .55rem; font-size: .8rem; }
 .commands input { width: 8rem; padding: .2rem .35rem; font: inherit; }
 .commands button { padding: .2rem .6rem; font: inherit; cursor: pointer; }
@@ -158,10 +160,28 @@ const CONSOLE_SCRIPT = `
         entry.eventPending ? 'event pending' : 'event published'));
   }
 
+  /** What the customer did, from Front Payment's history: the card brand, declined payments. */
+  function customerLine(r) {
+    const customer = r.customer || { card: null, declinedAt: [] };
+    const declines = customer.declinedAt.length;
+    if (!customer.card && !declines) return null;
+    return el('div', { class: 'customer', 'data-testid': 'customer' },
+      customer.card ? el('span', { 'data-testid': 'card' }, 'paid with ' + customer.card) : null,
+      declines ? el('span', { class: 'declined', 'data-testid': 'declined' },
+        'payment declined ' + (declines === 1 ? 'once' : declines + ' times') + ', last at ' + time(customer.declinedAt[declines - 1])) : null);
+  }
+
+  function waitingNote(r) {
+    const declines = r.customer ? r.customer.declinedAt.length : 0;
+    return declines
+      ? 'No payment yet: the payment was declined; the customer can try again at the checkout page.'
+      : 'No payment yet: waiting for the customer at the checkout page.';
+  }
+
   function reservationCard(r) {
     const history = r.history.length
       ? el('ol', { class: 'history' }, r.history.map(historyItem))
-      : el('div', { class: 'history' }, el('span', { class: 'none' }, 'No payment yet: waiting for the customer at the checkout page.'));
+      : el('div', { class: 'history' }, el('span', { class: 'none', 'data-testid': 'waiting' }, waitingNote(r)));
     return el('article', { class: 'reservation', 'data-testid': 'reservation', 'data-reservation-id': r.reservationId, 'data-front-payment-uuid': r.frontPaymentUuid || '', 'data-status': r.status },
       el('div', { class: 'head' },
         badge(r.status, 'reservation-status'),
@@ -173,6 +193,7 @@ const CONSOLE_SCRIPT = `
         el('span', {}, 'created ' + time(r.createdAt)),
         el('span', {}, 'preselected ' + r.preferredPaymentMethod),
         r.paymentUrl && r.history.length === 0 ? el('a', { href: r.paymentUrl, target: '_blank', rel: 'noopener' }, 'open checkout') : null),
+      customerLine(r),
       r.history.length ? el('div', { class: 'totals', 'data-testid': 'totals' },
         el('span', {}, 'reserved ', el('b', {}, money(r.totals.reserved))),
         el('span', {}, 'captured ', el('b', {}, money(r.totals.captured))),
@@ -299,6 +320,19 @@ const CONSOLE_SCRIPT = `
       el('tbody', {}, rows));
   }
 
+  /** The last run (idle or not), and the last that checked a reservation if that was earlier. */
+  function reconcilerText(last, runs) {
+    const did = (run) => 'checked ' + run.checked + ', changed ' + run.changed + ' (' + run.events + ' events, ' +
+      run.warnings + ' warnings), failed ' + run.failed + ', ' + run.callsLeft + ' calls left' +
+      (run.stoppedBy ? ', stopped: ' + run.stoppedBy : '');
+    const busy = (run) => run.checked > 0 || run.failed > 0 || run.notReached > 0;
+    const lastBusy = runs.filter(busy).pop();
+    const changed = runs.filter((run) => run.changed > 0).length;
+    return 'Last run ' + time(last.at) + ': ' + (busy(last) ? did(last) : 'nothing was due') + '.' +
+      (lastBusy && lastBusy !== last ? ' Last check of a reservation ' + time(lastBusy.at) + ': ' + did(lastBusy) + '.' : '') +
+      ' Runs that changed something: ' + changed + ' of the last ' + runs.length + '.';
+  }
+
   function unmatchedTable(list) {
     if (!list.length) return [];
     return [el('h2', {}, 'Callbacks for unknown reservations ', el('span', { class: 'count' }, list.length)),
@@ -344,13 +378,7 @@ const CONSOLE_SCRIPT = `
       }
       const runs = (await fetch('/_local/reconciler', { cache: 'no-store' }).then((r) => r.json())).runs;
       const last = runs[runs.length - 1];
-      if (last) {
-        const changed = runs.filter((run) => run.changed > 0).length;
-        document.getElementById('reconciler').textContent = 'Last run ' + time(last.at) + ': checked ' + last.checked +
-          ', changed ' + last.changed + ' (' + last.events + ' events, ' + last.warnings + ' warnings), failed ' + last.failed +
-          ', ' + last.callsLeft + ' calls left' + (last.stoppedBy ? ', stopped: ' + last.stoppedBy : '') +
-          '. Runs that changed something: ' + changed + ' of the last ' + runs.length + '.';
-      }
+      if (last) document.getElementById('reconciler').textContent = reconcilerText(last, runs);
       live.className = 'live ok';
       liveText.textContent = 'live · updated ' + new Date().toLocaleTimeString('en-GB');
     } catch {

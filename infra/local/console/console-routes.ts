@@ -4,6 +4,7 @@ import type { ReceivedEvent } from '../event-bridge-stand-in.ts';
 import type { EventDelivery } from '../event-forwarding/event-forwarder.ts';
 import { type FiredEvent, FireEventError } from '../event-forwarding/fire-event.ts';
 import { type ConsoleLinks, renderConsolePage } from './console-page.ts';
+import { type CustomerActivityReader, withCustomerActivity } from './customer-activity.ts';
 import { summarizeEvent } from './event-summary.ts';
 import { readReservations } from './reservation-history.ts';
 import { renderReturnPage } from './return-page.ts';
@@ -13,7 +14,9 @@ export interface ConsoleOptions {
   readonly reservationsTableName: string;
   /** The events the local EventBridge received, oldest first. */
   readonly events: () => readonly ReceivedEvent[];
-  /** The reconciler's last runs that checked something, newest last. */
+  /** The customer's card and declined payments, from Front Payment's history. */
+  readonly customerActivity?: CustomerActivityReader;
+  /** The reconciler's last runs, newest last. */
   readonly reconcilerRuns?: () => readonly object[];
   /** Deliveries of forwarded events (FORWARD_EVENTS_TO), oldest first. */
   readonly deliveries?: () => readonly EventDelivery[];
@@ -56,12 +59,22 @@ export function createConsoleRoutes(options: ConsoleOptions) {
       case `${CONSOLE_PREFIX}/`:
         send(response, 200, 'text/html; charset=utf-8', renderConsolePage(options.links));
         return true;
-      case `${CONSOLE_PREFIX}/reservations`:
+      case `${CONSOLE_PREFIX}/reservations`: {
+        const read = await readReservations(options.documents, options.reservationsTableName);
         sendJson(
           response,
-          await readReservations(options.documents, options.reservationsTableName),
+          options.customerActivity
+            ? {
+                ...read,
+                reservations: await withCustomerActivity(
+                  read.reservations,
+                  options.customerActivity,
+                ),
+              }
+            : read,
         );
         return true;
+      }
       case `${CONSOLE_PREFIX}/reconciler`:
         sendJson(response, { runs: options.reconcilerRuns?.() ?? [] });
         return true;
