@@ -12,6 +12,7 @@ import { LOCAL_CALLER_ARN } from './api-gateway-event.ts';
 import { CALLBACK_PATH } from './callback-path.ts';
 import { createConsoleRoutes } from './console/console-routes.ts';
 import { createCustomerActivityReader } from './console/customer-activity.ts';
+import { createRequestLog } from './console/request-log.ts';
 import { createTables, type LocalTableNames } from './create-tables.ts';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type RunningLocalEventBridge, startLocalEventBridge } from './event-bridge-stand-in.ts';
@@ -331,6 +332,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       eventBridge: eventBridge.url,
       dynamoDb: dynamoDbEndpoint,
     };
+    const requestLog = createRequestLog();
     const api: RunningLambdaHttpServer = await startLambdaHttpServer({
       port: apiPort,
       host,
@@ -373,6 +375,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             timeoutMs: 5_000,
           }),
         ),
+        requestLog,
         reconcilerRuns: () => runs,
         deliveries: () => forwarder.deliveries(),
         fire: (reservationId, event) =>
@@ -395,7 +398,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           dynamoDb: urls.dynamoDb,
         },
       }),
-      ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+      onRequest: (entry) => {
+        requestLog.record(entry);
+        options.onRequest?.(entry);
+      },
     }).catch((error: unknown) => {
       throw explainListenError(error, apiPort, 'API and console', PORT_VARIABLES.port);
     });

@@ -76,6 +76,12 @@ describe('checkout in Chromium against the local stack', () => {
     await waitForText(card.getByTestId('history-entry').first(), 'event published');
     // The card the customer switched to, as Front Payment's history names it.
     await waitForText(card.getByTestId('card'), 'paid with mastercard');
+    // The request log lists the create call with its masked bodies.
+    const createCall = page.locator('[data-testid="log-request"]', {
+      hasText: 'POST /reservations',
+    });
+    await createCall.first().locator('summary').click();
+    await waitForText(createCall.first(), '"email": "***"');
 
     const { productList } = await client.details(
       stack.urls.sandbox as string,

@@ -89,3 +89,56 @@ describe("the console's reconciler runs", () => {
     expect(runs.at(-1)?.at.localeCompare(before)).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe("the console's request log", () => {
+  it('lists each API call with its masked bodies and each event with its detail', async () => {
+    const created = await createReservation('CONSOLE-LOG');
+    await sandbox().pay(created.reservationUuid, 'visa');
+    await sandbox().settled();
+
+    const response = await fetch(`${stack.urls.api}/_local/log`);
+
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    const { lines } = JSON.parse(text) as { lines: Record<string, unknown>[] };
+    const create = lines.find(
+      (line) =>
+        line.kind === 'request' &&
+        line.path === '/reservations' &&
+        JSON.stringify(line.responseBody).includes(created.reservationId),
+    );
+    expect(create).toMatchObject({
+      method: 'POST',
+      statusCode: 201,
+      functionName: 'create-session',
+      durationMs: expect.any(Number),
+      requestBody: {
+        json: { referenceNo: 'CONSOLE-LOG', customerDetails: { email: '***', name: '***' } },
+      },
+      responseBody: { json: { reservationId: created.reservationId } },
+    });
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        kind: 'event',
+        event: expect.objectContaining({
+          detailType: 'Reservation Status Changed',
+          detail: expect.objectContaining({
+            reservationId: created.reservationId,
+            status: 'RESERVED',
+          }),
+        }),
+      }),
+    );
+    // The sample's customer: none of it reaches the log.
+    for (const personal of [
+      'ola.nordmann@example.com',
+      'Ola Nordmann',
+      '40000000',
+      'Eksempelveien',
+    ]) {
+      expect(text).not.toContain(personal);
+    }
+    // The console's own polling is not an API call.
+    expect(lines.some((line) => String(line.path).startsWith('/_local/'))).toBe(false);
+  });
+});

@@ -1,4 +1,5 @@
 import { escapeHtml, PAGE_STYLE } from './page-style.ts';
+import { REQUEST_LOG_CAPACITY } from './request-log.ts';
 
 export interface ConsoleLinks {
   readonly api: string;
@@ -61,6 +62,11 @@ export function renderConsolePage(links: ConsoleLinks): string {
     <p class="caption">Events forwarded to <code>FORWARD_EVENTS_TO</code> (docs/local.md, "Events to your consumers"); <code>npm run fire</code> puts one on the bus.</p>
     <div id="deliveries" data-testid="deliveries"><p class="empty">No deliveries: no consumer is set, or no event matched its pattern yet.</p></div>
   </section>
+  <section class="wide">
+    <h2>Request log <span class="count" id="log-count">0</span></h2>
+    <p class="caption">Each call to the API's functions with its bodies (name, email, phone, personal number and address masked), and each event on the bus with its whole detail; newest first, the last ${REQUEST_LOG_CAPACITY} of each. Open a row for the bodies.</p>
+    <div id="log" data-testid="request-log"><p class="empty">No API calls yet.</p></div>
+  </section>
   <section>
     <h2>Reconciler</h2>
     <p class="caption" id="reconciler" data-testid="reconciler">The reconciler has not run yet.</p>
@@ -121,6 +127,9 @@ th { background: #f8fafc; font-weight: 600; color: var(--muted); font-size: .72r
 tr:last-child td { border-bottom: 0; }
 td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 th { white-space: nowrap; }
+.wide { grid-column: 1 / -1; }
+.log pre { margin: .35rem 0; padding: .5rem; background: #f8fafc; border: 1px solid var(--line); border-radius: 6px; font-size: .72rem; white-space: pre-wrap; word-break: break-word; max-height: 24rem; overflow: auto; }
+.log summary { cursor: pointer; }
 .caption { font-size: .75rem; color: var(--muted); margin: -.5rem 0 .6rem; }
 .empty { color: var(--muted); background: var(--card); border: 1px dashed var(--line); border-radius: 10px; padding: 1rem; font-size: .85rem; }
 `;
@@ -333,6 +342,41 @@ const CONSOLE_SCRIPT = `
       ' Runs that changed something: ' + changed + ' of the last ' + runs.length + '.';
   }
 
+  // Rows the reader opened stay open when the log is drawn again.
+  const openLines = new Set();
+
+  /** One line of the request log: an API call with its bodies, or an event with its detail. */
+  function logRow(line) {
+    const key = line.kind + line.at + (line.kind === 'event' ? line.event.eventId : line.method + line.path);
+    const body = (label, shown) => shown === null ? null
+      : [el('b', {}, label), el('pre', {}, 'json' in shown ? JSON.stringify(shown.json, null, 2) : shown.note)];
+    const details = el('details', { open: openLines.has(key) ? '' : null },
+      el('summary', {}, line.kind === 'event' ? 'detail' : 'bodies'),
+      line.kind === 'event'
+        ? el('pre', {}, JSON.stringify(line.event, null, 2))
+        : [body('Request', line.requestBody), body('Answer', line.responseBody), line.error ? el('div', { class: 'failure' }, line.error) : null]);
+    details.addEventListener('toggle', () => { if (details.open) openLines.add(key); else openLines.delete(key); });
+    return line.kind === 'event'
+      ? el('tr', { 'data-testid': 'log-event', 'data-type': line.event.detailType },
+          el('td', { title: line.at }, time(line.at)),
+          el('td', {}, 'event ' + line.event.detailType),
+          el('td', {}, badge((line.event.detail && (line.event.detail.status || line.event.detail.deadline)) || '?')),
+          el('td', { class: 'number' }, ''),
+          el('td', {}, details))
+      : el('tr', { 'data-testid': 'log-request', 'data-status': String(line.statusCode) },
+          el('td', { title: line.at }, time(line.at)),
+          el('td', {}, el('code', {}, line.method + ' ' + line.path), ' ', el('span', { class: 'muted' }, line.functionName || '')),
+          el('td', {}, badge(String(line.statusCode), 'log-status')),
+          el('td', { class: 'number' }, line.durationMs + ' ms'),
+          el('td', {}, details));
+  }
+
+  function logTable(lines) {
+    return el('table', { class: 'log' },
+      el('thead', {}, el('tr', {}, ['Time', 'What', 'Status', 'Duration', ''].map((h, i) => el('th', i === 3 ? { class: 'number' } : {}, h)))),
+      el('tbody', {}, lines.slice().reverse().map(logRow)));
+  }
+
   function unmatchedTable(list) {
     if (!list.length) return [];
     return [el('h2', {}, 'Callbacks for unknown reservations ', el('span', { class: 'count' }, list.length)),
@@ -346,7 +390,8 @@ const CONSOLE_SCRIPT = `
   const emptyReservations = document.getElementById('reservations').firstElementChild;
   const emptyEvents = document.getElementById('events').firstElementChild;
   const emptyDeliveries = document.getElementById('deliveries').firstElementChild;
-  const seen = { reservations: '', events: '', deliveries: '' };
+  const emptyLog = document.getElementById('log').firstElementChild;
+  const seen = { reservations: '', events: '', deliveries: '', log: '' };
   const live = document.querySelector('[data-testid=live]');
   const liveText = document.getElementById('live-text');
 
@@ -375,6 +420,13 @@ const CONSOLE_SCRIPT = `
         const data = JSON.parse(deliveries);
         document.getElementById('delivery-count').textContent = data.deliveries.length;
         document.getElementById('deliveries').replaceChildren(data.deliveries.length ? deliveriesTable(data.deliveries) : emptyDeliveries);
+      }
+      const log = await fetch('/_local/log', { cache: 'no-store' }).then((r) => r.text());
+      if (log !== seen.log) {
+        seen.log = log;
+        const data = JSON.parse(log);
+        document.getElementById('log-count').textContent = data.lines.length;
+        document.getElementById('log').replaceChildren(data.lines.length ? logTable(data.lines) : emptyLog);
       }
       const runs = (await fetch('/_local/reconciler', { cache: 'no-store' }).then((r) => r.json())).runs;
       const last = runs[runs.length - 1];

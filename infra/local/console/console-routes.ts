@@ -6,6 +6,7 @@ import { type FiredEvent, FireEventError } from '../event-forwarding/fire-event.
 import { type ConsoleLinks, renderConsolePage } from './console-page.ts';
 import { type CustomerActivityReader, withCustomerActivity } from './customer-activity.ts';
 import { summarizeEvent } from './event-summary.ts';
+import type { RequestLog } from './request-log.ts';
 import { readReservations } from './reservation-history.ts';
 import { renderReturnPage } from './return-page.ts';
 
@@ -16,6 +17,8 @@ export interface ConsoleOptions {
   readonly events: () => readonly ReceivedEvent[];
   /** The customer's card and declined payments, from Front Payment's history. */
   readonly customerActivity?: CustomerActivityReader;
+  /** Calls to the API's functions, for the request log (`GET /_local/log`). */
+  readonly requestLog?: RequestLog;
   /** The reconciler's last runs, newest last. */
   readonly reconcilerRuns?: () => readonly object[];
   /** Deliveries of forwarded events (FORWARD_EVENTS_TO), oldest first. */
@@ -82,6 +85,9 @@ export function createConsoleRoutes(options: ConsoleOptions) {
         sendJson(response, {
           events: options.events().map((event) => ({ ...event, summary: summarizeEvent(event) })),
         });
+        return true;
+      case `${CONSOLE_PREFIX}/log`:
+        sendJson(response, { lines: options.requestLog?.lines(options.events()) ?? [] });
         return true;
       case `${CONSOLE_PREFIX}/deliveries`:
         sendJson(response, { deliveries: options.deliveries?.() ?? [] });
