@@ -146,7 +146,7 @@ const CONSOLE_SCRIPT = `
       if (value === null || value === undefined || value === false) continue;
       if (name === 'class') node.className = value; else node.setAttribute(name, value);
     }
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child === null || child === undefined || child === false) continue;
       node.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
