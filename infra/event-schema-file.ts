@@ -1,19 +1,28 @@
 import { fileURLToPath } from 'node:url';
-import { statusChangedDetailJsonSchema } from '#shared/events/status-changed-json-schema';
+import { EVENT_TYPES, type EventType } from './event-schema.ts';
+
+/** The JSON Schema of one event type's `detail`, committed for consumers. */
+export interface EventSchemaFile extends EventType {
+  /** Absolute path of the committed file. */
+  readonly path: string;
+}
 
 /**
- * The JSON Schema of a status event's `detail`, committed for consumers. It is written from the
- * valibot schema (through `statusChangedDetailJsonSchema`, which the Schema Registry entry also
- * uses) by `npm run schema`; a test fails when the committed file differs from what that writes.
+ * One file per event type we publish (docs/schemas/reservation-<id>.schema.json), written from
+ * the valibot schemas by `npm run schema`, as the Schema Registry entries are; a test fails when
+ * a committed file differs from what that writes.
  */
-export const EVENT_SCHEMA_FILE = fileURLToPath(
-  new URL('../docs/schemas/reservation-status-changed.schema.json', import.meta.url),
-);
+export const EVENT_SCHEMA_FILES: readonly EventSchemaFile[] = EVENT_TYPES.map((eventType) => ({
+  ...eventType,
+  path: fileURLToPath(
+    new URL(`../docs/schemas/reservation-${eventType.id}.schema.json`, import.meta.url),
+  ),
+}));
 
-/** The command that rewrites `EVENT_SCHEMA_FILE`. */
+/** The command that rewrites the files. */
 export const EVENT_SCHEMA_COMMAND = 'npm run schema';
 
-/** The file's content: the generated schema as JSON (Biome then formats it). */
-export function eventSchemaFileText(): string {
-  return `${JSON.stringify(statusChangedDetailJsonSchema, null, 2)}\n`;
+/** A file's content: the generated schema as JSON (Biome then formats it). */
+export function eventSchemaFileText(file: EventSchemaFile): string {
+  return `${JSON.stringify(file.detailSchema, null, 2)}\n`;
 }

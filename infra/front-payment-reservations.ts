@@ -18,7 +18,7 @@ import { DEFAULT_EVENT_SOURCE } from '#shared/events/status-changed-event';
 import { statusEventPattern } from '#shared/events/status-event-pattern';
 import type { ChecksumFormula } from '#shared/front-payment/callback-checksum';
 import { reservationsTableDesign } from '#shared/reservations/table-design';
-import { StatusEventSchema } from './event-schema.ts';
+import { EventSchemas } from './event-schema.ts';
 import { TIMEOUT_SECONDS } from './function-timeouts.ts';
 import { HouseFunction, type HouseFunctionProps } from './house-function.ts';
 import { ReservationsOperations } from './operations.ts';
@@ -301,8 +301,8 @@ export class FrontPaymentReservations extends Construct {
   readonly eventSource: string;
   /** Archive of our events on the bus, for replay. */
   readonly archive: events.Archive;
-  /** Schema Registry entry of the status event. */
-  readonly eventSchema: StatusEventSchema;
+  /** Schema Registry with an entry per event type (status changed, capture due). */
+  readonly eventSchema: EventSchemas;
   /** `POST /reservations`. */
   readonly createSessionFunction: lambda.IFunction;
   /** GET /reservations/{id} and the commands (one router function). */
@@ -356,7 +356,7 @@ export class FrontPaymentReservations extends Construct {
     });
     // The archive is what consumers replay missed events from: kept like the tables.
     this.archive.applyRemovalPolicy(removalPolicy);
-    this.eventSchema = new StatusEventSchema(this, 'event-schema', {
+    this.eventSchema = new EventSchemas(this, 'event-schema', {
       eventSource: this.eventSource,
     });
     this.secrets = {

@@ -52,7 +52,7 @@ export class ReservationsStack extends Stack {
       CallbackSecretArn: [r.secrets.callbackSecret.secretArn, 'Put the callback secret key here'],
       SchemaRegistryName: [
         r.eventSchema.registry.attrRegistryName,
-        'Schema Registry with the event schema',
+        'Schema Registry with the schemas of both events',
       ],
       AlarmTopicArn: [r.operations.alarmTopic.topicArn, 'Subscribe here to alarm notifications'],
       DashboardName: [r.operations.dashboard.dashboardName, 'CloudWatch dashboard'],

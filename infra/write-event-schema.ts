@@ -1,8 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
-import { EVENT_SCHEMA_FILE, eventSchemaFileText } from './event-schema-file.ts';
+import { EVENT_SCHEMA_FILES, eventSchemaFileText } from './event-schema-file.ts';
 
-// `npm run schema`: rewrites the committed JSON Schema of the status event's `detail`.
-mkdirSync(dirname(EVENT_SCHEMA_FILE), { recursive: true });
-writeFileSync(EVENT_SCHEMA_FILE, eventSchemaFileText());
-console.log(`wrote ${relative(process.cwd(), EVENT_SCHEMA_FILE)}`);
+// `npm run schema`: rewrites the committed JSON Schema of each event's `detail`.
+for (const file of EVENT_SCHEMA_FILES) {
+  mkdirSync(dirname(file.path), { recursive: true });
+  writeFileSync(file.path, eventSchemaFileText(file));
+  console.log(`wrote ${relative(process.cwd(), file.path)}`);
+}

@@ -3,6 +3,7 @@
  * ids, statuses and error names only, never personal data or secrets.
  */
 export interface StructuredLog {
+  debug(message: string, attributes: Record<string, unknown>): void;
   info(message: string, attributes: Record<string, unknown>): void;
   warn(message: string, attributes: Record<string, unknown>): void;
   error(message: string, attributes: Record<string, unknown>): void;

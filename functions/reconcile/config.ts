@@ -32,10 +32,14 @@ const ReconcileEnvironmentSchema = v.object({
   /** A completed reservation with money left to refund is watched this long, this often. */
   REFUND_WATCH_DAYS: v.optional(PositiveIntegerSchema, '30'),
   REFUND_WATCH_RECHECK_HOURS: v.optional(PositiveIntegerSchema, '24'),
+  /** DEBUG locally: a summary every 10 s that says nothing happened is noise there. */
+  RECONCILE_IDLE_SUMMARY_LEVEL: v.optional(v.picklist(['INFO', 'DEBUG']), 'INFO'),
 });
 
 export interface ReconcileConfig extends TableSettings, StatusEventSettings, FrontPaymentSettings {
   readonly callBudget: number;
+  /** The level of the summary of a run in which nothing happened. */
+  readonly idleSummaryLevel: 'info' | 'debug';
   readonly settings: ReconcileSettings;
 }
 
@@ -53,6 +57,7 @@ export function loadReconcileConfig(
     ...statusEventSettings(parsed),
     ...frontPaymentSettings(parsed, environment),
     callBudget: parsed.RECONCILE_CALL_BUDGET,
+    idleSummaryLevel: parsed.RECONCILE_IDLE_SUMMARY_LEVEL === 'DEBUG' ? 'debug' : 'info',
     settings: {
       recheckMs: parsed.RECONCILE_RECHECK_SECONDS * SECOND,
       graceMs: parsed.RECONCILE_GRACE_SECONDS * SECOND,

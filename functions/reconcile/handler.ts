@@ -50,6 +50,7 @@ export const handler = middy<ScheduledEvent, ReconcileRunResult>()
   .handler((_event, context) =>
     reconcileOpenReservations(dependencies, {
       callBudget: config.callBudget,
+      idleSummaryLevel: config.idleSummaryLevel,
       deadline: Date.now() + context.getRemainingTimeInMillis() - RESERVE_MS,
     }),
   );

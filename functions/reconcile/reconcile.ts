@@ -15,6 +15,12 @@ export interface ReconcileRunOptions {
   /** Reservations read from the index per query. @default 100 */
   readonly pageSize?: number;
   readonly now?: () => Date;
+  /**
+   * The level of the summary of a run in which nothing happened. AWS keeps INFO: the summary of
+   * every run feeds the metric filters. The local stack, which runs every 10 s, logs such runs at
+   * DEBUG. @default 'info'
+   */
+  readonly idleSummaryLevel?: 'info' | 'debug';
 }
 
 export interface ReconcileRunResult {
@@ -125,12 +131,26 @@ export async function reconcileOpenReservations(
     oldestUnresolvedSeconds: Math.round(tally.oldestUnresolvedMs / 1000),
     oldestOverdueSeconds: Math.round(Math.max(0, ...overdue) / 1000),
   };
-  dependencies.log.info(RECONCILE_SUMMARY, {
+  const unresolvedSeconds = Math.max(result.oldestUnresolvedSeconds, result.oldestOverdueSeconds);
+  const level = nothingHappened(result, unresolvedSeconds)
+    ? (options.idleSummaryLevel ?? 'info')
+    : 'info';
+  dependencies.log[level](RECONCILE_SUMMARY, {
     ...result,
-    [UNRESOLVED_SECONDS_FIELD]: Math.max(
-      result.oldestUnresolvedSeconds,
-      result.oldestOverdueSeconds,
-    ),
+    [UNRESOLVED_SECONDS_FIELD]: unresolvedSeconds,
   });
   return result;
+}
+
+/** No change, failure, event, warning or reservation left waiting: checks that found all as it was. */
+function nothingHappened(result: ReconcileRunResult, unresolvedSeconds: number): boolean {
+  return (
+    result.changed === 0 &&
+    result.failed === 0 &&
+    result.notReached === 0 &&
+    result.events === 0 &&
+    result.warnings === 0 &&
+    result.stoppedBy === null &&
+    unresolvedSeconds === 0
+  );
 }

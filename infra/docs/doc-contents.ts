@@ -138,7 +138,7 @@ function localParts(facts: StackFacts): string {
       [
         'Console',
         `\`http://${LOCAL_DEFAULTS.host}:${LOCAL_DEFAULTS.port}/_local/\``,
-        "Reservations with their status history and commands, the events published, the reconciler's runs, live.",
+        "Reservations with their status history, the customer's card and declined payments, and commands; the events published; a request log (API calls with masked bodies, events with their detail); the reconciler's last run; live.",
       ],
       [
         'Front Payment sandbox',

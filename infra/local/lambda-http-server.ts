@@ -44,6 +44,10 @@ export interface AccessLogEntry {
   readonly durationMs: number;
   readonly functionName?: string;
   readonly error?: string;
+  /** The request body a function received, as sent (personal data included: mask before showing). */
+  readonly requestBody?: Buffer;
+  /** The body the function answered. */
+  readonly responseBody?: Buffer;
 }
 
 /** One answer to a request of a route, with the route's template (for checking it). */
@@ -157,7 +161,7 @@ async function serve(
   response: ServerResponse,
   options: LambdaHttpServerOptions,
   maxBodyBytes: number,
-): Promise<{ functionName?: string; error?: string }> {
+): Promise<Pick<AccessLogEntry, 'functionName' | 'error' | 'requestBody' | 'responseBody'>> {
   const path = (request.url ?? '/').split('?')[0] ?? '/';
   const method = (request.method ?? 'GET').toUpperCase();
   const refusal = refusalOf(request, path);
@@ -203,6 +207,8 @@ async function serve(
   return {
     functionName: route.functionName,
     ...(outcome.error ? { error: outcome.error } : {}),
+    requestBody: body,
+    responseBody: outcome.answer.body,
   };
 }
 

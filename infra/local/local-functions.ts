@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { TIMEOUT_SECONDS } from '../function-timeouts.ts';
 import { LOCAL_ACCOUNT_ID } from './api-gateway-event.ts';
+import { withOwnLogger } from './invocation-logger.ts';
 import type { HttpApiHandler } from './lambda-http-server.ts';
 import { LocalStackStartupError } from './startup-errors.ts';
 
@@ -25,7 +26,7 @@ export interface LocalFunctions {
   readonly reservationCommands: HttpApiHandler;
 }
 
-let loadedWith: string | undefined;
+let loaded: { readonly signature: string; readonly functions: Promise<LocalFunctions> } | undefined;
 
 /**
  * Sets the functions' environment variables, then imports the handlers. Handlers read their
@@ -38,15 +39,22 @@ export async function loadLocalFunctions(
   removed: readonly string[],
 ): Promise<LocalFunctions> {
   const signature = JSON.stringify(Object.entries(environment).sort());
-  if (loadedWith !== undefined && loadedWith !== signature) {
+  if (loaded !== undefined && loaded.signature !== signature) {
     throw new LocalStackStartupError(
       'This process already runs the functions with another local configuration',
       'Handlers read their configuration once per process (cold start): start one local stack per process, e.g. one per test file',
     );
   }
-  for (const name of removed) delete process.env[name];
-  Object.assign(process.env, environment);
-  loadedWith = signature;
+  if (loaded === undefined) {
+    for (const name of removed) delete process.env[name];
+    Object.assign(process.env, environment);
+    // Warm handlers are shared by a second stack of the same configuration, as a warm container.
+    loaded = { signature, functions: importFunctions() };
+  }
+  return loaded.functions;
+}
+
+async function importFunctions(): Promise<LocalFunctions> {
   const [createSession, callback, publishPending, reconcile, reservationCommands] =
     await Promise.all([
       import('../../functions/create-session/handler.ts'),
@@ -56,11 +64,11 @@ export async function loadLocalFunctions(
       import('../../functions/reservation-commands/handler.ts'),
     ]);
   return {
-    createSession: createSession.handler as HttpApiHandler,
-    callback: callback.handler as HttpApiHandler,
-    publishPending: publishPending.handler as unknown as ScheduledHandler,
-    reconcile: reconcile.handler as unknown as ScheduledHandler,
-    reservationCommands: reservationCommands.handler as HttpApiHandler,
+    createSession: withOwnLogger(createSession.handler as HttpApiHandler),
+    callback: withOwnLogger(callback.handler as HttpApiHandler),
+    publishPending: withOwnLogger(publishPending.handler as unknown as ScheduledHandler),
+    reconcile: withOwnLogger(reconcile.handler as unknown as ScheduledHandler),
+    reservationCommands: withOwnLogger(reservationCommands.handler as HttpApiHandler),
   };
 }
 

@@ -5,12 +5,15 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_EVENT_SOURCE } from '#shared/events/status-changed-event';
 import type { ChecksumFormula } from '#shared/front-payment/callback-checksum';
+import { createFrontPaymentClient } from '#shared/front-payment/front-payment-client';
 import type { ReconcileRunResult } from '../../functions/reconcile/reconcile.ts';
 import { createAnswerChecker } from '../openapi/answer-checker.ts';
 import { committedOpenApiText } from '../openapi/openapi-file.ts';
 import { RESERVATION_ROUTES } from '../reservation-routes.ts';
 import { CALLBACK_PATH } from './callback-path.ts';
 import { createConsoleRoutes } from './console/console-routes.ts';
+import { createCustomerActivityReader } from './console/customer-activity.ts';
+import { createRequestLog } from './console/request-log.ts';
 import { createTables, type LocalTableNames } from './create-tables.ts';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type RunningLocalEventBridge, startLocalEventBridge } from './event-bridge-stand-in.ts';
@@ -105,7 +108,7 @@ export interface LocalStackOptions {
   readonly checkAnswers?: boolean;
 }
 
-/** One reconciler run as the console lists it. */
+/** One reconciler run as the console lists it (`at`: when it ended). */
 export type ReconcilerRun = ReconcileRunResult & { readonly at: string };
 /** The console keeps this many runs. */
 const MAX_RECONCILER_RUNS = 20;
@@ -140,7 +143,7 @@ export interface RunningLocalStack {
   publishPendingNow(): Promise<void>;
   /** Runs the reconciler once, now (it also runs on its schedule); its summary. */
   reconcileNow(): Promise<ReconcileRunResult>;
-  /** The last reconciler runs that checked something, newest last (the console shows them). */
+  /** The last reconciler runs, idle ones included, newest last (the console shows them). */
   reconcilerRuns(): readonly ReconcilerRun[];
   /** Stops everything, DynamoDB Local's Java process included; safe to call twice. */
   stop(): Promise<void>;
@@ -301,9 +304,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         CALLBACK_CHECKSUM_FORMULA: options.checksumFormula ?? 'all-parameters',
         POWERTOOLS_SERVICE_NAME: 'front-payment-reservations-local',
         POWERTOOLS_LOG_LEVEL: options.logLevel ?? LOCAL_DEFAULTS.logLevel,
+        // As Lambda sets it for on-demand functions: Powertools logs cold_start only then.
+        AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
         // Locally a missed callback shows within a minute; AWS checks every 15 minutes.
         RECONCILE_RECHECK_SECONDS: '60',
         RECONCILE_GRACE_SECONDS: '120',
+        // A run every 10 s that found nothing to do is logged at DEBUG only.
+        RECONCILE_IDLE_SUMMARY_LEVEL: 'DEBUG',
         ...options.functionEnvironment,
       },
       REMOVED_VARIABLES,
@@ -341,10 +348,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ? createAnswerChecker(JSON.parse(committedOpenApiText()))
         : undefined;
     const openApiRoute = createOpenApiRoute();
+    const requestLog = createRequestLog();
     const consoleRoutes = createConsoleRoutes({
       documents,
       reservationsTableName: tableNames.reservations,
       events: () => eventBridge.events,
+      customerActivity: createCustomerActivityReader(
+        createFrontPaymentClient({
+          baseUrl: frontPaymentUrl,
+          token: async () => token,
+          timeoutMs: 5_000,
+        }),
+      ),
+      requestLog,
       reconcilerRuns: () => runs,
       deliveries: () => forwarder.deliveries(),
       fire: (reservationId, event) =>
@@ -403,7 +419,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       otherRequests: async (request, response) =>
         (await openApiRoute(request, response)) || consoleRoutes(request, response),
       ...(answerChecker ? { onAnswer: answerChecker.check } : {}),
-      ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+      onRequest: (entry) => {
+        requestLog.record(entry);
+        options.onRequest?.(entry);
+      },
     }).catch((error: unknown) => {
       throw explainListenError(error, apiPort, 'API and console', PORT_VARIABLES.port);
     });
@@ -433,10 +452,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           timeoutMs: FUNCTION_TIMEOUTS_MS.reconcile,
         }),
       )) as ReconcileRunResult;
-      if (result.checked > 0 || result.failed > 0) {
-        runs.push({ at: new Date().toISOString(), ...result });
-        runs.splice(0, Math.max(0, runs.length - MAX_RECONCILER_RUNS));
-      }
+      // Every run, idle ones too: the console shows when the reconciler last ran.
+      runs.push({ at: new Date().toISOString(), ...result });
+      runs.splice(0, Math.max(0, runs.length - MAX_RECONCILER_RUNS));
       return result;
     };
     const reconcileIntervalMs = options.reconcileIntervalMs ?? LOCAL_DEFAULTS.reconcileIntervalMs;

@@ -5,8 +5,9 @@ import { frontPaymentTime } from './reservation-details.ts';
 /**
  * One entry of `GET reservations/history/{start}/{end}`: an event of some reservation. We keep
  * its reservation uuid, its title, its time (`datetime` has no zone: read as Oslo time; text that
- * names no real moment is null) and its amount in cents (Front Payment writes it as a string, e.g.
- * `"300.40"`; null when absent or not a number). Other fields (payment method) are not needed.
+ * names no real moment is null), its amount in cents (Front Payment writes it as a string, e.g.
+ * `"300.40"`; null when absent or not a number) and its payment method (a card brand such as
+ * `Visa`, no card number; null when absent).
  */
 const HistoryEntrySchema = v.pipe(
   v.looseObject({
@@ -14,12 +15,16 @@ const HistoryEntrySchema = v.pipe(
     title: v.optional(v.nullable(v.string()), null),
     datetime: v.optional(v.nullable(v.union([v.string(), v.number()])), null),
     amount: v.optional(v.nullable(v.union([v.string(), v.number()])), null),
+    // Read leniently: an odd value must not cost the reconciler's search its history.
+    paymentMethod: v.optional(v.unknown()),
   }),
   v.transform((entry) => ({
     reservationUuid: entry.uuid,
     title: entry.title ?? '',
     at: entry.datetime === null ? null : frontPaymentTime(entry.datetime),
     amountCents: centsOf(entry.amount),
+    paymentMethod:
+      typeof entry.paymentMethod === 'string' ? entry.paymentMethod.trim() || null : null,
   })),
 );
 

@@ -74,6 +74,14 @@ describe('checkout in Chromium against the local stack', () => {
     const card = reservationCard(page, created.reservationId);
     await waitForText(card.getByTestId('reservation-status'), 'RESERVED');
     await waitForText(card.getByTestId('history-entry').first(), 'event published');
+    // The card the customer switched to, as Front Payment's history names it.
+    await waitForText(card.getByTestId('card'), 'paid with mastercard');
+    // The request log lists the create call with its masked bodies.
+    const createCall = page.locator('[data-testid="log-request"]', {
+      hasText: 'POST /reservations',
+    });
+    await createCall.first().locator('summary').click();
+    await waitForText(createCall.first(), '"email": "***"');
 
     const { productList } = await client.details(
       stack.urls.sandbox as string,
@@ -126,6 +134,11 @@ describe('checkout in Chromium against the local stack', () => {
     const card = reservationCard(page, created.reservationId);
     await waitForText(card.getByTestId('reservation-status'), 'SESSION_CREATED');
     expect(await card.getByTestId('history-entry').count()).toBe(0);
+    await waitForText(card.getByTestId('declined'), 'payment declined once');
+    await waitForText(card.getByTestId('waiting'), 'the payment was declined');
+    // The reconciler's last run, although nothing was due.
+    await stack.reconcileNow();
+    await waitForText(page.getByTestId('reconciler'), 'Last run ');
     await page.screenshot({ path: `${ARTIFACTS}console-declined.png`, fullPage: true });
 
     const reservation = await client.reservation(created.reservationId);

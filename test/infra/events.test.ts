@@ -4,7 +4,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_TYPE } from '../../infra/event-schema.ts';
-import { EVENT_SCHEMA_FILE } from '../../infra/event-schema-file.ts';
+import { EVENT_SCHEMA_FILES } from '../../infra/event-schema-file.ts';
 import {
   DEFAULT_EVENT_SOURCE,
   STATUS_CHANGED_DETAIL_TYPE,
@@ -67,30 +67,47 @@ describe('EventBridge', () => {
     });
   });
 
-  it('publishes the event schema; its detail is the committed JSON Schema file', () => {
-    const registry = Object.keys(s.template.findResources('AWS::EventSchemas::Registry'));
-    expect(registry).toHaveLength(1);
-    const schemas = Object.values(s.template.findResources('AWS::EventSchemas::Schema'));
-    expect(schemas).toHaveLength(1);
-    const properties = schemas[0]?.Properties;
-    expect(properties).toMatchObject({
-      Type: SCHEMA_TYPE,
-      RegistryName: { 'Fn::GetAtt': [registry[0], 'RegistryName'] },
-      SchemaName: 'frontpayment.reservations@ReservationStatusChanged',
-    });
-    const content = JSON.parse(properties.Content);
-    // The same schema as the committed file consumers use, without the nested `$schema` marker.
-    const { $schema: _marker, ...detail } = JSON.parse(readFileSync(EVENT_SCHEMA_FILE, 'utf8'));
-    expect(content.properties.detail).toEqual(detail);
-    expect(content.properties['detail-type']).toEqual({
-      type: 'string',
-      enum: ['Reservation Status Changed'],
-    });
-    expect(content.properties.source).toEqual({
-      type: 'string',
-      enum: ['frontpayment.reservations'],
-    });
-    expect(content.required).toEqual(['detail-type', 'source', 'detail']);
+  it.each([
+    ['Reservation Status Changed', 'frontpayment.reservations@ReservationStatusChanged'],
+    ['Reservation Capture Due', 'frontpayment.reservations@ReservationCaptureDue'],
+  ])(
+    'publishes the schema of %s; its detail is the committed JSON Schema file',
+    (detailType, schemaName) => {
+      const registry = Object.keys(s.template.findResources('AWS::EventSchemas::Registry'));
+      expect(registry).toHaveLength(1);
+      const schemas = Object.values(
+        s.template.findResources('AWS::EventSchemas::Schema', {
+          Properties: { SchemaName: schemaName },
+        }),
+      );
+      expect(schemas).toHaveLength(1);
+      const properties = schemas[0]?.Properties;
+      expect(properties).toMatchObject({
+        Type: SCHEMA_TYPE,
+        RegistryName: { 'Fn::GetAtt': [registry[0], 'RegistryName'] },
+      });
+      const content = JSON.parse(properties.Content);
+      // The same schema as the committed file consumers use, without the nested `$schema` marker.
+      const file = EVENT_SCHEMA_FILES.find((candidate) => candidate.detailType === detailType);
+      const { $schema: _marker, ...detail } = JSON.parse(readFileSync(file?.path ?? '', 'utf8'));
+      expect(content.properties.detail).toEqual(detail);
+      expect(content.properties['detail-type']).toEqual({ type: 'string', enum: [detailType] });
+      expect(content.properties.source).toEqual({
+        type: 'string',
+        enum: ['frontpayment.reservations'],
+      });
+      expect(content.required).toEqual(['detail-type', 'source', 'detail']);
+    },
+  );
+
+  it('registers one schema per event type the functions publish', () => {
+    const names = Object.values(s.template.findResources('AWS::EventSchemas::Schema')).map(
+      (schema) => schema.Properties.SchemaName,
+    );
+    expect(names.sort()).toEqual([
+      'frontpayment.reservations@ReservationCaptureDue',
+      'frontpayment.reservations@ReservationStatusChanged',
+    ]);
   });
 
   it('runs the outbox sweeper every minute, without EventBridge retries', () => {

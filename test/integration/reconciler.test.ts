@@ -1,7 +1,8 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import * as v from 'valibot';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CAPTURE_DUE_DETAIL_TYPE } from '#shared/events/capture-due-event';
+import { CAPTURE_DUE_DETAIL_TYPE, CaptureDueDetailSchema } from '#shared/events/capture-due-event';
 import type { StatusChangedDetail } from '#shared/events/status-changed-event';
 import { STATUS_CHANGED_DETAIL_TYPE } from '#shared/events/status-changed-event';
 import { checkTime, openShardOf } from '#shared/reservations/open-index';
@@ -292,6 +293,9 @@ describe('expired links and deadlines', () => {
     expect(warnings).toEqual([
       expect.objectContaining({ reservationId, deadline: 'capture-window', reservationUuid: uuid }),
     ]);
+    // Every warning sent is what the committed JSON Schema (generated from this schema) describes.
+    for (const event of captureDueEvents())
+      expect(v.parse(CaptureDueDetailSchema, event)).toEqual(event);
     expect(first.warnings).toBeGreaterThanOrEqual(1);
     expect(second.warnings).toBe(0);
     expect(statusEvents()).toHaveLength(eventsBefore);

@@ -469,7 +469,7 @@ export async function confirmKeptCallbacksNow(
       baseDelayMs: 5,
     }),
     outbox: createOutboxRepository({ ...tables, now: options.now }),
-    log: options.log ?? { info: () => {}, warn: () => {}, error: () => {} },
+    log: options.log ?? { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     now: options.now,
   });
 }

@@ -5,11 +5,16 @@ import type { StructuredLog } from '#shared/structured-log';
 import type { PublishPendingDependencies } from '../../functions/publish-pending/publish-pending.ts';
 import type { LocalTables } from './local-tables.ts';
 
-export const silentLog: StructuredLog = { info: () => {}, warn: () => {}, error: () => {} };
+export const silentLog: StructuredLog = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+};
 
 /** One structured log call, as a test reads it back. */
 export interface LogEntry {
-  readonly level: 'info' | 'warn' | 'error';
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
   readonly message: string;
   readonly attributes: Record<string, unknown>;
 }
@@ -21,7 +26,13 @@ export function collectingLog(): StructuredLog & { readonly entries: LogEntry[] 
     (level: LogEntry['level']) => (message: string, attributes: Record<string, unknown>) => {
       entries.push({ level, message, attributes });
     };
-  return { entries, info: keep('info'), warn: keep('warn'), error: keep('error') };
+  return {
+    entries,
+    debug: keep('debug'),
+    info: keep('info'),
+    warn: keep('warn'),
+    error: keep('error'),
+  };
 }
 
 /**

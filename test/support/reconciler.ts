@@ -49,7 +49,13 @@ export function keptLog(): KeptLog {
   const keep = (level: string) => (message: string, attributes: Record<string, unknown>) => {
     lines.push({ level, message, attributes });
   };
-  return { lines, info: keep('INFO'), warn: keep('WARN'), error: keep('ERROR') };
+  return {
+    lines,
+    debug: keep('DEBUG'),
+    info: keep('INFO'),
+    warn: keep('WARN'),
+    error: keep('ERROR'),
+  };
 }
 
 /** The reconciler wired to the stack's real parts: DynamoDB Local, the sandbox, the stand-in. */

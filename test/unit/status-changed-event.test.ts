@@ -8,7 +8,7 @@ import {
   StatusChangedDetailSchema,
 } from '#shared/events/status-changed-event';
 import { statusChangedDetailJsonSchema } from '#shared/events/status-changed-json-schema';
-import { EVENT_SCHEMA_COMMAND, EVENT_SCHEMA_FILE } from '../../infra/event-schema-file.ts';
+import { EVENT_SCHEMA_COMMAND, EVENT_SCHEMA_FILES } from '../../infra/event-schema-file.ts';
 
 const detail: StatusChangedDetail = {
   schemaVersion: 2,
@@ -73,13 +73,23 @@ describe('statusChangedDetailJsonSchema', () => {
   });
 });
 
-describe('the committed JSON Schema file', () => {
-  it('is what the valibot schema generates', () => {
-    const committed = JSON.parse(readFileSync(EVENT_SCHEMA_FILE, 'utf8'));
+describe('the committed JSON Schema files', () => {
+  it.each(EVENT_SCHEMA_FILES.map((file) => [file.detailType, file] as const))(
+    'of %s is what the valibot schema generates',
+    (_detailType, file) => {
+      const committed = JSON.parse(readFileSync(file.path, 'utf8'));
 
-    expect(
-      committed,
-      `${relative(process.cwd(), EVENT_SCHEMA_FILE)} differs from the valibot schema: run \`${EVENT_SCHEMA_COMMAND}\``,
-    ).toEqual(statusChangedDetailJsonSchema);
+      expect(
+        committed,
+        `${relative(process.cwd(), file.path)} differs from the valibot schema: run \`${EVENT_SCHEMA_COMMAND}\``,
+      ).toEqual(file.detailSchema);
+    },
+  );
+
+  it('cover the capture-due event too', () => {
+    expect(EVENT_SCHEMA_FILES.map((file) => relative(process.cwd(), file.path))).toEqual([
+      'docs/schemas/reservation-status-changed.schema.json',
+      'docs/schemas/reservation-capture-due.schema.json',
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import { escapeHtml, PAGE_STYLE } from './page-style.ts';
+import { REQUEST_LOG_CAPACITY } from './request-log.ts';
 
 export interface ConsoleLinks {
   readonly api: string;
@@ -61,9 +62,14 @@ export function renderConsolePage(links: ConsoleLinks): string {
     <p class="caption">Events forwarded to <code>FORWARD_EVENTS_TO</code> (docs/local.md, "Events to your consumers"); <code>npm run fire</code> puts one on the bus.</p>
     <div id="deliveries" data-testid="deliveries"><p class="empty">No deliveries: no consumer is set, or no event matched its pattern yet.</p></div>
   </section>
+  <section class="wide">
+    <h2>Request log <span class="count" id="log-count">0</span></h2>
+    <p class="caption">Each call to the API's functions with its bodies (name, email, phone, personal number and address masked), and each event on the bus with its whole detail; newest first, the last ${REQUEST_LOG_CAPACITY} of each. Open a row for the bodies.</p>
+    <div id="log" data-testid="request-log"><p class="empty">No API calls yet.</p></div>
+  </section>
   <section>
     <h2>Reconciler</h2>
-    <p class="caption" id="reconciler" data-testid="reconciler">No run has checked a reservation yet.</p>
+    <p class="caption" id="reconciler" data-testid="reconciler">The reconciler has not run yet.</p>
   </section>
 </main>
 <script>${CONSOLE_SCRIPT}</script>
@@ -90,6 +96,8 @@ h2 { font-size: 1rem; margin: 0 0 .75rem; display: flex; align-items: center; ga
 .totals { display: flex; gap: 1.25rem; font-size: .8rem; margin-top: .45rem; font-variant-numeric: tabular-nums; }
 .totals b { font-weight: 600; }
 .failure { color: var(--red); font-size: .8rem; margin-top: .35rem; }
+.customer { font-size: .8rem; margin-top: .35rem; display: flex; flex-wrap: wrap; gap: .2rem 1rem; }
+.customer .declined { color: var(--red); }
 .commands { display: flex; flex-wrap: wrap; align-items: center; gap: .4rem; margin-top: .55rem; font-size: .8rem; }
 .commands input { width: 8rem; padding: .2rem .35rem; font: inherit; }
 .commands button { padding: .2rem .6rem; font: inherit; cursor: pointer; }
@@ -119,6 +127,9 @@ th { background: #f8fafc; font-weight: 600; color: var(--muted); font-size: .72r
 tr:last-child td { border-bottom: 0; }
 td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 th { white-space: nowrap; }
+.wide { grid-column: 1 / -1; }
+.log pre { margin: .35rem 0; padding: .5rem; background: #f8fafc; border: 1px solid var(--line); border-radius: 6px; font-size: .72rem; white-space: pre-wrap; word-break: break-word; max-height: 24rem; overflow: auto; }
+.log summary { cursor: pointer; }
 .caption { font-size: .75rem; color: var(--muted); margin: -.5rem 0 .6rem; }
 .empty { color: var(--muted); background: var(--card); border: 1px dashed var(--line); border-radius: 10px; padding: 1rem; font-size: .85rem; }
 `;
@@ -135,7 +146,7 @@ const CONSOLE_SCRIPT = `
       if (value === null || value === undefined || value === false) continue;
       if (name === 'class') node.className = value; else node.setAttribute(name, value);
     }
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child === null || child === undefined || child === false) continue;
       node.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
@@ -158,10 +169,28 @@ const CONSOLE_SCRIPT = `
         entry.eventPending ? 'event pending' : 'event published'));
   }
 
+  /** What the customer did, from Front Payment's history: the card brand, declined payments. */
+  function customerLine(r) {
+    const customer = r.customer || { card: null, declinedAt: [] };
+    const declines = customer.declinedAt.length;
+    if (!customer.card && !declines) return null;
+    return el('div', { class: 'customer', 'data-testid': 'customer' },
+      customer.card ? el('span', { 'data-testid': 'card' }, 'paid with ' + customer.card) : null,
+      declines ? el('span', { class: 'declined', 'data-testid': 'declined' },
+        'payment declined ' + (declines === 1 ? 'once' : declines + ' times') + ', last at ' + time(customer.declinedAt[declines - 1])) : null);
+  }
+
+  function waitingNote(r) {
+    const declines = r.customer ? r.customer.declinedAt.length : 0;
+    return declines
+      ? 'No payment yet: the payment was declined; the customer can try again at the checkout page.'
+      : 'No payment yet: waiting for the customer at the checkout page.';
+  }
+
   function reservationCard(r) {
     const history = r.history.length
       ? el('ol', { class: 'history' }, r.history.map(historyItem))
-      : el('div', { class: 'history' }, el('span', { class: 'none' }, 'No payment yet: waiting for the customer at the checkout page.'));
+      : el('div', { class: 'history' }, el('span', { class: 'none', 'data-testid': 'waiting' }, waitingNote(r)));
     return el('article', { class: 'reservation', 'data-testid': 'reservation', 'data-reservation-id': r.reservationId, 'data-front-payment-uuid': r.frontPaymentUuid || '', 'data-status': r.status },
       el('div', { class: 'head' },
         badge(r.status, 'reservation-status'),
@@ -173,6 +202,7 @@ const CONSOLE_SCRIPT = `
         el('span', {}, 'created ' + time(r.createdAt)),
         el('span', {}, 'preselected ' + r.preferredPaymentMethod),
         r.paymentUrl && r.history.length === 0 ? el('a', { href: r.paymentUrl, target: '_blank', rel: 'noopener' }, 'open checkout') : null),
+      customerLine(r),
       r.history.length ? el('div', { class: 'totals', 'data-testid': 'totals' },
         el('span', {}, 'reserved ', el('b', {}, money(r.totals.reserved))),
         el('span', {}, 'captured ', el('b', {}, money(r.totals.captured))),
@@ -302,6 +332,54 @@ const CONSOLE_SCRIPT = `
       el('tbody', {}, rows));
   }
 
+  /** The last run (idle or not), and the last that checked a reservation if that was earlier. */
+  function reconcilerText(last, runs) {
+    const did = (run) => 'checked ' + run.checked + ', changed ' + run.changed + ' (' + run.events + ' events, ' +
+      run.warnings + ' warnings), failed ' + run.failed + ', ' + run.callsLeft + ' calls left' +
+      (run.stoppedBy ? ', stopped: ' + run.stoppedBy : '');
+    const busy = (run) => run.checked > 0 || run.failed > 0 || run.notReached > 0;
+    const lastBusy = runs.filter(busy).pop();
+    const changed = runs.filter((run) => run.changed > 0).length;
+    return 'Last run ' + time(last.at) + ': ' + (busy(last) ? did(last) : 'nothing was due') + '.' +
+      (lastBusy && lastBusy !== last ? ' Last check of a reservation ' + time(lastBusy.at) + ': ' + did(lastBusy) + '.' : '') +
+      ' Runs that changed something: ' + changed + ' of the last ' + runs.length + '.';
+  }
+
+  // Rows the reader opened stay open when the log is drawn again.
+  const openLines = new Set();
+
+  /** One line of the request log: an API call with its bodies, or an event with its detail. */
+  function logRow(line) {
+    const key = line.kind + line.at + (line.kind === 'event' ? line.event.eventId : line.method + line.path);
+    const body = (label, shown) => shown === null ? null
+      : [el('b', {}, label), el('pre', {}, 'json' in shown ? JSON.stringify(shown.json, null, 2) : shown.note)];
+    const details = el('details', { open: openLines.has(key) ? '' : null },
+      el('summary', {}, line.kind === 'event' ? 'detail' : 'bodies'),
+      line.kind === 'event'
+        ? el('pre', {}, JSON.stringify(line.event, null, 2))
+        : [body('Request', line.requestBody), body('Answer', line.responseBody), line.error ? el('div', { class: 'failure' }, line.error) : null]);
+    details.addEventListener('toggle', () => { if (details.open) openLines.add(key); else openLines.delete(key); });
+    return line.kind === 'event'
+      ? el('tr', { 'data-testid': 'log-event', 'data-type': line.event.detailType },
+          el('td', { title: line.at }, time(line.at)),
+          el('td', {}, 'event ' + line.event.detailType),
+          el('td', {}, badge((line.event.detail && (line.event.detail.status || line.event.detail.deadline)) || '?')),
+          el('td', { class: 'number' }, ''),
+          el('td', {}, details))
+      : el('tr', { 'data-testid': 'log-request', 'data-status': String(line.statusCode) },
+          el('td', { title: line.at }, time(line.at)),
+          el('td', {}, el('code', {}, line.method + ' ' + line.path), ' ', el('span', { class: 'muted' }, line.functionName || '')),
+          el('td', {}, badge(String(line.statusCode), 'log-status')),
+          el('td', { class: 'number' }, line.durationMs + ' ms'),
+          el('td', {}, details));
+  }
+
+  function logTable(lines) {
+    return el('table', { class: 'log' },
+      el('thead', {}, el('tr', {}, ['Time', 'What', 'Status', 'Duration', ''].map((h, i) => el('th', i === 3 ? { class: 'number' } : {}, h)))),
+      el('tbody', {}, lines.slice().reverse().map(logRow)));
+  }
+
   function unmatchedTable(list) {
     if (!list.length) return [];
     return [el('h2', {}, 'Callbacks for unknown reservations ', el('span', { class: 'count' }, list.length)),
@@ -315,7 +393,8 @@ const CONSOLE_SCRIPT = `
   const emptyReservations = document.getElementById('reservations').firstElementChild;
   const emptyEvents = document.getElementById('events').firstElementChild;
   const emptyDeliveries = document.getElementById('deliveries').firstElementChild;
-  const seen = { reservations: '', events: '', deliveries: '' };
+  const emptyLog = document.getElementById('log').firstElementChild;
+  const seen = { reservations: '', events: '', deliveries: '', log: '' };
   const live = document.querySelector('[data-testid=live]');
   const liveText = document.getElementById('live-text');
 
@@ -345,15 +424,16 @@ const CONSOLE_SCRIPT = `
         document.getElementById('delivery-count').textContent = data.deliveries.length;
         document.getElementById('deliveries').replaceChildren(data.deliveries.length ? deliveriesTable(data.deliveries) : emptyDeliveries);
       }
+      const log = await fetch('/_local/log', { cache: 'no-store' }).then((r) => r.text());
+      if (log !== seen.log) {
+        seen.log = log;
+        const data = JSON.parse(log);
+        document.getElementById('log-count').textContent = data.lines.length;
+        document.getElementById('log').replaceChildren(data.lines.length ? logTable(data.lines) : emptyLog);
+      }
       const runs = (await fetch('/_local/reconciler', { cache: 'no-store' }).then((r) => r.json())).runs;
       const last = runs[runs.length - 1];
-      if (last) {
-        const changed = runs.filter((run) => run.changed > 0).length;
-        document.getElementById('reconciler').textContent = 'Last run ' + time(last.at) + ': checked ' + last.checked +
-          ', changed ' + last.changed + ' (' + last.events + ' events, ' + last.warnings + ' warnings), failed ' + last.failed +
-          ', ' + last.callsLeft + ' calls left' + (last.stoppedBy ? ', stopped: ' + last.stoppedBy : '') +
-          '. Runs that changed something: ' + changed + ' of the last ' + runs.length + '.';
-      }
+      if (last) document.getElementById('reconciler').textContent = reconcilerText(last, runs);
       live.className = 'live ok';
       liveText.textContent = 'live · updated ' + new Date().toLocaleTimeString('en-GB');
     } catch {

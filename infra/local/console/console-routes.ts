@@ -4,7 +4,9 @@ import type { ReceivedEvent } from '../event-bridge-stand-in.ts';
 import type { EventDelivery } from '../event-forwarding/event-forwarder.ts';
 import { type FiredEvent, FireEventError } from '../event-forwarding/fire-event.ts';
 import { type ConsoleLinks, renderConsolePage } from './console-page.ts';
+import { type CustomerActivityReader, withCustomerActivity } from './customer-activity.ts';
 import { summarizeEvent } from './event-summary.ts';
+import type { RequestLog } from './request-log.ts';
 import { readReservations } from './reservation-history.ts';
 import { renderReturnPage } from './return-page.ts';
 
@@ -13,7 +15,11 @@ export interface ConsoleOptions {
   readonly reservationsTableName: string;
   /** The events the local EventBridge received, oldest first. */
   readonly events: () => readonly ReceivedEvent[];
-  /** The reconciler's last runs that checked something, newest last. */
+  /** The customer's card and declined payments, from Front Payment's history. */
+  readonly customerActivity?: CustomerActivityReader;
+  /** Calls to the API's functions, for the request log (`GET /_local/log`). */
+  readonly requestLog?: RequestLog;
+  /** The reconciler's last runs, newest last. */
   readonly reconcilerRuns?: () => readonly object[];
   /** Deliveries of forwarded events (FORWARD_EVENTS_TO), oldest first. */
   readonly deliveries?: () => readonly EventDelivery[];
@@ -56,12 +62,22 @@ export function createConsoleRoutes(options: ConsoleOptions) {
       case `${CONSOLE_PREFIX}/`:
         send(response, 200, 'text/html; charset=utf-8', renderConsolePage(options.links));
         return true;
-      case `${CONSOLE_PREFIX}/reservations`:
+      case `${CONSOLE_PREFIX}/reservations`: {
+        const read = await readReservations(options.documents, options.reservationsTableName);
         sendJson(
           response,
-          await readReservations(options.documents, options.reservationsTableName),
+          options.customerActivity
+            ? {
+                ...read,
+                reservations: await withCustomerActivity(
+                  read.reservations,
+                  options.customerActivity,
+                ),
+              }
+            : read,
         );
         return true;
+      }
       case `${CONSOLE_PREFIX}/reconciler`:
         sendJson(response, { runs: options.reconcilerRuns?.() ?? [] });
         return true;
@@ -69,6 +85,9 @@ export function createConsoleRoutes(options: ConsoleOptions) {
         sendJson(response, {
           events: options.events().map((event) => ({ ...event, summary: summarizeEvent(event) })),
         });
+        return true;
+      case `${CONSOLE_PREFIX}/log`:
+        sendJson(response, { lines: options.requestLog?.lines(options.events()) ?? [] });
         return true;
       case `${CONSOLE_PREFIX}/deliveries`:
         sendJson(response, { deliveries: options.deliveries?.() ?? [] });
