@@ -130,7 +130,7 @@ export async function runCommand(
     dependencies,
     now(),
   );
-  if (ANNOUNCED_BY_NO_CALLBACK.has(request.command)) {
+  if (READ_AFTER_THE_ANSWER.has(request.command)) {
     await learnAfterCommand(
       { ...recorded, frontPaymentUuid: reservation.frontPaymentUuid },
       attempt,
@@ -141,13 +141,15 @@ export async function runCommand(
 }
 
 /**
- * Front Payment calls back after a capture or a charge, not after these (docs/front-payment.md):
- * their change is read right after the 202, or consumers would learn it only from the
- * reconciler. A capture's or charge's movement comes with its callback (the reconciler behind
- * it), and a resend moves nothing: reading the details again for them would only spend Front
- * Payment's rate limit and the merchant's time.
+ * The commands whose change is read right after the 202. Front Payment sends no callback after a
+ * refund, cancel or complete, so without this read consumers would learn them only from the
+ * reconciler. It does call back after a capture or charge, but a second one's callback looks like
+ * the first one's, and the callback handler reads the details of a repeat at most once a minute:
+ * this read brings the movement with the answer. A resend moves nothing.
  */
-const ANNOUNCED_BY_NO_CALLBACK: ReadonlySet<CommandRequest['command']> = new Set([
+const READ_AFTER_THE_ANSWER: ReadonlySet<CommandRequest['command']> = new Set([
+  'capture',
+  'charge',
   'refund',
   'cancel',
   'complete',
