@@ -1,16 +1,25 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type CommandName, isCommandName } from '#shared/commands/command-request';
 import { InputValidationError } from '#shared/errors';
+import { type LookupQuery, parseLookupQuery } from '#shared/lookups/lookup-query';
 
 const RESERVATION_ID = /^[\w-]{1,64}$/;
+const FIND_ROUTE_KEY = 'GET /reservations';
 
-/** What a request asks for: a reservation, and a command or (for GET) its record. */
+/** What a request asks for: a lookup, or a reservation and a command or (for GET) its record. */
 export type RequestTarget =
+  | { readonly kind: 'find'; readonly query: LookupQuery }
   | { readonly kind: 'read'; readonly reservationId: string; readonly refresh: boolean }
   | { readonly kind: 'command'; readonly reservationId: string; readonly command: CommandName };
 
-/** Reads the route: `GET /reservations/{id}` or `POST /reservations/{id}/{command}`. */
+/**
+ * Reads the route: `GET /reservations?…`, `GET /reservations/{id}` or
+ * `POST /reservations/{id}/{command}`.
+ */
 export function requestTargetOf(event: APIGatewayProxyEventV2): RequestTarget {
+  if (event.routeKey === FIND_ROUTE_KEY) {
+    return { kind: 'find', query: parseLookupQuery(event.queryStringParameters) };
+  }
   const reservationId = event.pathParameters?.reservationId ?? '';
   if (!RESERVATION_ID.test(reservationId)) {
     throw new InputValidationError('The reservation id is invalid', [

@@ -29,6 +29,9 @@ function reservationsTableInput(tableName: string): CreateTableCommandInput {
     [indexes.dueCallbacks.sortKey, indexes.dueCallbacks.sortKeyType],
     [indexes.openReservations.partitionKey, 'S'],
     [indexes.openReservations.sortKey, 'S'],
+    [indexes.byReferenceNo.partitionKey, 'S'],
+    [indexes.byReferenceNo.sortKey, 'S'],
+    [indexes.recentReservations.partitionKey, 'S'],
   ]);
   return {
     TableName: tableName,
@@ -68,6 +71,22 @@ function reservationsTableInput(tableName: string): CreateTableCommandInput {
         KeySchema: [
           { AttributeName: indexes.openReservations.partitionKey, KeyType: 'HASH' },
           { AttributeName: indexes.openReservations.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+      {
+        IndexName: indexes.byReferenceNo.name,
+        KeySchema: [
+          { AttributeName: indexes.byReferenceNo.partitionKey, KeyType: 'HASH' },
+          { AttributeName: indexes.byReferenceNo.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+      {
+        IndexName: indexes.recentReservations.name,
+        KeySchema: [
+          { AttributeName: indexes.recentReservations.partitionKey, KeyType: 'HASH' },
+          { AttributeName: indexes.recentReservations.sortKey, KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'KEYS_ONLY' },
       },

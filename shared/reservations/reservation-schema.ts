@@ -2,6 +2,9 @@ import * as v from 'valibot';
 import { ConfigurationError } from '../errors.ts';
 import { isIsoAlpha2CountryCode } from './iso-country-codes.ts';
 
+/** The longest `referenceNo`: it is a lookup index key, and DynamoDB takes at most 2048 bytes. */
+export const MAX_REFERENCE_NO_LENGTH = 255;
+
 /**
  * The body of `POST /reservations`, validated as Front Payment documents "Create Session for
  * Reservation" (every row of Front Payment's validation table). Messages name the rule and never echo
@@ -270,7 +273,15 @@ export function createReservationRequestSchema(options: ReservationSchemaOptions
       v.regex(UNIX_SECONDS, 'must be a unix timestamp in seconds (digits only)'),
     ),
     dueDateForPaymentLink: dueDateOf(options.now),
-    referenceNo: optionalText(text()),
+    referenceNo: optionalText(
+      v.pipe(
+        text(),
+        v.maxLength(
+          MAX_REFERENCE_NO_LENGTH,
+          `must be at most ${MAX_REFERENCE_NO_LENGTH} characters`,
+        ),
+      ),
+    ),
     // Ours: it carries our reservationId to Front Payment, so a session can be found by it.
     customerReference: optionalText(
       v.pipe(
