@@ -37,7 +37,11 @@ const RESERVATION_ID = /^[\w-]{1,64}$/;
 const StoredTimeSchema = v.pipe(
   v.string(),
   v.regex(STORED_TIME),
-  v.check((value) => new Date(value).toISOString() === value),
+  // A real instant, written as the index writes it (`2026-13-01…` passes the pattern only).
+  v.check((value) => {
+    const time = Date.parse(value);
+    return !Number.isNaN(time) && new Date(time).toISOString() === value;
+  }),
 );
 
 const PositionSchema = v.union([

@@ -66,6 +66,8 @@ export const LookupParametersSchema = v.strictObject(
 
 export type LookupParameters = v.InferOutput<typeof LookupParametersSchema>;
 
+const LAST_INSTANT = Date.parse('9999-01-01T00:00:00.000Z');
+
 /** An ISO 8601 time with its offset (`2026-12-04T10:00:00Z`), as the text the index sorts. */
 function instant() {
   return v.pipe(
@@ -75,6 +77,11 @@ function instant() {
     v.check(
       (date) => !Number.isNaN(date.getTime()),
       'must be an ISO 8601 time with a time zone, e.g. 2026-12-04T10:00:00Z',
+    ),
+    // Four-digit years only: a year past 9999 is written `+010000-…`, which sorts before `2026-…`.
+    v.check(
+      (date) => date.getTime() >= 0 && date.getTime() < LAST_INSTANT,
+      'must be between 1970 and 9998',
     ),
     v.transform((date) => date.toISOString()),
   );

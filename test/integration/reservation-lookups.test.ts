@@ -231,6 +231,7 @@ describe('GET /reservations: what it refuses, with a 400 naming the parameter', 
     ['a reference longer than 255', { referenceNo: 'x'.repeat(256) }, ['referenceNo']],
     ['a time without a zone', { createdAfter: '2026-01-01T00:00:00' }, ['createdAfter']],
     ['a time that is not one', { createdBefore: 'yesterday' }, ['createdBefore']],
+    ['a time past year 9998', { createdAfter: '9999-12-31T23:59:59.999Z' }, ['createdAfter']],
     [
       'a window that ends before it starts',
       { createdAfter: '2026-02-01T00:00:00Z', createdBefore: '2026-01-01T00:00:00Z' },
