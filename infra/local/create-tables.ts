@@ -1,9 +1,12 @@
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
+  DescribeTableCommand,
   type DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
+  waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { reservationsTableDesign } from '#shared/reservations/table-design';
 
@@ -11,13 +14,18 @@ export interface LocalTableNames {
   readonly reservations: string;
 }
 
-/** Creates the table with the keys and indexes of `table-design.ts`, as CDK does in AWS. */
+/**
+ * Creates the table with the keys and indexes of `table-design.ts`, as CDK does in AWS, and adds
+ * the indexes a table kept from an older version (`npm start -- --persist`) lacks.
+ */
 export async function createTables(client: DynamoDBClient, names: LocalTableNames): Promise<void> {
-  await createTableIfMissing(client, reservationsTableInput(names.reservations));
+  const input = reservationsTableInput(names.reservations);
+  await createTableIfMissing(client, input);
+  await addMissingIndexes(client, input);
   await enableTimeToLive(client, names.reservations, reservationsTableDesign.timeToLiveAttribute);
 }
 
-function reservationsTableInput(tableName: string): CreateTableCommandInput {
+export function reservationsTableInput(tableName: string): CreateTableCommandInput {
   const { partitionKey, sortKey, indexes } = reservationsTableDesign;
   // String keys, except the due-callbacks index's sort key (epoch ms).
   const keyAttributes = new Map<string, 'S' | 'N'>([
@@ -99,6 +107,23 @@ async function createTableIfMissing(client: DynamoDBClient, input: CreateTableCo
     await client.send(new CreateTableCommand(input));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+  }
+}
+
+/** One index per update, as DynamoDB requires; each is built before the next is asked for. */
+async function addMissingIndexes(client: DynamoDBClient, input: CreateTableCommandInput) {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  for (const index of input.GlobalSecondaryIndexes ?? []) {
+    if (present.has(index.IndexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: input.TableName,
+        AttributeDefinitions: input.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+    await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: input.TableName });
   }
 }
 
