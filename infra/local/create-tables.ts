@@ -6,8 +6,8 @@ import {
   ResourceInUseException,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
-  waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
+import { sleep } from '#shared/backoff';
 import { reservationsTableDesign } from '#shared/reservations/table-design';
 
 export interface LocalTableNames {
@@ -123,7 +123,23 @@ async function addMissingIndexes(client: DynamoDBClient, input: CreateTableComma
         GlobalSecondaryIndexUpdates: [{ Create: index }],
       }),
     );
-    await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: input.TableName });
+    await indexesBuilt(client, input.TableName);
+  }
+}
+
+/** DynamoDB takes the next index only once the last one is built (`LimitExceededException`). */
+async function indexesBuilt(client: DynamoDBClient, tableName: string | undefined) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const building = (Table?.GlobalSecondaryIndexes ?? []).filter(
+      (index) => index.IndexStatus !== 'ACTIVE',
+    );
+    if (building.length === 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(`The indexes of ${tableName} were not built within 60 s`);
+    }
+    await sleep(100);
   }
 }
 

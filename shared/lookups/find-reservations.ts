@@ -5,12 +5,7 @@ import { reservationsTableDesign } from '../reservations/table-design.ts';
 import { reservationKeysByUuid } from '../reservations/uuid-index.ts';
 import { readItems } from './batch-read.ts';
 import { type IndexStream, mergedIndexPage } from './index-page.ts';
-import {
-  decodeCursor,
-  encodeCursor,
-  type ListFilter,
-  type StreamPosition,
-} from './lookup-cursor.ts';
+import { decodeCursor, encodeCursor, type ListFilter } from './lookup-cursor.ts';
 import type { LookupQuery } from './lookup-query.ts';
 import { type FoundReservations, summaryOf } from './reservation-summary.ts';
 
@@ -50,7 +45,7 @@ export async function findReservations(
     reservations: await summariesOf(page.entries, tables),
     nextCursor: page.positions.every((position) => position === 'end')
       ? null
-      : encodeCursor({ filter, positions: page.positions satisfies StreamPosition[] }),
+      : encodeCursor({ filter, positions: page.positions }),
   };
 }
 

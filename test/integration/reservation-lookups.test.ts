@@ -163,6 +163,26 @@ describe('GET /reservations: lookups by the ids a merchant knows', () => {
       [...ids].reverse(),
     );
   });
+
+  it('takes a reference cursor moved by hand as another starting point, not a 500', async () => {
+    const referenceNo = `MOVED-${suffix}`;
+    const ids = await writeReservations(
+      3,
+      new Date('2026-04-01T10:00:00.000Z'),
+      1_000,
+      referenceNo,
+    );
+    const { nextCursor } = await found({ referenceNo, limit: '1' });
+    const decoded = JSON.parse(Buffer.from(nextCursor ?? '', 'base64url').toString('utf8'));
+    // Between the newest and the middle one, with an id no reservation has.
+    decoded.positions = [['2026-04-01T10:00:01.500Z', randomUUID()]];
+
+    const page = await found({
+      cursor: Buffer.from(JSON.stringify(decoded)).toString('base64url'),
+    });
+
+    expect(page.reservations.map((summary) => summary.reservationId)).toEqual([ids[1], ids[0]]);
+  });
 });
 
 describe('GET /reservations: the recent list', () => {
