@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { InputValidationError } from '../errors.ts';
 import { createdShardOf } from '../reservations/created-index.ts';
-import { MAX_REFERENCE_NO_LENGTH } from '../reservations/reservation-schema.ts';
+import { MAX_REFERENCE_NO_LENGTH } from '../reservations/reference-no.ts';
 
 /**
  * The opaque `cursor` of `GET /reservations` (docs/lookups.md): base64url of a small JSON that

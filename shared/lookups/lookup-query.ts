@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { InputValidationError } from '../errors.ts';
-import { MAX_REFERENCE_NO_LENGTH } from '../reservations/reservation-schema.ts';
+import { MAX_REFERENCE_NO_LENGTH } from '../reservations/reference-no.ts';
 import { toFieldErrors } from '../validation-issues.ts';
 import { type LookupCursor, MAX_CURSOR_LENGTH } from './lookup-cursor.ts';
 

@@ -1,9 +1,7 @@
 import * as v from 'valibot';
 import { ConfigurationError } from '../errors.ts';
 import { isIsoAlpha2CountryCode } from './iso-country-codes.ts';
-
-/** The longest `referenceNo`: it is a lookup index key, and DynamoDB takes at most 2048 bytes. */
-export const MAX_REFERENCE_NO_LENGTH = 255;
+import { MAX_REFERENCE_NO_LENGTH } from './reference-no.ts';
 
 /**
  * The body of `POST /reservations`, validated as Front Payment documents "Create Session for
