@@ -59,5 +59,7 @@ describe('local tables', () => {
       designedIndexes,
     );
     client.destroy();
-  });
+    // DynamoDB Local builds an index in well under a second alone, but in tens of seconds while
+    // the other test files load the same instance; createTables waits up to 60 s per index.
+  }, 150_000);
 });
