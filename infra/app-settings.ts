@@ -6,6 +6,7 @@ import {
 } from '#shared/config/parse-environment';
 import { ConfigurationError } from '#shared/errors';
 import { CHECKSUM_FORMULAS } from '#shared/front-payment/callback-checksum';
+import { reservationsTableDesign } from '#shared/reservations/table-design';
 
 /**
  * Settings of the deployable app. Each one comes from CDK context (`-c stage=prod`) or, when the
@@ -28,6 +29,7 @@ export const APP_SETTING_NAMES = {
   callbackMaxAgeSeconds: 'RESERVATIONS_CALLBACK_MAX_AGE_SECONDS',
   allowedTaxRates: 'RESERVATIONS_ALLOWED_TAX_RATES',
   memorySize: 'RESERVATIONS_MEMORY_SIZE',
+  lookupIndexes: 'RESERVATIONS_LOOKUP_INDEXES',
 } as const;
 
 export type AppSettingName = keyof typeof APP_SETTING_NAMES;
@@ -75,6 +77,21 @@ export const AppSettingsSchema = v.pipe(
     callbackMaxAgeSeconds: v.optional(WholeSecondsSchema),
     allowedTaxRates: v.optional(NumberListSchema),
     memorySize: v.optional(PositiveIntegerSchema),
+    // Only while upgrading a stack from before the lookups (docs/deploy.md): one index at a time.
+    lookupIndexes: v.optional(
+      v.pipe(
+        CommaListSchema,
+        v.array(
+          v.picklist(
+            [
+              reservationsTableDesign.indexes.byReferenceNo.name,
+              reservationsTableDesign.indexes.recentReservations.name,
+            ],
+            'must name by-reference-no and/or recent-reservations',
+          ),
+        ),
+      ),
+    ),
   }),
   v.check(
     (settings) => (settings.jwtIssuer === undefined) === (settings.jwtAudience === undefined),
@@ -101,7 +118,8 @@ export function readAppSettings(sources: SettingSources): AppSettings {
   const result = v.safeParse(AppSettingsSchema, raw);
   if (result.success) return result.output;
   const problems = result.issues.map((issue) => {
-    const name = v.getDotPath(issue);
+    // A list's issue has the item's path (`lookupIndexes.0`): name the setting.
+    const name = v.getDotPath(issue)?.split('.')[0];
     const where = name ? `${name} (context) / ${APP_SETTING_NAMES[name as AppSettingName]}` : '';
     return `${where}: ${issue.message}`;
   });

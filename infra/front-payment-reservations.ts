@@ -247,7 +247,19 @@ export interface FrontPaymentReservationsProps {
    * @default - no subscription
    */
   readonly alarmEmail?: string;
+  /**
+   * The lookup indexes (docs/lookups.md) the table has. CloudFormation adds one global secondary
+   * index per update, so a stack deployed before the lookups existed upgrades in two deployments:
+   * first `['by-reference-no']`, then without this prop (docs/deploy.md).
+   * @default - both: by-reference-no and recent-reservations
+   */
+  readonly lookupIndexes?: readonly LookupIndexName[];
 }
+
+/** A lookup index of the reservations table (docs/lookups.md). */
+export type LookupIndexName =
+  | typeof reservationsTableDesign.indexes.byReferenceNo.name
+  | typeof reservationsTableDesign.indexes.recentReservations.name;
 
 /** Options of `onStatus`. */
 export interface OnStatusOptions {
@@ -346,6 +358,10 @@ export class FrontPaymentReservations extends Construct {
     // Stateful resources first: tables, bus, secrets.
     this.table = this.createReservationsTable(
       statefulTableSettings(removalPolicy, deletionProtection),
+      props.lookupIndexes ?? [
+        reservationsTableDesign.indexes.byReferenceNo.name,
+        reservationsTableDesign.indexes.recentReservations.name,
+      ],
     );
     this.eventBus = props.eventBus ?? (new events.EventBus(this, 'event-bus') as events.IEventBus);
     this.archive = new events.Archive(this, 'event-archive', {
@@ -502,20 +518,27 @@ export class FrontPaymentReservations extends Construct {
       ...common,
       entry: entry('reservation-commands'),
       description:
-        'GET /reservations/{id} and POST /reservations/{id}/{capture,charge,cancel,complete,refund,resend}',
+        'GET /reservations?…, GET /reservations/{id} and POST /reservations/{id}/{capture,charge,cancel,complete,refund,resend}',
       serviceName: 'reservation-commands',
       timeout: RESERVATION_COMMANDS_TIMEOUT,
     })
       // GetItem: the reservation and a command's record; UpdateItem: the command record
       // (conditional, the Idempotency-Key's record) and, with PutItem, the transaction that
       // records changes from the details. Query on the table: the reservation's own partition
-      // for GET (the reservation, its changes and its commands).
+      // for GET (the reservation, its changes and its commands). The lookups (GET /reservations?…)
+      // query their three indexes and read a page's reservations with BatchGetItem.
       .bindTable('RESERVATIONS_TABLE_NAME', this.table, {
         tableActions: [
+          'dynamodb:BatchGetItem',
           'dynamodb:GetItem',
           'dynamodb:PutItem',
           'dynamodb:UpdateItem',
           'dynamodb:Query',
+        ],
+        queryIndexes: [
+          reservationsTableDesign.indexes.byFrontPaymentUuid.name,
+          reservationsTableDesign.indexes.byReferenceNo.name,
+          reservationsTableDesign.indexes.recentReservations.name,
         ],
       })
       .bindFrontPayment(
@@ -668,7 +691,10 @@ export class FrontPaymentReservations extends Construct {
     return this.grantReservationRoutes(grantee, RESERVATION_ROUTES);
   }
 
-  /** Allows `grantee` to read reservations (`GET /reservations/{id}`) when authorization is IAM. */
+  /**
+   * Allows `grantee` to read reservations (`GET /reservations/{id}`) and to look them up
+   * (`GET /reservations?…`) when authorization is IAM.
+   */
   grantReadReservations(grantee: iam.IGrantable): iam.Grant {
     return this.grantReservationRoutes(
       grantee,
@@ -781,7 +807,10 @@ export class FrontPaymentReservations extends Construct {
     return reconcile;
   }
 
-  private createReservationsTable(settings: StatefulTableSettings): dynamodb.Table {
+  private createReservationsTable(
+    settings: StatefulTableSettings,
+    lookupIndexes: readonly LookupIndexName[],
+  ): dynamodb.Table {
     const design = reservationsTableDesign;
     const table = new dynamodb.Table(this, 'reservations-table', {
       partitionKey: { name: design.partitionKey, type: dynamodb.AttributeType.STRING },
@@ -830,6 +859,17 @@ export class FrontPaymentReservations extends Construct {
       },
       projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
+    // The lookups (docs/lookups.md), newest first. KEYS_ONLY: written once at creation, never on a
+    // status change; a page reads its reservations with one BatchGetItem.
+    for (const index of [design.indexes.byReferenceNo, design.indexes.recentReservations]) {
+      if (!lookupIndexes.includes(index.name)) continue;
+      table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+      });
+    }
     return table;
   }
 

@@ -118,5 +118,6 @@ export function reservationsProps(
       : {}),
     ...(settings.allowedTaxRates ? { allowedTaxRates: settings.allowedTaxRates } : {}),
     ...(settings.memorySize ? { memorySize: settings.memorySize } : {}),
+    ...(settings.lookupIndexes ? { lookupIndexes: settings.lookupIndexes } : {}),
   };
 }

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as v from 'valibot';
 import { type CommandName, isCommandName } from '#shared/commands/command-request';
 import { InputValidationError } from '#shared/errors';
+import { type LookupQuery, parseLookupQuery } from '#shared/lookups/lookup-query';
 
 /** The `{reservationId}` path parameter (the OpenAPI document's too). */
 export const ReservationIdSchema = v.pipe(
@@ -12,13 +13,22 @@ export const ReservationIdSchema = v.pipe(
 /** `?refresh=true` reads Front Payment's records first. */
 export const RefreshSchema = v.optional(v.picklist(['true', 'false'], 'must be true or false'));
 
-/** What a request asks for: a reservation, and a command or (for GET) its record. */
+const FIND_ROUTE_KEY = 'GET /reservations';
+
+/** What a request asks for: a lookup, or a reservation and a command or (for GET) its record. */
 export type RequestTarget =
+  | { readonly kind: 'find'; readonly query: LookupQuery }
   | { readonly kind: 'read'; readonly reservationId: string; readonly refresh: boolean }
   | { readonly kind: 'command'; readonly reservationId: string; readonly command: CommandName };
 
-/** Reads the route: `GET /reservations/{id}` or `POST /reservations/{id}/{command}`. */
+/**
+ * Reads the route: `GET /reservations?…`, `GET /reservations/{id}` or
+ * `POST /reservations/{id}/{command}`.
+ */
 export function requestTargetOf(event: APIGatewayProxyEventV2): RequestTarget {
+  if (event.routeKey === FIND_ROUTE_KEY) {
+    return { kind: 'find', query: parseLookupQuery(event.queryStringParameters) };
+  }
   const reservationId = event.pathParameters?.reservationId ?? '';
   const id = v.safeParse(ReservationIdSchema, reservationId);
   if (!id.success) {

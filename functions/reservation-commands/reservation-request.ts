@@ -13,6 +13,7 @@ import type { PublishOptions } from '#shared/events/event-publisher';
 import { callerDigestOf, callerIdentityOf } from '#shared/http/caller-identity';
 import { requiredIdempotencyKeyOf } from '#shared/http/idempotency-key';
 import { jsonResponse } from '#shared/http/json-response';
+import { findReservations } from '#shared/lookups/find-reservations';
 import { requestTargetOf } from './request-target.ts';
 
 export interface ReservationRequestDependencies extends CommandDependencies {
@@ -29,6 +30,9 @@ export async function handleReservationRequest(
   dependencies: ReservationRequestDependencies,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const target = requestTargetOf(event);
+  if (target.kind === 'find') {
+    return jsonResponse(200, await findReservations(target.query, dependencies.tables));
+  }
   // Who calls scopes the Idempotency-Key only: every authorized principal may read or act.
   const caller = callerDigestOf(callerIdentityOf(event));
   if (target.kind === 'read') {

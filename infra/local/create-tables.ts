@@ -1,23 +1,31 @@
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
+  DescribeTableCommand,
   type DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { sleep } from '#shared/backoff';
 import { reservationsTableDesign } from '#shared/reservations/table-design';
 
 export interface LocalTableNames {
   readonly reservations: string;
 }
 
-/** Creates the table with the keys and indexes of `table-design.ts`, as CDK does in AWS. */
+/**
+ * Creates the table with the keys and indexes of `table-design.ts`, as CDK does in AWS, and adds
+ * the indexes a table kept from an older version (`npm start -- --persist`) lacks.
+ */
 export async function createTables(client: DynamoDBClient, names: LocalTableNames): Promise<void> {
-  await createTableIfMissing(client, reservationsTableInput(names.reservations));
+  const input = reservationsTableInput(names.reservations);
+  await createTableIfMissing(client, input);
+  await addMissingIndexes(client, input);
   await enableTimeToLive(client, names.reservations, reservationsTableDesign.timeToLiveAttribute);
 }
 
-function reservationsTableInput(tableName: string): CreateTableCommandInput {
+export function reservationsTableInput(tableName: string): CreateTableCommandInput {
   const { partitionKey, sortKey, indexes } = reservationsTableDesign;
   // String keys, except the due-callbacks index's sort key (epoch ms).
   const keyAttributes = new Map<string, 'S' | 'N'>([
@@ -29,6 +37,9 @@ function reservationsTableInput(tableName: string): CreateTableCommandInput {
     [indexes.dueCallbacks.sortKey, indexes.dueCallbacks.sortKeyType],
     [indexes.openReservations.partitionKey, 'S'],
     [indexes.openReservations.sortKey, 'S'],
+    [indexes.byReferenceNo.partitionKey, 'S'],
+    [indexes.byReferenceNo.sortKey, 'S'],
+    [indexes.recentReservations.partitionKey, 'S'],
   ]);
   return {
     TableName: tableName,
@@ -71,6 +82,22 @@ function reservationsTableInput(tableName: string): CreateTableCommandInput {
         ],
         Projection: { ProjectionType: 'KEYS_ONLY' },
       },
+      {
+        IndexName: indexes.byReferenceNo.name,
+        KeySchema: [
+          { AttributeName: indexes.byReferenceNo.partitionKey, KeyType: 'HASH' },
+          { AttributeName: indexes.byReferenceNo.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+      {
+        IndexName: indexes.recentReservations.name,
+        KeySchema: [
+          { AttributeName: indexes.recentReservations.partitionKey, KeyType: 'HASH' },
+          { AttributeName: indexes.recentReservations.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
     ],
   };
 }
@@ -80,6 +107,39 @@ async function createTableIfMissing(client: DynamoDBClient, input: CreateTableCo
     await client.send(new CreateTableCommand(input));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+  }
+}
+
+/** One index per update, as DynamoDB requires; each is built before the next is asked for. */
+async function addMissingIndexes(client: DynamoDBClient, input: CreateTableCommandInput) {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  for (const index of input.GlobalSecondaryIndexes ?? []) {
+    if (present.has(index.IndexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: input.TableName,
+        AttributeDefinitions: input.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+    await indexesBuilt(client, input.TableName);
+  }
+}
+
+/** DynamoDB takes the next index only once the last one is built (`LimitExceededException`). */
+async function indexesBuilt(client: DynamoDBClient, tableName: string | undefined) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const building = (Table?.GlobalSecondaryIndexes ?? []).filter(
+      (index) => index.IndexStatus !== 'ACTIVE',
+    );
+    if (building.length === 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(`The indexes of ${tableName} were not built within 60 s`);
+    }
+    await sleep(100);
   }
 }
 

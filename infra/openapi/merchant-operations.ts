@@ -6,6 +6,8 @@ import {
   commandRequestSchemaOf,
 } from '#shared/commands/command-request';
 import { ReservationViewSchema } from '#shared/commands/reservation-view-schema';
+import { LookupParametersSchema, MAX_PAGE_SIZE } from '#shared/lookups/lookup-query';
+import { FoundReservationsSchema } from '#shared/lookups/reservation-summary';
 import { CreatedReservationSchema } from '#shared/reservations/created-reservation';
 import {
   createReservationRequestSchema,
@@ -56,6 +58,16 @@ export const PATH_PARAMETERS: Readonly<Record<string, v.GenericSchema>> = {
 const CREATED_RESERVATION = { name: 'CreatedReservation', schema: CreatedReservationSchema };
 const RESERVATION_VIEW = { name: 'ReservationView', schema: ReservationViewSchema };
 const COMMAND_ANSWER = { name: 'CommandAnswer', schema: CommandAnswerSchema };
+const FOUND_RESERVATIONS = { name: 'FoundReservations', schema: FoundReservationsSchema };
+
+/** The lookup's query parameters, each with the schema the handler checks it with. */
+const lookupParameter = (
+  name: keyof typeof LookupParametersSchema.entries,
+  description: string,
+) => ({
+  schema: LookupParametersSchema.entries[name],
+  description,
+});
 
 /** Schemas depend on settings only through checks, which JSON Schema leaves out: the defaults. */
 const createRequestSchema = createReservationRequestSchema({
@@ -113,6 +125,31 @@ export const MERCHANT_OPERATIONS: readonly MerchantOperation[] = [
     },
     answer: { ...RESERVATION_VIEW, status: 200, description: 'The reservation.' },
     errors: [400, 404, 500, 502, 504],
+  },
+  {
+    operationId: 'findReservations',
+    method: 'GET',
+    path: '/reservations',
+    summary: 'Find reservations: by Front Payment uuid, by your referenceNo, or the most recent',
+    description:
+      'One parameter family at a time: `reservationUuid` alone; `referenceNo` (with `limit`); `createdAfter`/`createdBefore` (with `limit`); or `cursor` (with `limit`) for the next page. Read from the table’s indexes, newest first; see docs/lookups.md.',
+    query: {
+      reservationUuid: lookupParameter('reservationUuid', 'Front Payment’s uuid (`RES…`).'),
+      referenceNo: lookupParameter('referenceNo', 'Your order reference, as sent at create.'),
+      createdAfter: lookupParameter('createdAfter', 'Only reservations created after this time.'),
+      createdBefore: lookupParameter(
+        'createdBefore',
+        'Only reservations created before this time.',
+      ),
+      limit: lookupParameter('limit', `Reservations per page, 1 to ${MAX_PAGE_SIZE} (default 20).`),
+      cursor: lookupParameter('cursor', 'The `nextCursor` of the previous page.'),
+    },
+    answer: {
+      ...FOUND_RESERVATIONS,
+      status: 200,
+      description: 'A page of reservation summaries, and the cursor of the next page (if any).',
+    },
+    errors: [400, 500],
   },
   ...COMMANDS.map(
     (command): MerchantOperation => ({

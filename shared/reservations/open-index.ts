@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { allShards, shardOf } from './shard-of.ts';
 
 /**
  * The open-reservations index (see `table-design.ts`): a reservation that is not final carries
@@ -10,13 +10,12 @@ export const OPEN_SHARDS = 8;
 
 /** `OPEN#<0..7>`, from a hash of our reservation id: stable, and even across shards. */
 export function openShardOf(reservationId: string, shards = OPEN_SHARDS): string {
-  const hash = createHash('sha256').update(reservationId, 'utf8').digest();
-  return `OPEN#${hash.readUInt32BE(0) % shards}`;
+  return shardOf('OPEN', reservationId, shards);
 }
 
 /** Every shard's partition key value. */
 export function allOpenShards(shards = OPEN_SHARDS): string[] {
-  return Array.from({ length: shards }, (_, index) => `OPEN#${index}`);
+  return allShards('OPEN', shards);
 }
 
 /** The index's sort key: ISO text sorts as time does. */

@@ -24,6 +24,8 @@ export interface ReservationRecord {
   readonly referenceNo?: string;
   readonly preferredPaymentMethod: 'visa' | 'mastercard';
   readonly createdAt: string;
+  /** `CREATED#0`…`CREATED#7`: the partition of the recent-reservations index (`created-index.ts`). */
+  readonly createdShard?: string;
   readonly updatedAt: string;
   /**
    * The digest of the caller that created it (`callerDigestOf`), for the record only: the

@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CreatedSession } from '../front-payment/envelope.ts';
+import { createdShardOf } from './created-index.ts';
 import { checkTime, openShardOf } from './open-index.ts';
 import type {
   ReservationAmounts,
@@ -93,7 +94,9 @@ export function createReservationRepository(
               'updatedAt = :at, version = if_not_exists(version, :zero) + :one, ' +
               'requestHash = :hash, inProgressUntil = :until, #owner = :owner, ' +
               // Open until final: the reconciler looks at it once this attempt's deadline passed.
-              'openShard = :shard, nextCheckAt = :nextCheck' +
+              'openShard = :shard, nextCheckAt = :nextCheck, ' +
+              // Listed by creation time (docs/lookups.md); the id fixes the shard, so a restart keeps it.
+              'createdShard = :createdShard' +
               (reservation.referenceNo ? ', referenceNo = :referenceNo' : '') +
               ' REMOVE failure',
             ConditionExpression:
@@ -114,6 +117,7 @@ export function createReservationRepository(
               ':until': reservation.inProgressUntil,
               ':shard': openShardOf(reservation.reservationId),
               ':nextCheck': checkTime(reservation.inProgressUntil),
+              ':createdShard': createdShardOf(reservation.reservationId),
               ...(reservation.referenceNo ? { ':referenceNo': reservation.referenceNo } : {}),
             },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { ConfigurationError } from '../errors.ts';
 import { isIsoAlpha2CountryCode } from './iso-country-codes.ts';
+import { MAX_REFERENCE_NO_LENGTH } from './reference-no.ts';
 
 /**
  * The body of `POST /reservations`, validated as Front Payment documents "Create Session for
@@ -321,7 +322,15 @@ export function createReservationRequestSchema(options: ReservationSchemaOptions
       v.regex(UNIX_SECONDS, 'must be a unix timestamp in seconds (digits only)'),
     ),
     dueDateForPaymentLink: dueDateOf(options.now),
-    referenceNo: optionalText(text()),
+    referenceNo: optionalText(
+      v.pipe(
+        text(),
+        v.maxLength(
+          MAX_REFERENCE_NO_LENGTH,
+          `must be at most ${MAX_REFERENCE_NO_LENGTH} characters`,
+        ),
+      ),
+    ),
     // Ours: it carries our reservationId to Front Payment, so a session can be found by it.
     customerReference: optionalText(
       v.pipe(

@@ -41,6 +41,22 @@ export const reservationsTableDesign = {
       partitionKey: 'openShard',
       sortKey: 'nextCheckAt',
     },
+    /**
+     * `GET /reservations?referenceNo=` (docs/lookups.md): the merchant's own order reference,
+     * newest first. Sparse: only a reservation item carries `referenceNo`, and only when given.
+     * Not unique: a merchant may reuse a reference.
+     */
+    byReferenceNo: { name: 'by-reference-no', partitionKey: 'referenceNo', sortKey: 'createdAt' },
+    /**
+     * `GET /reservations` (docs/lookups.md): every reservation by creation time. Only a
+     * reservation item carries `createdShard` (`CREATED#0`…`CREATED#7`, from a hash of its id),
+     * so new reservations spread over eight partitions instead of one hot one; a page merges them.
+     */
+    recentReservations: {
+      name: 'recent-reservations',
+      partitionKey: 'createdShard',
+      sortKey: 'createdAt',
+    },
   },
 } as const;
 

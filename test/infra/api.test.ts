@@ -33,6 +33,7 @@ describe('HTTP API', () => {
     ).toEqual([
       'GET /callbacks/front-payment',
       'GET /callbacks/front-payment/{reservationId}',
+      'GET /reservations',
       'GET /reservations/{reservationId}',
       'POST /reservations',
       'POST /reservations/{reservationId}/cancel',
@@ -47,6 +48,7 @@ describe('HTTP API', () => {
   it('protects the reservation routes as POST /reservations and sends them to one function', () => {
     const integrations = s.template.findResources('AWS::ApiGatewayV2::Integration');
     const keys = [
+      'GET /reservations',
       'GET /reservations/{reservationId}',
       'POST /reservations/{reservationId}/capture',
     ];
@@ -153,7 +155,7 @@ describe('HTTP API', () => {
   it('creates the stage after every route (route settings name existing route keys)', () => {
     const [stage] = Object.values(s.template.findResources('AWS::ApiGatewayV2::Stage'));
     const routeIds = Object.keys(s.template.findResources('AWS::ApiGatewayV2::Route'));
-    expect(routeIds).toHaveLength(10);
+    expect(routeIds).toHaveLength(11);
     expect(stage?.DependsOn).toEqual(expect.arrayContaining(routeIds));
   });
 

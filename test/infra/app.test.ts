@@ -61,6 +61,31 @@ describe('app settings', () => {
     );
   });
 
+  it('reads the lookup indexes to build, for an upgrade one deployment at a time', () => {
+    expect(fromContext({ lookupIndexes: 'by-reference-no' }).lookupIndexes).toEqual([
+      'by-reference-no',
+    ]);
+    expect(() => fromContext({ lookupIndexes: 'by-name' })).toThrow(
+      /lookupIndexes \(context\) \/ RESERVATIONS_LOOKUP_INDEXES: must name by-reference-no and\/or recent-reservations/,
+    );
+    const stack = addReservationsStack(
+      appWithoutBundling({ lookupIndexes: 'by-reference-no' }),
+      {},
+    );
+    const [table] = Object.values(Template.fromStack(stack).findResources('AWS::DynamoDB::Table'));
+    expect(
+      (table?.Properties.GlobalSecondaryIndexes as { IndexName: string }[] | undefined)?.map(
+        (index) => index.IndexName,
+      ),
+    ).toEqual([
+      'by-front-payment-uuid',
+      'pending-events',
+      'due-callbacks',
+      'open-reservations',
+      'by-reference-no',
+    ]);
+  });
+
   it('fails naming the setting and its variable, not echoing the value', () => {
     expect(() => fromContext({ eventBusArn: 'my-bus' })).toThrow(
       /eventBusArn \(context\) \/ RESERVATIONS_EVENT_BUS_ARN: must be an ARN/,

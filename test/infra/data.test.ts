@@ -53,6 +53,23 @@ describe('DynamoDB tables', () => {
         ],
         Projection: { ProjectionType: 'KEYS_ONLY' },
       },
+      // The lookups (docs/lookups.md): KEYS_ONLY, so a status change never writes them.
+      {
+        IndexName: 'by-reference-no',
+        KeySchema: [
+          { AttributeName: 'referenceNo', KeyType: 'HASH' },
+          { AttributeName: 'createdAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+      {
+        IndexName: 'recent-reservations',
+        KeySchema: [
+          { AttributeName: 'createdShard', KeyType: 'HASH' },
+          { AttributeName: 'createdAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
     ]);
     expect(Properties.TimeToLiveSpecification).toEqual({
       AttributeName: reservationsTableDesign.timeToLiveAttribute,
@@ -86,6 +103,33 @@ describe('DynamoDB tables', () => {
         SSEEnabled: true,
       });
     }
+  });
+
+  it('adds only the lookup indexes it is given, so an existing table gains one per deployment', () => {
+    const indexNames = (lookupIndexes: readonly ('by-reference-no' | 'recent-reservations')[]) => {
+      const synthesised = synthReservations({ lookupIndexes });
+      const { Properties } = tableProperties(
+        synthesised,
+        synthesised.logicalId(synthesised.reservations.table),
+      );
+      return (Properties.GlobalSecondaryIndexes as { IndexName: string }[]).map(
+        (index) => index.IndexName,
+      );
+    };
+
+    expect(indexNames([])).toEqual([
+      'by-front-payment-uuid',
+      'pending-events',
+      'due-callbacks',
+      'open-reservations',
+    ]);
+    expect(indexNames(['by-reference-no'])).toEqual([
+      'by-front-payment-uuid',
+      'pending-events',
+      'due-callbacks',
+      'open-reservations',
+      'by-reference-no',
+    ]);
   });
 
   it('creates both secrets empty: no generated value, no placeholder', () => {

@@ -126,16 +126,32 @@ describe('IAM: each function may do exactly what it needs', () => {
     ]);
   });
 
-  it('reservation-commands: Get/Put/Update/Query on the table (its own partition), the token, PutEvents', () => {
+  it('reservation-commands: BatchGet/Get/Put/Update/Query on the table (its own partition), Query on the three lookup indexes, the token, PutEvents', () => {
     expect(statementsOf(s, 'reservation-commands')).toEqual([
       {
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         resources: [arnOf(logGroupOf('reservation-commands'))],
       },
-      // Query on the table itself: GET reads one reservation's partition; no index.
+      // Query on the table itself: GET reads one reservation's partition. BatchGetItem: a page of
+      // lookups reads its reservations.
       {
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        actions: [
+          'dynamodb:BatchGetItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:Query',
+          'dynamodb:UpdateItem',
+        ],
         resources: [arnOf(ids.table)],
+      },
+      // The lookups: by Front Payment's uuid, by referenceNo, and the recent list. No other index.
+      {
+        actions: ['dynamodb:Query'],
+        resources: [
+          indexArn(ids.table, 'by-front-payment-uuid'),
+          indexArn(ids.table, 'by-reference-no'),
+          indexArn(ids.table, 'recent-reservations'),
+        ],
       },
       { actions: secretRead, resources: [{ Ref: ids.token }] },
       { actions: ['events:PutEvents'], resources: [arnOf(ids.bus)] },
@@ -192,7 +208,13 @@ describe('IAM: each function may do exactly what it needs', () => {
   });
 
   it("grants the reservations table exactly the item actions each handler's code sends", async () => {
-    for (const id of ['create-session', 'callback', 'publish-pending', 'reconcile']) {
+    for (const id of [
+      'create-session',
+      'callback',
+      'publish-pending',
+      'reconcile',
+      'reservation-commands',
+    ]) {
       const used = await dynamoDbActionsInCode(id);
       const onTable = statementsOf(s, id).filter(
         (statement) => JSON.stringify(statement.resources) === JSON.stringify([arnOf(ids.table)]),
@@ -313,7 +335,7 @@ describe('IAM options', () => {
     ]);
   });
 
-  it('grantManageReservations allows every reservation route, grantReadReservations the GET only', () => {
+  it('grantManageReservations allows every reservation route, grantReadReservations the GETs only (the record and the lookups)', () => {
     let manager: iam.Role | undefined;
     let reader: iam.Role | undefined;
     const s = synthReservations({}, (stack, reservations) => {
@@ -332,13 +354,18 @@ describe('IAM options', () => {
       {
         actions: ['execute-api:Invoke'],
         resources: [
+          arn('/$default/GET/reservations'),
           arn('/$default/GET/reservations/*'),
           ...commands.map((command) => arn(`/$default/POST/reservations/*/${command}`)),
         ],
       },
     ]);
+    // Reading includes the lookups (GET /reservations?…).
     expect(roleStatements(s.template, s.logicalId(reader as iam.Role))).toEqual([
-      { actions: ['execute-api:Invoke'], resources: [arn('/$default/GET/reservations/*')] },
+      {
+        actions: ['execute-api:Invoke'],
+        resources: [arn('/$default/GET/reservations'), arn('/$default/GET/reservations/*')],
+      },
     ]);
   });
 });

@@ -845,6 +845,20 @@ describe('settings (optional booleans)', () => {
   );
 });
 
+describe('referenceNo (optional, at most 255 characters: a lookup index key)', () => {
+  it('accepts 255 characters', () => {
+    expect(parse(requestWith((r) => (r.referenceNo = 'R'.repeat(255)))).referenceNo).toBe(
+      'R'.repeat(255),
+    );
+  });
+
+  it('refuses 256, naming the field', () => {
+    expect(errorsOf(requestWith((r) => (r.referenceNo = 'R'.repeat(256))))).toEqual([
+      { path: 'referenceNo', message: 'must be at most 255 characters' },
+    ]);
+  });
+});
+
 describe('unknown fields', () => {
   it('rejects an unknown top-level key, naming it', () => {
     const request = requestWith((r) => (r.dueDate = '1724294524'));
