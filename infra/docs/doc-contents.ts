@@ -1,8 +1,9 @@
-import { PROBLEM_TYPES } from '#shared/http/problem-types';
+import { PROBLEM_CODES, PROBLEM_TYPES } from '#shared/http/problem-types';
 import { LOCAL_DEFAULTS } from '../local/local-defaults.ts';
 import { constructProps, type PropDoc } from './construct-props.ts';
 import { counted, markdownTable } from './generated-regions.ts';
 import { PATH_CALLS, pathCallsTables } from './path-calls.ts';
+import { PROBLEM_DOCS } from './problem-docs.ts';
 import { count, type StackFacts } from './stack-facts.ts';
 
 /** CloudWatch's monthly list prices the cost section assumes (eu-north-1, to verify). */
@@ -92,12 +93,12 @@ export type DocContents = ReturnType<typeof docContents>;
 function problemCodes(): string {
   return markdownTable(
     ['code', 'status', 'retry?', 'when', 'what to do'],
-    Object.entries(PROBLEM_TYPES).map(([code, problem]) => [
+    PROBLEM_CODES.map((code) => [
       `\`${code}\``,
-      problem.statuses.join(', '),
-      problem.retryable ? 'yes, same key' : 'no',
-      problem.when,
-      problem.whatToDo,
+      PROBLEM_TYPES[code].statuses.join(', '),
+      PROBLEM_TYPES[code].retryable ? 'yes, same key' : 'no',
+      PROBLEM_DOCS[code].when,
+      PROBLEM_DOCS[code].whatToDo,
     ]),
   );
 }
