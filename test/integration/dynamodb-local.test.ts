@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { reservationsTableDesign } from '#shared/reservations/table-design';
 import { createTables, reservationsTableInput } from '../../infra/local/create-tables.ts';
+import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
+import { findFreePort } from '../../infra/local/free-port.ts';
 import { localAwsClientConfig } from '../../infra/local/local-aws.ts';
 import { createLocalTables } from '../support/local-tables.ts';
 
@@ -11,6 +13,12 @@ const designedIndexes = Object.values(reservationsTableDesign.indexes)
   .sort();
 
 describe('local tables', () => {
+  let stopAfter: { stop(): Promise<void> } | undefined;
+  afterEach(async () => {
+    await stopAfter?.stop();
+    stopAfter = undefined;
+  });
+
   it('creates the reservations table with the designed keys and indexes', async () => {
     const tables = await createLocalTables();
 
@@ -28,10 +36,11 @@ describe('local tables', () => {
   });
 
   it('adds the indexes a table kept from an older version lacks (npm start -- --persist)', async () => {
-    const client = new DynamoDBClient({
-      ...localAwsClientConfig,
-      endpoint: inject('dynamoDbEndpoint'),
-    });
+    // Its own DynamoDB Local, as `npm start` has: on the instance every test file loads, building
+    // an index took more than a minute, which says nothing about what a user waits.
+    const dynamoDb = await startDynamoDbLocal({ port: await findFreePort() });
+    stopAfter = dynamoDb;
+    const client = new DynamoDBClient({ ...localAwsClientConfig, endpoint: dynamoDb.endpoint });
     const tableName = `reservations-${randomUUID().slice(0, 8)}`;
     const current = reservationsTableInput(tableName);
     // The table as the version before the lookups created it.
@@ -59,7 +68,5 @@ describe('local tables', () => {
       designedIndexes,
     );
     client.destroy();
-    // DynamoDB Local builds an index in well under a second alone, but in tens of seconds while
-    // the other test files load the same instance; createTables waits up to 60 s per index.
   }, 150_000);
 });
