@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { backfillCreatedIndex } from '../shared/reservations/backfill-created-index.ts';
+import { backfillCreatedIndex } from '#shared/reservations/backfill-created-index';
 
 // `npm run backfill-created-index -- <table name>`: once, after the deployment that adds the
 // recent-reservations index, with credentials for the stack's account (the table name is the
