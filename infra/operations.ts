@@ -69,7 +69,7 @@ export const ALARM_THRESHOLDS = {
   commandOutcomesUnresolved: 1,
 } as const;
 
-/** Log messages the handlers write (Powertools JSON, field `message`) that metric filters read. */
+/** Log messages the handlers write (JSON lines, field `message`) that metric filters read. */
 export const LOG_MESSAGES = {
   /** WARN from the callback and the sweeper: PutEvents failed, the event stays in the outbox. */
   statusEventNotPublished: STATUS_EVENT_NOT_PUBLISHED,

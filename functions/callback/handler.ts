@@ -1,4 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { documentClient } from '#shared/aws/dynamodb';
@@ -10,7 +9,7 @@ import { readSecret } from '#shared/config/secret-source';
 import { createOutboxPublishing } from '#shared/events/outbox-publishing';
 import { createFrontPaymentClient } from '#shared/front-payment/front-payment-client';
 import { httpErrorResponses } from '#shared/http/error-response';
-import { logger } from '#shared/logger';
+import { logger, logLambdaContext } from '#shared/logging/logger';
 import { callbackErrorResponseOf } from './callback-error-response.ts';
 import { callbackResponse } from './callback-response.ts';
 import { loadCallbackConfig } from './config.ts';
@@ -49,7 +48,7 @@ const dependencies = {
  * not kept: `httpErrorResponses` answers 500 so the sender retries.
  */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logLambdaContext())
   .use(httpErrorResponses(callbackErrorResponseOf))
   .handler(async (event, context) => {
     const reservationId = reservationIdFromPath(event.pathParameters);

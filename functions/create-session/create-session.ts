@@ -2,7 +2,7 @@ import { IntegrationError, SessionOutcomeUnknownError } from '#shared/errors';
 import type { CreatedSession } from '#shared/front-payment/envelope';
 import type { FrontPaymentClient } from '#shared/front-payment/front-payment-client';
 import { idempotencyConflicts } from '#shared/http/idempotency-conflicts';
-import { logger } from '#shared/logger';
+import { logger } from '#shared/logging/logger';
 import type { CreatedReservation } from '#shared/reservations/created-reservation';
 import { toFrontPaymentPayload } from '#shared/reservations/front-payment-payload';
 import type {

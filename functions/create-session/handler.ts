@@ -1,4 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { documentClient } from '#shared/aws/dynamodb';
@@ -10,7 +9,7 @@ import { httpErrorResponses } from '#shared/http/error-response';
 import { requiredIdempotencyKeyOf } from '#shared/http/idempotency-key';
 import { jsonBody } from '#shared/http/json-body';
 import { jsonResponse } from '#shared/http/json-response';
-import { logger } from '#shared/logger';
+import { logLambdaContext } from '#shared/logging/logger';
 import type { CreatedReservation } from '#shared/reservations/created-reservation';
 import { requestFingerprint } from '#shared/reservations/request-fingerprint';
 import { reservationIdFor } from '#shared/reservations/reservation-id';
@@ -44,7 +43,7 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
     );
   },
 })
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logLambdaContext())
   .use(httpErrorResponses())
   .use(jsonBody(MAX_BODY_BYTES))
   .handler(async (event, context) => {

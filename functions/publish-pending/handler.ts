@@ -1,4 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { documentClient } from '#shared/aws/dynamodb';
@@ -8,7 +7,7 @@ import { createStatusChangeRepository } from '#shared/callbacks/status-change-re
 import { readSecret } from '#shared/config/secret-source';
 import { createOutboxPublishing } from '#shared/events/outbox-publishing';
 import { createFrontPaymentClient } from '#shared/front-payment/front-payment-client';
-import { logger } from '#shared/logger';
+import { logger, logLambdaContext } from '#shared/logging/logger';
 import { loadPublishPendingConfig } from './config.ts';
 import { type ConfirmKeptCallbacksResult, confirmKeptCallbacks } from './confirm-kept-callbacks.ts';
 import { type PublishPendingResult, publishPendingEvents } from './publish-pending.ts';
@@ -41,7 +40,7 @@ export interface SweepResult {
  * its Lambda has time left; what it cannot do stays for the next run, logged for the alarms.
  */
 export const handler = middy<ScheduledEvent, SweepResult>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logLambdaContext())
   .handler(async (_event, context) => {
     const remainingTimeMs = () => context.getRemainingTimeInMillis();
     const callbacks = await confirmKeptCallbacks({ ...dependencies, remainingTimeMs });

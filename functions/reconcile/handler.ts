@@ -1,4 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { documentClient } from '#shared/aws/dynamodb';
@@ -9,7 +8,7 @@ import { readSecret } from '#shared/config/secret-source';
 import { createCaptureDuePublisher } from '#shared/events/capture-due-event';
 import { createOutboxPublishing } from '#shared/events/outbox-publishing';
 import { createFrontPaymentClient } from '#shared/front-payment/front-payment-client';
-import { logger } from '#shared/logger';
+import { logger, logLambdaContext } from '#shared/logging/logger';
 import { loadReconcileConfig } from './config.ts';
 import { createOpenReservations } from './open-reservations.ts';
 import { type ReconcileRunResult, reconcileOpenReservations } from './reconcile.ts';
@@ -46,7 +45,7 @@ const dependencies = {
 
 /** Runs on a schedule: brings the reservations that are not final up to date (docs/reconciler.md). */
 export const handler = middy<ScheduledEvent, ReconcileRunResult>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logLambdaContext())
   .handler((_event, context) =>
     reconcileOpenReservations(dependencies, {
       callBudget: config.callBudget,

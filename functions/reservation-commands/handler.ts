@@ -1,4 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { documentClient } from '#shared/aws/dynamodb';
@@ -10,7 +9,7 @@ import { createOutboxPublishing } from '#shared/events/outbox-publishing';
 import { createFrontPaymentClient } from '#shared/front-payment/front-payment-client';
 import { httpErrorResponses } from '#shared/http/error-response';
 import { jsonBody } from '#shared/http/json-body';
-import { logger } from '#shared/logger';
+import { logger, logLambdaContext } from '#shared/logging/logger';
 // The callback's budget suits here too: the answer waits for publishing, the outbox keeps the rest.
 import { publishWindow } from '../callback/time-budget.ts';
 import { loadReservationCommandsConfig } from './config.ts';
@@ -45,7 +44,7 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
     );
   },
 })
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logLambdaContext())
   .use(httpErrorResponses())
   // Commands carry JSON; a GET has no body to read.
   .use({

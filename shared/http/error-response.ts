@@ -19,7 +19,7 @@ import {
   SessionOutcomeUnknownError,
   UnreadableRequestError,
 } from '../errors.ts';
-import { logger } from '../logger.ts';
+import { logger } from '../logging/logger.ts';
 import { type ProblemDetails, problemResponse } from './problem-response.ts';
 import type { ProblemCode } from './problem-types.ts';
 

@@ -2,7 +2,7 @@ import { afterEach, beforeEach } from 'vitest';
 
 type Write = typeof process.stdout.write;
 
-/** One JSON line as Powertools Logger writes it. */
+/** One JSON line as `shared/logging/logger.ts` writes it. */
 export interface LogRecord {
   readonly level: string;
   readonly message: string;
@@ -17,7 +17,7 @@ export interface CapturedOutput {
 }
 
 /**
- * Captures everything written to stdout and stderr during each test (Powertools Logger writes JSON
+ * Captures everything written to stdout and stderr during each test (our logger writes JSON
  * lines there), so tests can assert what was logged, including that no secret or personal value
  * was. The output does not reach the console, so a green run shows only vitest's lines; when a
  * test fails, its output is printed after all, to help find out why.

@@ -1,7 +1,6 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { logger } from '#shared/logger';
+import { logger, logLambdaContext } from '#shared/logging/logger';
 import { withOwnLogger } from '../../infra/local/invocation-logger.ts';
 import { createLambdaContext } from '../../infra/local/lambda-context.ts';
 import { captureOutput } from '../support/captured-output.ts';
@@ -9,16 +8,16 @@ import { captureOutput } from '../support/captured-output.ts';
 const output = captureOutput();
 
 beforeEach(() => {
-  // What Lambda sets for on-demand functions; Powertools logs cold starts only then.
+  // What Lambda sets for on-demand functions (provisioned ones log no cold start).
   vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
+  vi.stubEnv('LOG_LEVEL', 'INFO');
   return () => vi.unstubAllEnvs();
 });
 
-/** A handler wired as ours are (shared logger, Powertools' middleware) that logs after `gate`. */
+/** A handler wired as ours are (shared logger, its context middleware) that logs after `gate`. */
 function loggingHandler(message: string, gate: Promise<void> = Promise.resolve()) {
   return middy()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logLambdaContext())
     .handler(async () => {
       await gate;
       logger.info(message);
