@@ -1,4 +1,4 @@
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigurationError } from '../errors.ts';
 
 /** Where a secret comes from: a plain value locally, AWS Secrets Manager in AWS. */
@@ -19,7 +19,10 @@ export const SECRETS_MANAGER_REQUEST_HANDLER = {
   throwOnRequestTimeout: true,
 } as const;
 
-let secretsProvider: SecretsProvider | undefined;
+let secretsManager: SecretsManagerClient | undefined;
+
+/** Secrets Manager reads by secret id: the value (or the read in flight) and until when it is kept. */
+const keptSecrets = new Map<string, { readonly value: Promise<string>; readonly until: number }>();
 
 /**
  * Picks the source from two variables: `<NAME>_ARN` (a secret in Secrets Manager)
@@ -48,19 +51,33 @@ export function optionalSecretSourceFromEnvironment(
 
 /**
  * Reads the secret, without surrounding whitespace: a value pasted into Secrets Manager often
- * ends with a newline, which would silently change every checksum and token. Powertools caches
- * Secrets Manager answers for five minutes.
+ * ends with a newline, which would silently change every checksum and token. A value read from
+ * Secrets Manager is kept five minutes across invocations of a warm function; concurrent reads
+ * share one call, and a failed read is not kept.
  */
-export async function readSecret(source: SecretSource): Promise<string> {
-  if (source.kind === 'value') return source.value.trim();
-  // Created on first use: local runs with plain values never build a Secrets Manager client.
-  secretsProvider ??= new SecretsProvider({
-    clientConfig: { requestHandler: SECRETS_MANAGER_REQUEST_HANDLER },
+export function readSecret(source: SecretSource): Promise<string> {
+  if (source.kind === 'value') return Promise.resolve(source.value.trim());
+  const { secretId } = source;
+  const now = Date.now();
+  const kept = keptSecrets.get(secretId);
+  if (kept && kept.until > now) return kept.value;
+  const value = fetchSecret(secretId);
+  keptSecrets.set(secretId, { value, until: now + SECRET_CACHE_SECONDS * 1000 });
+  value.catch(() => {
+    if (keptSecrets.get(secretId)?.value === value) keptSecrets.delete(secretId);
   });
-  const secret = await secretsProvider.get(source.secretId, { maxAge: SECRET_CACHE_SECONDS });
-  const trimmed = typeof secret === 'string' ? secret.trim() : '';
+  return value;
+}
+
+async function fetchSecret(secretId: string): Promise<string> {
+  // Created on first use: local runs with plain values never build a Secrets Manager client.
+  secretsManager ??= new SecretsManagerClient({ requestHandler: SECRETS_MANAGER_REQUEST_HANDLER });
+  const { SecretString } = await secretsManager.send(
+    new GetSecretValueCommand({ SecretId: secretId }),
+  );
+  const trimmed = SecretString?.trim() ?? '';
   if (trimmed.length === 0) {
-    throw new ConfigurationError(`Secret ${source.secretId} is empty or not a string`);
+    throw new ConfigurationError(`Secret ${secretId} is empty or not a string`);
   }
   return trimmed;
 }
