@@ -228,7 +228,7 @@ export interface FrontPaymentReservationsProps {
    */
   readonly memorySize?: number;
   /**
-   * `POWERTOOLS_LOG_LEVEL` of the functions.
+   * `LOG_LEVEL` of the functions.
    * @default 'INFO'
    */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';

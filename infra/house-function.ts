@@ -53,7 +53,7 @@ export interface HouseFunctionProps {
   readonly entry: string;
   /** What the function does, shown in the Lambda console. */
   readonly description: string;
-  /** `POWERTOOLS_SERVICE_NAME`: the `service` key of every log line. */
+  /** `SERVICE_NAME`: the `service` key of every log line. */
   readonly serviceName: string;
   /** Maximum run time of one invocation. */
   readonly timeout: Duration;
@@ -66,7 +66,7 @@ export interface HouseFunctionProps {
   /** Whether the log group refuses deletion until the protection is turned off. */
   readonly logDeletionProtection: boolean;
   /**
-   * `POWERTOOLS_LOG_LEVEL`.
+   * `LOG_LEVEL`.
    * @default 'INFO'
    */
   readonly logLevel?: string;
@@ -134,10 +134,10 @@ export class HouseFunction extends Construct {
       tracing: lambda.Tracing.DISABLED,
       // No `--enable-source-maps` in NODE_OPTIONS: Node would read and parse the source map at
       // every cold start. Logged stacks are mapped to the TypeScript sources when they are read
-      // (`shared/readable-stack.ts`).
+      // (`shared/logging/readable-stack.ts`).
       environment: {
-        POWERTOOLS_SERVICE_NAME: props.serviceName,
-        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+        SERVICE_NAME: props.serviceName,
+        LOG_LEVEL: props.logLevel ?? 'INFO',
       },
       bundling: HOUSE_BUNDLING,
     });

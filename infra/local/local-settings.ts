@@ -62,7 +62,7 @@ const LocalEnvironmentSchema = v.object({
   SANDBOX_QUIRKS: v.optional(v.string()),
   PUBLISH_PENDING_INTERVAL_SECONDS: v.optional(PositiveIntegerSchema),
   RECONCILE_INTERVAL_SECONDS: v.optional(WholeNumberSchema),
-  POWERTOOLS_LOG_LEVEL: v.optional(
+  LOG_LEVEL: v.optional(
     v.picklist(
       ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL'],
       'must be TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL or SILENT',
@@ -128,7 +128,7 @@ export function readLocalSettings(
     ...(env.RECONCILE_INTERVAL_SECONDS === undefined
       ? {}
       : { reconcileIntervalMs: env.RECONCILE_INTERVAL_SECONDS * 1000 }),
-    ...(env.POWERTOOLS_LOG_LEVEL ? { logLevel: env.POWERTOOLS_LOG_LEVEL } : {}),
+    ...(env.LOG_LEVEL ? { logLevel: env.LOG_LEVEL } : {}),
     ...(Object.keys(functionEnvironment).length > 0 ? { functionEnvironment } : {}),
     ...forwardingOptions(argv, env.FORWARD_EVENTS_TO, env.FORWARD_EVENTS_PATTERN),
   };

@@ -85,7 +85,7 @@ export interface LocalStackOptions {
   readonly publishPendingIntervalMs?: number;
   /** How often the reconciler runs; 0 turns the schedule off. @default 10000 */
   readonly reconcileIntervalMs?: number;
-  /** POWERTOOLS_LOG_LEVEL of the functions. @default 'INFO' */
+  /** LOG_LEVEL of the functions. @default 'INFO' */
   readonly logLevel?: string;
   /** Every request the API server answered. */
   readonly onRequest?: (entry: AccessLogEntry) => void;
@@ -302,9 +302,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         FRONT_PAYMENT_CALLBACK_SECRET: secret,
         CALLBACK_BASE_URL: callbackBase,
         CALLBACK_CHECKSUM_FORMULA: options.checksumFormula ?? 'all-parameters',
-        POWERTOOLS_SERVICE_NAME: 'front-payment-reservations-local',
-        POWERTOOLS_LOG_LEVEL: options.logLevel ?? LOCAL_DEFAULTS.logLevel,
-        // As Lambda sets it for on-demand functions: Powertools logs cold_start only then.
+        SERVICE_NAME: 'front-payment-reservations-local',
+        LOG_LEVEL: options.logLevel ?? LOCAL_DEFAULTS.logLevel,
+        // As Lambda sets it for on-demand functions: the logger logs cold_start only then.
         AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
         // Locally a missed callback shows within a minute; AWS checks every 15 minutes.
         RECONCILE_RECHECK_SECONDS: '60',

@@ -291,7 +291,7 @@ Variables (all optional):
   SANDBOX_QUIRKS                   ${quirks}
   PUBLISH_PENDING_INTERVAL_SECONDS sweeper interval (default ${LOCAL_DEFAULTS.publishPendingIntervalMs / 1000}; 0 turns it off)
   RECONCILE_INTERVAL_SECONDS       reconciler interval (default ${LOCAL_DEFAULTS.reconcileIntervalMs / 1000}; 0 turns it off)
-  POWERTOOLS_LOG_LEVEL             the functions' log level (default ${LOCAL_DEFAULTS.logLevel})
+  LOG_LEVEL             the functions' log level (default ${LOCAL_DEFAULTS.logLevel})
   FORWARD_EVENTS_TO                deliver the bus's events to URLs (POST) or handler files
                                    (./consumer.ts#handler), comma-separated
   FORWARD_EVENTS_PATTERN           which ones, as JSON (default: onStatus's rule for every status,

@@ -45,7 +45,7 @@ describe('app settings', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
-          POWERTOOLS_SERVICE_NAME: 'callback',
+          SERVICE_NAME: 'callback',
           CALLBACK_MAX_AGE_SECONDS: '0',
         }),
       },

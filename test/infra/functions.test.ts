@@ -43,8 +43,8 @@ describe('Lambda functions', () => {
       // No TracingConfig: Tracing.DISABLED leaves it out (no code sends trace segments).
       expect(properties.TracingConfig).toBeUndefined();
       expect(properties.Environment.Variables).toMatchObject({
-        POWERTOOLS_SERVICE_NAME: name,
-        POWERTOOLS_LOG_LEVEL: 'INFO',
+        SERVICE_NAME: name,
+        LOG_LEVEL: 'INFO',
       });
       // Source maps are read when an error's stack is, not at every cold start (bundling.test.ts).
       expect(properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
@@ -149,7 +149,7 @@ describe('Lambda functions', () => {
     expect(create.Environment.Variables).toMatchObject({
       ALLOWED_TAX_RATES: '0,25',
       FRONT_PAYMENT_BASE_URL: 'https://apigo.frontpayment.no',
-      POWERTOOLS_LOG_LEVEL: 'DEBUG',
+      LOG_LEVEL: 'DEBUG',
     });
     const callback = functionProperties(s2, s2.reservations.callbackFunction);
     expect(callback.Timeout).toBe(15);
@@ -164,7 +164,7 @@ describe('Lambda functions', () => {
     expect(
       functionProperties(s2, s2.reservations.publishPendingFunction).Environment.Variables,
     ).toMatchObject({
-      POWERTOOLS_LOG_LEVEL: 'DEBUG',
+      LOG_LEVEL: 'DEBUG',
       FRONT_PAYMENT_BASE_URL: 'https://apigo.frontpayment.no',
       FRONT_PAYMENT_TOKEN_ARN: { Ref: s2.logicalId(s2.reservations.secrets.frontPaymentToken) },
     });

@@ -94,8 +94,8 @@ describe('integ-tests-alpha definition', () => {
         Variables: {
           EXPECTED_TOKEN: INTEG_TOKEN,
           RESERVATION_UUID: INTEG_RESERVATION_UUID,
-          POWERTOOLS_SERVICE_NAME: 'front-payment-stub',
-          POWERTOOLS_LOG_LEVEL: 'INFO',
+          SERVICE_NAME: 'front-payment-stub',
+          LOG_LEVEL: 'INFO',
         },
       },
     });

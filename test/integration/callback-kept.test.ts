@@ -26,7 +26,7 @@ import { collectingLog } from '../support/outbox-sweeper.ts';
 
 const stack = useCallbackStack({
   // Short, so a hanging Front Payment is given up on quickly; warnings logged for the checks.
-  extra: () => ({ FRONT_PAYMENT_TIMEOUT_MS: '500', POWERTOOLS_LOG_LEVEL: 'WARN' }),
+  extra: () => ({ FRONT_PAYMENT_TIMEOUT_MS: '500', LOG_LEVEL: 'WARN' }),
 });
 const output = captureOutput();
 

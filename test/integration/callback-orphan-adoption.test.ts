@@ -16,7 +16,7 @@ import {
   seedUnknownOutcome,
 } from '../support/session-search.ts';
 
-const stack = useCallbackStack({ extra: () => ({ POWERTOOLS_LOG_LEVEL: 'WARN' }) });
+const stack = useCallbackStack({ extra: () => ({ LOG_LEVEL: 'WARN' }) });
 const output = captureOutput();
 
 const adoptionLines = () => output.logs().filter((line) => line.message === ORPHAN_SESSION_ADOPTED);

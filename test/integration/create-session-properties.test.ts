@@ -186,13 +186,13 @@ describe('end to end: the real handler, DynamoDB Local and the sandbox over HTTP
     sandbox = await startFrontPaymentSandbox({ token: TOKEN, callbackSecret: 'unused-here' });
     handler = await coldStartCreateSession(
       { tables, frontPaymentUrl: sandbox.url, token: TOKEN },
-      { FRONT_PAYMENT_TIMEOUT_MS: '5000', POWERTOOLS_LOG_LEVEL: 'SILENT' },
+      { FRONT_PAYMENT_TIMEOUT_MS: '5000', LOG_LEVEL: 'SILENT' },
     );
   });
 
   afterAll(async () => {
     await sandbox.stop();
-    delete process.env.POWERTOOLS_LOG_LEVEL;
+    delete process.env.LOG_LEVEL;
   });
 
   const itemCount = async () => {

@@ -69,7 +69,7 @@ export async function startWarmPaths(options: { readonly dynamoDbEndpoint: strin
     FRONT_PAYMENT_CALLBACK_SECRET: SECRET,
     CALLBACK_BASE_URL: 'http://127.0.0.1:9',
     EVENT_BUS_NAME: EVENT_BUS,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    LOG_LEVEL: 'SILENT',
   });
   const handlers = {
     createSession: (await import('../../functions/create-session/handler.ts')).handler as Handler,
