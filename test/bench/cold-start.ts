@@ -75,7 +75,7 @@ const withoutSourceMaps = (nodeOptions: string) =>
  */
 export async function benchColdStarts(rounds: number): Promise<void> {
   const synthStart = performance.now();
-  const { functions, floors, naiveFloors } = synthesiseDeployedBundles();
+  const { functions, floors, naiveFloors, noClients } = synthesiseDeployedBundles();
   console.log(
     `Bundles built by CDK (synth with bundling) in ${((performance.now() - synthStart) / 1000).toFixed(1)} s`,
   );
@@ -87,6 +87,7 @@ export async function benchColdStarts(rounds: number): Promise<void> {
   }
   const deployedOptions = (bundle: DeployedBundle) => bundle.environment.NODE_OPTIONS ?? '';
   const variants: Variant[] = [
+    { key: 'no-clients', bundle: noClients, nodeOptions: '' },
     ...Object.entries(floors).map(([name, bundle]) => ({
       key: `floor:${name}`,
       bundle,
@@ -155,9 +156,47 @@ export async function benchColdStarts(rounds: number): Promise<void> {
         `| ${ratio(cpu(deployed), cpu(`naive:${floorName}`))} |`,
     );
   }
+  printCostPerKib(
+    [
+      ...Object.entries(floors).map(
+        ([name, floor]): CostRow => [`floor ${name}`, floor, `floor:${name}`],
+      ),
+      ...functions.map((bundle): CostRow => [bundle.name, bundle, `${bundle.name}:deployed`]),
+    ],
+    { bundle: noClients, cpu: cpu('no-clients') },
+    cpu,
+  );
   console.log(
     `\nNODE_OPTIONS as deployed: ${[...new Set(functions.map(deployedOptions))].map((o) => `\`${o || '(none)'}\``).join(', ')}`,
   );
+}
+
+/**
+ * What a KiB of each bundle costs to import: CPU and bytes above a handler with no SDK client.
+ * V8 parses the whole module at import, so this stays about the same from bundle to bundle when
+ * nothing else runs; a function well above its floor here would be doing work at import.
+ */
+/** A bundle's name in the table, the bundle, and the key of its samples. */
+type CostRow = readonly [string, DeployedBundle, string];
+
+function printCostPerKib(
+  rows: readonly CostRow[],
+  baseline: { readonly bundle: DeployedBundle; readonly cpu: number },
+  cpu: (key: string) => number,
+): void {
+  console.log(
+    `\nImport CPU per KiB of bundle, above a handler with no SDK client (${kib(baseline.bundle.bytes)} KiB,` +
+      ` ${baseline.cpu.toFixed(1)} ms):\n`,
+  );
+  console.log('| bundle | KiB above | CPU above | ms per KiB |');
+  console.log('|---|---|---|---|');
+  for (const [name, bundle, key] of rows) {
+    const bytes = (bundle.bytes - baseline.bundle.bytes) / 1024;
+    const above = cpu(key) - baseline.cpu;
+    console.log(
+      `| ${name} | ${bytes.toFixed(0)} | ${above.toFixed(1)} ms | ${(above / bytes).toFixed(3)} |`,
+    );
+  }
 }
 
 const kib = (bytes: number) => (bytes / 1024).toFixed(0);

@@ -30,6 +30,8 @@ export interface DeployedBundles {
    * cold-start trim (`esbuildArgs`, which replaces the SDK's default credential chain).
    */
   readonly naiveFloors: Readonly<Record<FloorName, DeployedBundle>>;
+  /** A handler with no SDK client, built by the same house function: Node's own share. */
+  readonly noClients: DeployedBundle;
 }
 
 export type FloorName = 'dynamodb-secrets' | 'dynamodb-eventbridge-secrets';
@@ -57,21 +59,22 @@ export function synthesiseDeployedBundles(): DeployedBundles {
       }),
     ]),
   ) as unknown as Record<FloorName, IFunction>;
+  /** A bench function built exactly as the product's are (`floors/<file>.ts`). */
+  const houseFunction = (id: string, file: string, description: string) =>
+    new HouseFunction(stack, id, {
+      entry: `${floorsDirectory}${file}.ts`,
+      description,
+      serviceName: id,
+      timeout: Duration.seconds(10),
+      memorySize: 1024,
+      logRetention: RetentionDays.ONE_DAY,
+      removalPolicy: RemovalPolicy.DESTROY,
+      logDeletionProtection: false,
+    }).function;
   const floorFunctions = Object.fromEntries(
-    floorNames.map((name) => [
-      name,
-      new HouseFunction(stack, `floor-${name}`, {
-        entry: `${floorsDirectory}${name}.ts`,
-        description: `bench floor: ${name}`,
-        serviceName: `floor-${name}`,
-        timeout: Duration.seconds(10),
-        memorySize: 1024,
-        logRetention: RetentionDays.ONE_DAY,
-        removalPolicy: RemovalPolicy.DESTROY,
-        logDeletionProtection: false,
-      }).function,
-    ]),
+    floorNames.map((name) => [name, houseFunction(`floor-${name}`, name, `bench floor: ${name}`)]),
   ) as unknown as Record<FloorName, IFunction>;
+  const noClientsFunction = houseFunction('no-clients', 'no-clients', 'bench: no SDK client');
   const template = app.synth().getStackByName(stack.stackName).template;
 
   const bundleOf = (name: string, fn: IConstruct): DeployedBundle => {
@@ -106,6 +109,7 @@ export function synthesiseDeployedBundles(): DeployedBundles {
         floorFunctions['dynamodb-eventbridge-secrets'],
       ),
     },
+    noClients: bundleOf('no clients', noClientsFunction),
     naiveFloors: {
       'dynamodb-secrets': bundleOf('naive floor', naiveFloorFunctions['dynamodb-secrets']),
       'dynamodb-eventbridge-secrets': bundleOf(
