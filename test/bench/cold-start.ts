@@ -5,7 +5,7 @@ import {
   type FloorName,
   synthesiseDeployedBundles,
 } from './deployed-bundles.ts';
-import { median } from './measure.ts';
+import { median, quantile } from './measure.ts';
 
 const run = promisify(execFile);
 
@@ -119,10 +119,21 @@ export async function benchColdStarts(rounds: number): Promise<void> {
   const ms = (key: string) => medianOf(key, (sample) => sample.ms);
   const cpu = (key: string) => medianOf(key, (sample) => sample.cpu);
   const rssMb = (key: string) => medianOf(key, (sample) => sample.rss) / 1024 / 1024;
+  // Each round's import CPU over the floor's in the same round: the median, and the middle half
+  // of the rounds in brackets, which shows how far the machine's noise moves the figure.
+  const cpuRatio = (key: string, floorKey: string) => {
+    const floorSamples = samples.get(floorKey) ?? [];
+    const ratios = (samples.get(key) ?? []).map(
+      (sample, round) => sample.cpu / (floorSamples[round]?.cpu ?? Number.NaN),
+    );
+    const share = (value: number) => value.toFixed(2);
+    return `${share(median(ratios))}x [${share(quantile(ratios, 0.25))}-${share(quantile(ratios, 0.75))}]`;
+  };
 
   console.log(
     `\nCold import, medians of ${rounds} interleaved rounds. Each function is compared with its` +
-      " same-client floor imported without NODE_OPTIONS. CPU is the import's user + system time;" +
+      " same-client floor imported without NODE_OPTIONS. CPU is the import's user + system time" +
+      " (the ratio is the median of the rounds' ratios, the middle half of them in brackets);" +
       ' wall time also counts waiting for the shared cores.\n',
   );
   for (const [prefix, set] of [
@@ -147,7 +158,7 @@ export async function benchColdStarts(rounds: number): Promise<void> {
     const floorKey = `floor:${floorName}`;
     const deployed = `${bundle.name}:deployed`;
     const versus = (key: string) =>
-      `${ratio(cpu(key), cpu(floorKey))} (${signed(cpu(key) - cpu(floorKey))} ms) ` +
+      `${cpuRatio(key, floorKey)} (${signed(cpu(key) - cpu(floorKey))} ms) ` +
       `(wall ${ratio(ms(key), ms(floorKey))})`;
     console.log(
       `| ${bundle.name} | ${ratio(bundle.bytes, floor.bytes)} (${kib(bundle.bytes)} KiB) ` +
