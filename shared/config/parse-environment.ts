@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { ConfigurationError } from '../errors.ts';
-import { DEFAULT_EVENT_SOURCE } from '../events/status-changed-event.ts';
+import { DEFAULT_EVENT_SOURCE } from '../events/event-source.ts';
 
 /**
  * Parses `process.env` (or a given map) with a valibot schema once, at cold start. A missing or

@@ -4,8 +4,8 @@ import { PAYMENT_STATUSES } from '../callbacks/payment-status.ts';
 /** EventBridge `detail-type` of every status event. */
 export const STATUS_CHANGED_DETAIL_TYPE = 'Reservation Status Changed';
 
-/** EventBridge `source` unless EVENT_SOURCE says otherwise. */
-export const DEFAULT_EVENT_SOURCE = 'frontpayment.reservations';
+// Its own module, so reading the configuration does not bundle this event's schema.
+export { DEFAULT_EVENT_SOURCE } from './event-source.ts';
 
 const IsoTimestampSchema = v.pipe(v.string(), v.isoTimestamp());
 
