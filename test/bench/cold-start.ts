@@ -1,22 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import {
-  type DeployedBundle,
-  type FloorName,
-  synthesiseDeployedBundles,
-} from './deployed-bundles.ts';
+import { type DeployedBundle, synthesiseDeployedBundles } from './deployed-bundles.ts';
 import { median, quantile } from './measure.ts';
 
 const run = promisify(execFile);
-
-/** The floor each function is held to: a bare handler with the SDK clients that function uses. */
-const FLOOR_OF: Record<string, FloorName> = {
-  'create-session': 'dynamodb-secrets',
-  callback: 'dynamodb-eventbridge-secrets',
-  'publish-pending': 'dynamodb-eventbridge-secrets',
-  reconcile: 'dynamodb-eventbridge-secrets',
-  'reservation-commands': 'dynamodb-eventbridge-secrets',
-};
 
 /** What Lambda itself puts in every function's environment (credentials are stand-ins). */
 const LAMBDA_ENVIRONMENT = {
@@ -61,21 +48,16 @@ async function importOnce(bundle: DeployedBundle, nodeOptions: string): Promise<
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
 }
 
-const withoutSourceMaps = (nodeOptions: string) =>
-  nodeOptions
-    .split(/\s+/)
-    .filter((option) => option && option !== '--enable-source-maps')
-    .join(' ');
-
 /**
- * Cold import of every function, as deployed and without source maps, against its same-client
- * floor imported bare (no `NODE_OPTIONS`). Rounds are interleaved: each round imports every
- * variant once, in a rotating order, so load from other processes on the machine falls on all
- * of them alike; the figures are medians over rounds.
+ * Cold import of every function as deployed, against its floor (a bare handler with the same
+ * clients and commands, imported without `NODE_OPTIONS`), its naive floor and a handler with no
+ * client. Rounds are interleaved: each round imports every bundle once, in an order that rotates
+ * per round, so load from other processes on the machine falls on all of them alike; the figures
+ * are medians over rounds.
  */
 export async function benchColdStarts(rounds: number): Promise<void> {
   const synthStart = performance.now();
-  const { functions, floors, naiveFloors, noClients } = synthesiseDeployedBundles();
+  const { functions, noClients } = synthesiseDeployedBundles();
   console.log(
     `Bundles built by CDK (synth with bundling) in ${((performance.now() - synthStart) / 1000).toFixed(1)} s`,
   );
@@ -88,23 +70,10 @@ export async function benchColdStarts(rounds: number): Promise<void> {
   const deployedOptions = (bundle: DeployedBundle) => bundle.environment.NODE_OPTIONS ?? '';
   const variants: Variant[] = [
     { key: 'no-clients', bundle: noClients, nodeOptions: '' },
-    ...Object.entries(floors).map(([name, bundle]) => ({
-      key: `floor:${name}`,
-      bundle,
-      nodeOptions: '',
-    })),
-    ...Object.entries(naiveFloors).map(([name, bundle]) => ({
-      key: `naive:${name}`,
-      bundle,
-      nodeOptions: '',
-    })),
-    ...functions.flatMap((bundle) => [
-      { key: `${bundle.name}:deployed`, bundle, nodeOptions: deployedOptions(bundle) },
-      {
-        key: `${bundle.name}:no-maps`,
-        bundle,
-        nodeOptions: withoutSourceMaps(deployedOptions(bundle)),
-      },
+    ...functions.flatMap(({ name, bundle, floor, naiveFloor }) => [
+      { key: `${name}:deployed`, bundle, nodeOptions: deployedOptions(bundle) },
+      { key: `${name}:floor`, bundle: floor, nodeOptions: '' },
+      { key: `${name}:naive`, bundle: naiveFloor, nodeOptions: '' },
     ]),
   ];
   const samples = new Map<string, Sample[]>(variants.map((variant) => [variant.key, []]));
@@ -132,53 +101,51 @@ export async function benchColdStarts(rounds: number): Promise<void> {
 
   console.log(
     `\nCold import, medians of ${rounds} interleaved rounds. Each function is compared with its` +
-      " same-client floor imported without NODE_OPTIONS. CPU is the import's user + system time" +
-      " (the ratio is the median of the rounds' ratios, the middle half of them in brackets);" +
-      ' wall time also counts waiting for the shared cores.\n',
+      ' floor (the same clients, able to send the same commands, nothing else) imported without' +
+      " NODE_OPTIONS. CPU is the import's user + system time (the ratio is the median of the" +
+      " rounds' ratios, the middle half of them in brackets); wall time also counts waiting for" +
+      ' the shared cores.\n',
   );
-  for (const [prefix, set] of [
-    ['floor', floors],
-    ['naive', naiveFloors],
-  ] as const) {
-    for (const [name, floor] of Object.entries(set)) {
-      const key = `${prefix}:${name}`;
+  for (const { name, floor, naiveFloor } of functions) {
+    for (const [label, bundle, key] of [
+      ['floor', floor, `${name}:floor`],
+      ['naive floor', naiveFloor, `${name}:naive`],
+    ] as const) {
       console.log(
-        `${prefix === 'floor' ? 'floor' : 'naive floor'} ${name}: ${kib(floor.bytes)} KiB, ` +
-          `import CPU ${cpu(key).toFixed(1)} ms, wall ${ms(key).toFixed(1)} ms, RSS ${rssMb(key).toFixed(1)} MiB`,
+        `${label} of ${name}: ${kib(bundle.bytes)} KiB, import CPU ${cpu(key).toFixed(1)} ms,` +
+          ` wall ${ms(key).toFixed(1)} ms, RSS ${rssMb(key).toFixed(1)} MiB`,
       );
     }
   }
   console.log(
-    '\n| function | bundle vs floor | import, as deployed: CPU (wall) | import without source maps: CPU (wall) | RSS | as deployed vs naive floor: CPU |',
+    '\n| function | bundle vs floor | import, as deployed: CPU (wall) | RSS | as deployed vs naive floor: CPU |',
   );
-  console.log('|---|---|---|---|---|---|');
-  for (const bundle of functions) {
-    const floorName = FLOOR_OF[bundle.name] as FloorName;
-    const floor = floors[floorName];
-    const floorKey = `floor:${floorName}`;
-    const deployed = `${bundle.name}:deployed`;
-    const versus = (key: string) =>
-      `${cpuRatio(key, floorKey)} (${signed(cpu(key) - cpu(floorKey))} ms) ` +
-      `(wall ${ratio(ms(key), ms(floorKey))})`;
+  console.log('|---|---|---|---|---|');
+  for (const { name, bundle, floor } of functions) {
+    const deployed = `${name}:deployed`;
+    const floorKey = `${name}:floor`;
     console.log(
-      `| ${bundle.name} | ${ratio(bundle.bytes, floor.bytes)} (${kib(bundle.bytes)} KiB) ` +
-        `| ${versus(deployed)} | ${versus(`${bundle.name}:no-maps`)} ` +
+      `| ${name} | ${ratio(bundle.bytes, floor.bytes)} (${kib(bundle.bytes)} KiB) ` +
+        `| ${cpuRatio(deployed, floorKey)} (${signed(cpu(deployed) - cpu(floorKey))} ms) ` +
+        `(wall ${ratio(ms(deployed), ms(floorKey))}) ` +
         `| ${ratio(rssMb(deployed), rssMb(floorKey))} ` +
-        `| ${ratio(cpu(deployed), cpu(`naive:${floorName}`))} |`,
+        `| ${ratio(cpu(deployed), cpu(`${name}:naive`))} |`,
     );
   }
   printCostPerKib(
-    [
-      ...Object.entries(floors).map(
-        ([name, floor]): CostRow => [`floor ${name}`, floor, `floor:${name}`],
-      ),
-      ...functions.map((bundle): CostRow => [bundle.name, bundle, `${bundle.name}:deployed`]),
-    ],
+    functions.flatMap(({ name, bundle, floor }): CostRow[] => [
+      [`floor of ${name}`, floor, `${name}:floor`],
+      [name, bundle, `${name}:deployed`],
+    ]),
     { bundle: noClients, cpu: cpu('no-clients') },
     cpu,
   );
+  const options = [...new Set(functions.map(({ bundle }) => deployedOptions(bundle)))];
   console.log(
-    `\nNODE_OPTIONS as deployed: ${[...new Set(functions.map(deployedOptions))].map((o) => `\`${o || '(none)'}\``).join(', ')}`,
+    `\nNODE_OPTIONS as deployed: ${options.map((o) => `\`${o || '(none)'}\``).join(', ')}` +
+      (options.every((o) => !o.includes('--enable-source-maps'))
+        ? ': the import as deployed is the import without source maps.'
+        : ''),
   );
 }
 

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
@@ -21,25 +20,48 @@ export interface DeployedBundle {
   readonly environment: Record<string, string>;
 }
 
-export interface DeployedBundles {
-  readonly functions: readonly DeployedBundle[];
-  /** Same-client floors by name (see `floors/`), built by the same house function. */
-  readonly floors: Readonly<Record<FloorName, DeployedBundle>>;
+/** A function as deployed, with the floors it is measured against. */
+export interface MeasuredFunction {
+  readonly name: FunctionName;
+  readonly bundle: DeployedBundle;
   /**
-   * The same floors built as a naive function would be: the house bundling without its one
+   * Its floor (`floors/<name>.ts`): a bare handler with the same SDK clients, able to send the
+   * same commands, built by the same house function.
+   */
+  readonly floor: DeployedBundle;
+  /**
+   * The same floor built as a naive function would be: the house bundling without its one
    * cold-start trim (`esbuildArgs`, which replaces the SDK's default credential chain).
    */
-  readonly naiveFloors: Readonly<Record<FloorName, DeployedBundle>>;
+  readonly naiveFloor: DeployedBundle;
+}
+
+export interface DeployedBundles {
+  readonly functions: readonly MeasuredFunction[];
   /** A handler with no SDK client, built by the same house function: Node's own share. */
   readonly noClients: DeployedBundle;
 }
 
-export type FloorName = 'dynamodb-secrets' | 'dynamodb-eventbridge-secrets';
+/** The product's functions, as the construct exposes each. */
+const FUNCTIONS = {
+  'create-session': (reservations: FrontPaymentReservations) => reservations.createSessionFunction,
+  callback: (reservations: FrontPaymentReservations) => reservations.callbackFunction,
+  'publish-pending': (reservations: FrontPaymentReservations) =>
+    reservations.publishPendingFunction,
+  reconcile: (reservations: FrontPaymentReservations) => reservations.reconcileFunction,
+  'reservation-commands': (reservations: FrontPaymentReservations) =>
+    reservations.reservationCommandsFunction,
+} as const;
 
-const floorsDirectory = fileURLToPath(new URL('./floors/', import.meta.url));
+export type FunctionName = keyof typeof FUNCTIONS;
+export const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
+
+/** Where each function's floor is: `floors/<function>.ts`. */
+export const floorEntryOf = (name: string) =>
+  fileURLToPath(new URL(`./floors/${name}.ts`, import.meta.url));
 
 /**
- * Synthesises the product's construct, with bundling on, beside one house function per floor, and
+ * Synthesises the product's construct, with bundling on, beside each function's floors, and
  * returns where CDK put each bundle. Nothing is copied from the construct: the bundles are the
  * assets `cdk deploy` would upload, and `NODE_OPTIONS` is what the template sets.
  */
@@ -48,22 +70,11 @@ export function synthesiseDeployedBundles(): DeployedBundles {
   const app = new App({ outdir, context: { ...CDK_JSON_CONTEXT } });
   const stack = new Stack(app, 'bench-stack');
   const reservations = new FrontPaymentReservations(stack, 'reservations');
-  const floorNames = ['dynamodb-secrets', 'dynamodb-eventbridge-secrets'] as const;
-  const naiveFloorFunctions = Object.fromEntries(
-    floorNames.map((name) => [
-      name,
-      new NodejsFunction(stack, `naive-floor-${name}`, {
-        entry: `${floorsDirectory}${name}.ts`,
-        runtime: HOUSE_RUNTIME,
-        bundling: { ...HOUSE_BUNDLING, esbuildArgs: {} },
-      }),
-    ]),
-  ) as unknown as Record<FloorName, IFunction>;
-  /** A bench function built exactly as the product's are (`floors/<file>.ts`). */
-  const houseFunction = (id: string, file: string, description: string) =>
+  /** A bench function built exactly as the product's are. */
+  const houseFunction = (id: string, entry: string) =>
     new HouseFunction(stack, id, {
-      entry: `${floorsDirectory}${file}.ts`,
-      description,
+      entry,
+      description: `bench: ${id}`,
       serviceName: id,
       timeout: Duration.seconds(10),
       memorySize: 1024,
@@ -71,10 +82,17 @@ export function synthesiseDeployedBundles(): DeployedBundles {
       removalPolicy: RemovalPolicy.DESTROY,
       logDeletionProtection: false,
     }).function;
-  const floorFunctions = Object.fromEntries(
-    floorNames.map((name) => [name, houseFunction(`floor-${name}`, name, `bench floor: ${name}`)]),
-  ) as unknown as Record<FloorName, IFunction>;
-  const noClientsFunction = houseFunction('no-clients', 'no-clients', 'bench: no SDK client');
+  const built = FUNCTION_NAMES.map((name) => ({
+    name,
+    fn: FUNCTIONS[name](reservations),
+    floor: houseFunction(`floor-${name}`, floorEntryOf(name)),
+    naiveFloor: new NodejsFunction(stack, `naive-floor-${name}`, {
+      entry: floorEntryOf(name),
+      runtime: HOUSE_RUNTIME,
+      bundling: { ...HOUSE_BUNDLING, esbuildArgs: {} },
+    }),
+  }));
+  const noClientsFunction = houseFunction('no-clients', floorEntryOf('no-clients'));
   const template = app.synth().getStackByName(stack.stackName).template;
 
   const bundleOf = (name: string, fn: IConstruct): DeployedBundle => {
@@ -95,28 +113,13 @@ export function synthesiseDeployedBundles(): DeployedBundles {
     };
   };
   return {
-    functions: [
-      bundleOf('create-session', reservations.createSessionFunction),
-      bundleOf('callback', reservations.callbackFunction),
-      bundleOf('publish-pending', reservations.publishPendingFunction),
-      bundleOf('reconcile', reservations.reconcileFunction),
-      bundleOf('reservation-commands', reservations.reservationCommandsFunction),
-    ],
-    floors: {
-      'dynamodb-secrets': bundleOf('floor', floorFunctions['dynamodb-secrets']),
-      'dynamodb-eventbridge-secrets': bundleOf(
-        'floor',
-        floorFunctions['dynamodb-eventbridge-secrets'],
-      ),
-    },
+    functions: built.map(({ name, fn, floor, naiveFloor }) => ({
+      name,
+      bundle: bundleOf(name, fn),
+      floor: bundleOf(`floor of ${name}`, floor),
+      naiveFloor: bundleOf(`naive floor of ${name}`, naiveFloor),
+    })),
     noClients: bundleOf('no clients', noClientsFunction),
-    naiveFloors: {
-      'dynamodb-secrets': bundleOf('naive floor', naiveFloorFunctions['dynamodb-secrets']),
-      'dynamodb-eventbridge-secrets': bundleOf(
-        'naive floor',
-        naiveFloorFunctions['dynamodb-eventbridge-secrets'],
-      ),
-    },
   };
 }
 

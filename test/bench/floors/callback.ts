@@ -1,0 +1,42 @@
+/**
+ * The floor of callback (which verifies a callback, reads details, records the movement and
+ * publishes its event): a bare handler with the same SDK clients, DynamoDB (with lib-dynamodb),
+ * EventBridge and Secrets Manager, constructed at import, that can send the same commands and does
+ * nothing else. `npm run bench` builds it with the house function's bundling and compares the
+ * function's cold start with it; `test/infra/bench-floors.test.ts` holds its commands to the
+ * function's.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+
+const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const events = new EventBridgeClient({});
+const secrets = new SecretsManagerClient({});
+
+export const handler = async (event: { readonly call: string }) => {
+  switch (event.call) {
+    case 'Get':
+      return documents.send(new GetCommand({ TableName: 't', Key: {} }));
+    case 'Put':
+      return documents.send(new PutCommand({ TableName: 't', Item: {} }));
+    case 'Query':
+      return documents.send(new QueryCommand({ TableName: 't' }));
+    case 'TransactWrite':
+      return documents.send(new TransactWriteCommand({ TransactItems: [] }));
+    case 'Update':
+      return documents.send(new UpdateCommand({ TableName: 't', Key: {} }));
+    case 'PutEvents':
+      return events.send(new PutEventsCommand({ Entries: [] }));
+    default:
+      return secrets.send(new GetSecretValueCommand({ SecretId: 's' }));
+  }
+};

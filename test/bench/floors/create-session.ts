@@ -1,0 +1,25 @@
+/**
+ * The floor of create-session (which validates a reservation, claims it, creates the session at
+ * Front Payment and records it): a bare handler with the same SDK clients, DynamoDB (with
+ * lib-dynamodb) and Secrets Manager, constructed at import, that can send the same commands and
+ * does nothing else. `npm run bench` builds it with the house function's bundling and compares the
+ * function's cold start with it; `test/infra/bench-floors.test.ts` holds its commands to the
+ * function's.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
+const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const secrets = new SecretsManagerClient({});
+
+export const handler = async (event: { readonly call: string }) => {
+  switch (event.call) {
+    case 'Get':
+      return documents.send(new GetCommand({ TableName: 't', Key: {} }));
+    case 'Update':
+      return documents.send(new UpdateCommand({ TableName: 't', Key: {} }));
+    default:
+      return secrets.send(new GetSecretValueCommand({ SecretId: 's' }));
+  }
+};
