@@ -1,6 +1,6 @@
 import { IntegrationError, SessionOutcomeUnknownError } from '#shared/errors';
 import type { CreatedSession } from '#shared/front-payment/envelope';
-import type { FrontPaymentClient } from '#shared/front-payment/front-payment-client';
+import type { FrontPaymentSessionClient } from '#shared/front-payment/session-client';
 import { idempotencyConflicts } from '#shared/http/idempotency-conflicts';
 import { logger } from '#shared/logging/logger';
 import type { CreatedReservation } from '#shared/reservations/created-reservation';
@@ -19,7 +19,7 @@ export type { CreatedReservation } from '#shared/reservations/created-reservatio
 
 export interface CreateSessionDependencies {
   readonly reservations: ReservationRepository;
-  readonly frontPayment: Pick<FrontPaymentClient, 'readToken' | 'createReservationSession'>;
+  readonly frontPayment: FrontPaymentSessionClient;
   /**
    * Our callback endpoint; Front Payment calls it on every status change, with our reservation id
    * appended as a path segment (not signed, but it saves the callback an index lookup).

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { documentClient } from '#shared/aws/dynamodb';
 import { readSecret } from '#shared/config/secret-source';
 import { LambdaDeadlineError } from '#shared/errors';
-import { createFrontPaymentClient } from '#shared/front-payment/front-payment-client';
+import { createSessionClient } from '#shared/front-payment/session-client';
 import { callerDigestOf, callerIdentityOf } from '#shared/http/caller-identity';
 import { httpErrorResponses } from '#shared/http/error-response';
 import { requiredIdempotencyKeyOf } from '#shared/http/idempotency-key';
@@ -26,7 +26,7 @@ const config = loadCreateSessionConfig();
 const parseRequest = parseReservationRequest(config.allowedTaxRates);
 const dependencies = {
   reservations: createReservationRepository(documentClient, config.reservationsTableName),
-  frontPayment: createFrontPaymentClient({
+  frontPayment: createSessionClient({
     baseUrl: config.frontPaymentBaseUrl,
     token: () => readSecret(config.frontPaymentToken),
     timeoutMs: config.frontPaymentTimeoutMs,

@@ -47,11 +47,11 @@ const COLD_START_ENVIRONMENT: Record<string, Record<string, string>> = {
 /**
  * Bytes of each minified bundle: V8 parses every byte at each cold start (about a quarter of a
  * millisecond of CPU per KiB, `npm run bench`), so growth shows here first. About 5 % above the
- * sizes measured once our own logger replaced Powertools' (282, 314, 303, 321 and 348 KB).
+ * sizes measured once our own logger replaced Powertools' (272 after its own Front Payment client, 314, 303, 321 and 348 KB).
  * docs/testing.md says how to weigh an increase with `npm run bench`.
  */
 const BUNDLE_BUDGET_BYTES: Record<string, number> = {
-  'create-session': 296_000,
+  'create-session': 286_000,
   callback: 330_000,
   'publish-pending': 318_000,
   reconcile: 337_000,
