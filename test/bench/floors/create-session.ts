@@ -9,17 +9,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { callsHandler } from './calls-handler.ts';
 
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const secrets = new SecretsManagerClient({});
 
-export const handler = async (event: { readonly call: string }) => {
-  switch (event.call) {
-    case 'Get':
-      return documents.send(new GetCommand({ TableName: 't', Key: {} }));
-    case 'Update':
-      return documents.send(new UpdateCommand({ TableName: 't', Key: {} }));
-    default:
-      return secrets.send(new GetSecretValueCommand({ SecretId: 's' }));
-  }
-};
+// The calls the function makes, by name; a bench event names the one to send.
+export const handler = callsHandler({
+  Get: () => documents.send(new GetCommand({ TableName: 't', Key: {} })),
+  Update: () => documents.send(new UpdateCommand({ TableName: 't', Key: {} })),
+  GetSecretValue: () => secrets.send(new GetSecretValueCommand({ SecretId: 's' })),
+});

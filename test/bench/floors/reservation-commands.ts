@@ -16,26 +16,19 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { callsHandler } from './calls-handler.ts';
 
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const events = new EventBridgeClient({});
 const secrets = new SecretsManagerClient({});
 
-export const handler = async (event: { readonly call: string }) => {
-  switch (event.call) {
-    case 'BatchGet':
-      return documents.send(new BatchGetCommand({ RequestItems: {} }));
-    case 'Get':
-      return documents.send(new GetCommand({ TableName: 't', Key: {} }));
-    case 'Query':
-      return documents.send(new QueryCommand({ TableName: 't' }));
-    case 'TransactWrite':
-      return documents.send(new TransactWriteCommand({ TransactItems: [] }));
-    case 'Update':
-      return documents.send(new UpdateCommand({ TableName: 't', Key: {} }));
-    case 'PutEvents':
-      return events.send(new PutEventsCommand({ Entries: [] }));
-    default:
-      return secrets.send(new GetSecretValueCommand({ SecretId: 's' }));
-  }
-};
+// The calls the function makes, by name; a bench event names the one to send.
+export const handler = callsHandler({
+  BatchGet: () => documents.send(new BatchGetCommand({ RequestItems: {} })),
+  Get: () => documents.send(new GetCommand({ TableName: 't', Key: {} })),
+  Query: () => documents.send(new QueryCommand({ TableName: 't' })),
+  TransactWrite: () => documents.send(new TransactWriteCommand({ TransactItems: [] })),
+  Update: () => documents.send(new UpdateCommand({ TableName: 't', Key: {} })),
+  PutEvents: () => events.send(new PutEventsCommand({ Entries: [] })),
+  GetSecretValue: () => secrets.send(new GetSecretValueCommand({ SecretId: 's' })),
+});
