@@ -313,6 +313,21 @@ describe('typed errors', () => {
     expect(exchangesTo(`/reservations/${reservationId}/capture`)).toHaveLength(1);
   });
 
+  it('meets the API’s refusal when a string amount is sent around the types', async () => {
+    const { reservationId, reservationUuid } = await paidReservation();
+
+    // @ts-expect-error the types take numbers only (test/unit/merchant-client-types.test.ts)
+    const error = await errorOf(client().capture(reservationId, { amount: '100' }));
+
+    expect(error).toBeInstanceOf(MerchantApiError);
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'validation-failed',
+      errors: [{ path: 'amount', message: 'must be a number' }],
+    });
+    expect(callsTo('capture', reservationUuid)).toHaveLength(0);
+  });
+
   it('answers an unknown reservation and a state conflict with their status, not retried', async () => {
     const { reservationId } = await createdReservation();
 
