@@ -1,5 +1,9 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { MerchantClient } from '../../shared/client/index.ts';
+import type {
+  FoundReservations,
+  MerchantClient,
+  ReservationSummary,
+} from '../../shared/client/index.ts';
 
 // Type-level tests: `tsc --noEmit` (`npm run check`) fails when one of these stops holding. The
 // API refuses an amount written as a string (`"100"`); the client's types refuse it first.
@@ -52,5 +56,26 @@ describe('command bodies take amounts as numbers only', () => {
       }),
     ];
     expectTypeOf(calls).returns.items.toBeObject();
+  });
+});
+
+describe('lookups', () => {
+  it("answer with the lookup schemas' types", () => {
+    expectTypeOf<
+      MerchantClient['listRecent']
+    >().returns.resolves.toEqualTypeOf<FoundReservations>();
+    expectTypeOf<
+      MerchantClient['findByReservationUuid']
+    >().returns.resolves.toEqualTypeOf<ReservationSummary | null>();
+    expectTypeOf<MerchantClient['recentReservations']>().returns.toExtend<
+      AsyncIterable<ReservationSummary>
+    >();
+  });
+
+  it('take a page size as a number and a time as text or a Date', () => {
+    type RecentQuery = Parameters<MerchantClient['listRecent']>[0];
+    expectTypeOf({ limit: 20, createdAfter: new Date() }).toExtend<RecentQuery>();
+    expectTypeOf({ createdBefore: '2026-12-04T10:00:00Z', cursor: null }).toExtend<RecentQuery>();
+    expectTypeOf({ limit: '20' }).not.toExtend<RecentQuery>();
   });
 });
