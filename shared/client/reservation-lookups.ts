@@ -34,6 +34,7 @@ export function reservationLookups(send: Send, baseUrl: string) {
     }
     return send<FoundReservations>({ method: 'GET', url });
   };
+  // A list's filters, or its cursor alone: the cursor carries them, and the API refuses both.
   const page = (
     filters: Readonly<Record<string, string | undefined>>,
     { limit, cursor }: PageRequest,
