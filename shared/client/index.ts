@@ -13,6 +13,7 @@ export type {
 export type { ReservationView } from '../commands/reservation-view.ts';
 export type { CommandAnswer } from '../commands/run-command.ts';
 export type { ProblemFieldError } from '../http/problem.ts';
+export type { FoundReservations, ReservationSummary } from '../lookups/reservation-summary.ts';
 export type { CreateReservationRequestInput } from '../reservations/reservation-schema.ts';
 export {
   MerchantApiError,
@@ -27,5 +28,6 @@ export {
   type OperationOptions,
 } from './merchant-client.ts';
 export type { MerchantAuth, SignerCredentials } from './request-auth.ts';
+export type { PageRequest, RecentQuery } from './reservation-lookups.ts';
 export { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry-policy.ts';
 export type { RetryNotice } from './send-with-retries.ts';

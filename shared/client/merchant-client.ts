@@ -12,6 +12,7 @@ import type { ReservationView } from '../commands/reservation-view.ts';
 import type { CommandAnswer } from '../commands/run-command.ts';
 import type { CreateReservationRequestInput } from '../reservations/reservation-schema.ts';
 import { type MerchantAuth, requestAuthorizerOf } from './request-auth.ts';
+import { reservationLookups } from './reservation-lookups.ts';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry-policy.ts';
 import { type RetryNotice, sendWithRetries } from './send-with-retries.ts';
 
@@ -80,6 +81,9 @@ export function createMerchantClient(options: MerchantClientOptions) {
         method: 'GET',
         url: reservationUrl(reservationId, read.refresh ? '?refresh=true' : ''),
       }),
+
+    /** `GET /reservations`: by uuid, by `referenceNo`, the recent list (see reservation-lookups). */
+    ...reservationLookups(send, baseUrl),
 
     /** Captures an amount, product lines, or (with `{}`) everything still reserved. */
     capture: command<CaptureInput>('capture'),

@@ -163,7 +163,7 @@ export type RefundRequest = v.InferOutput<typeof RefundSchema>;
 export type ResendRequest = v.InferOutput<typeof ResendSchema>;
 export type CommandLine = v.InferOutput<typeof LineSchema>;
 
-/** What a caller may send (before validation turns decimal strings into numbers): the typed client's bodies. */
+/** What a caller may send (amounts as numbers: `NUMBERS_ONLY` types them so): the typed client's bodies. */
 export type CaptureInput = v.InferInput<typeof CaptureSchema>;
 export type ChargeInput = v.InferInput<ReturnType<typeof chargeSchema>>;
 export type NoteInput = v.InferInput<typeof NoteSchema>;

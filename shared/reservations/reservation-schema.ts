@@ -87,12 +87,18 @@ const bool = () => v.boolean(typeMessage('must be true or false'));
  * How numbers may be written. Create takes decimal strings as Front Payment does (its example sends
  * `"tax": "0"`); our own command bodies take JSON numbers only, as any typed API would.
  */
-export interface NumberSpelling {
-  readonly acceptStrings: boolean;
+export interface NumberSpelling<TAcceptStrings extends boolean = boolean> {
+  readonly acceptStrings: TAcceptStrings;
 }
 
-export const NUMBERS_OR_DECIMAL_STRINGS: NumberSpelling = { acceptStrings: true };
-export const NUMBERS_ONLY: NumberSpelling = { acceptStrings: false };
+export const NUMBERS_OR_DECIMAL_STRINGS: NumberSpelling<true> = { acceptStrings: true };
+export const NUMBERS_ONLY: NumberSpelling<false> = { acceptStrings: false };
+
+type DefaultSpelling = typeof NUMBERS_OR_DECIMAL_STRINGS;
+
+/** A number as a caller may write it: the schemas' input type, so the compiler refuses `"100"` too. */
+export type WrittenNumber<TSpelling extends NumberSpelling> =
+  TSpelling extends NumberSpelling<false> ? number : number | string;
 
 function numberParts({ acceptStrings }: NumberSpelling) {
   return acceptStrings
@@ -101,10 +107,10 @@ function numberParts({ acceptStrings }: NumberSpelling) {
 }
 
 /** A number, or (when accepted) a string holding a decimal number; out: a number. */
-function numeric(spelling: NumberSpelling) {
-  const { accepts, message } = numberParts(spelling);
+function numeric<TSpelling extends NumberSpelling = DefaultSpelling>(spelling?: TSpelling) {
+  const { accepts, message } = numberParts(spelling ?? NUMBERS_OR_DECIMAL_STRINGS);
   return v.pipe(
-    v.custom<number | string>(accepts, typeMessage(message)),
+    v.custom<WrittenNumber<TSpelling>>(accepts, typeMessage(message)),
     v.transform((input) => Number(input)),
   );
 }
@@ -114,10 +120,10 @@ function numeric(spelling: NumberSpelling) {
  * `MAX_AMOUNT`. Anything else (1e21, 2^53 + 1, 5e-324, a 400-digit string) is refused here, so
  * every stored and sent amount is exact.
  */
-export function money(spelling: NumberSpelling = NUMBERS_OR_DECIMAL_STRINGS) {
-  const { accepts, message } = numberParts(spelling);
+export function money<TSpelling extends NumberSpelling = DefaultSpelling>(spelling?: TSpelling) {
+  const { accepts, message } = numberParts(spelling ?? NUMBERS_OR_DECIMAL_STRINGS);
   return v.pipe(
-    v.custom<number | string>(accepts, typeMessage(message)),
+    v.custom<WrittenNumber<TSpelling>>(accepts, typeMessage(message)),
     // valibot runs the checks of a pipe even after its type check failed: each guards itself.
     v.check((input) => !accepts(input) || Number(input) >= 0, 'must not be negative'),
     v.check(
@@ -229,14 +235,17 @@ const CustomerDetailsSchema = v.pipe(
  * Products come as a JSON array or keyed by their index (`{"0": {...}, "1": {...}}`, the form
  * Front Payment documents); both are read into an array in order, so paths are `products.0.tax`.
  */
-export function productListOf(
+export function productListOf<TSpelling extends NumberSpelling = DefaultSpelling>(
   allowedTaxRates: readonly number[],
-  spelling: NumberSpelling = NUMBERS_OR_DECIMAL_STRINGS,
+  spelling?: TSpelling,
 ) {
   return v.pipe(
-    v.custom<unknown[] | Record<string, unknown>>(
+    // Typed as the products it holds (the predicate only tests for a collection; they are checked below).
+    v.custom<ProductInput<TSpelling>[] | Record<string, ProductInput<TSpelling>>>(
       // One predicate per spelling, so the OpenAPI generator can tell the two lists apart.
-      spelling.acceptStrings ? isProductCollection : isProductCollectionOfNumbers,
+      (spelling ?? NUMBERS_OR_DECIMAL_STRINGS).acceptStrings
+        ? isProductCollection
+        : isProductCollectionOfNumbers,
       typeMessage('must be an array of products or an object keyed "0", "1", …'),
     ),
     v.check(
@@ -249,10 +258,15 @@ export function productListOf(
   );
 }
 
+/** One product line of an order, as a caller writes it. */
+type ProductInput<TSpelling extends NumberSpelling> = v.InferInput<
+  ReturnType<typeof productSchemaOf<TSpelling>>
+>;
+
 /** One product line of an order. */
-export function productSchemaOf(
+export function productSchemaOf<TSpelling extends NumberSpelling = DefaultSpelling>(
   allowedTaxRates: readonly number[],
-  spelling: NumberSpelling = NUMBERS_OR_DECIMAL_STRINGS,
+  spelling?: TSpelling,
 ) {
   return strict({
     name: nonBlankText(),

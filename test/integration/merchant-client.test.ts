@@ -155,6 +155,156 @@ describe('each method against the local stack', () => {
   });
 });
 
+describe('finding reservations', () => {
+  it("finds a reservation by Front Payment's uuid and by the merchant's referenceNo", async () => {
+    const referenceNo = `FIND-${suffix}`;
+    const created = await createdReservation(referenceNo);
+    const other = await createdReservation(`FIND-OTHER-${suffix}`);
+    const merchant = client();
+
+    const byUuid = await merchant.findByReservationUuid(created.reservationUuid);
+    const unknownUuid = await merchant.findByReservationUuid(`RESUNKNOWN${suffix}`);
+    const byReference = await merchant.findByReferenceNo(referenceNo);
+
+    expect(byUuid).toMatchObject({
+      reservationId: created.reservationId,
+      reservationUuid: created.reservationUuid,
+      referenceNo,
+      status: 'SESSION_CREATED',
+    });
+    expect(unknownUuid).toBeNull();
+    expect(byReference).toEqual({ reservations: [byUuid], nextCursor: null });
+    expect((await merchant.findByReservationUuid(other.reservationUuid))?.reservationId).toBe(
+      other.reservationId,
+    );
+  });
+
+  it('pages through a referenceNo shared by several reservations, newest first', async () => {
+    const referenceNo = `SHARED-${suffix}`;
+    const created = [];
+    for (let count = 0; count < 3; count += 1) created.push(await createdReservation(referenceNo));
+    const newestFirst = created.map((reservation) => reservation.reservationId).reverse();
+
+    const first = await client().findByReferenceNo(referenceNo, { limit: 2 });
+    const second = await client().findByReferenceNo(referenceNo, {
+      limit: 2,
+      cursor: first.nextCursor,
+    });
+    const walked = [];
+    for await (const summary of client().reservationsByReferenceNo(referenceNo, { limit: 2 })) {
+      walked.push(summary.reservationId);
+    }
+
+    expect(first.reservations.map((summary) => summary.reservationId)).toEqual(
+      newestFirst.slice(0, 2),
+    );
+    expect(second).toMatchObject({ nextCursor: null });
+    expect(second.reservations.map((summary) => summary.reservationId)).toEqual(
+      newestFirst.slice(2),
+    );
+    expect(walked).toEqual(newestFirst);
+  });
+
+  it('pages through the recent list with a small limit: none missed, none repeated', async () => {
+    // createdAfter excludes its own instant: a millisecond before the first creation.
+    const createdAfter = new Date(Date.now() - 1);
+    const created = [];
+    for (let count = 0; count < 5; count += 1) created.push(await createdReservation());
+    const ids = created.map((reservation) => reservation.reservationId);
+    const merchant = client();
+
+    const whole = await merchant.listRecent({ createdAfter, limit: 100 });
+    const pages = [await merchant.listRecent({ createdAfter, limit: 2 })];
+    for (let cursor = pages.at(-1)?.nextCursor; cursor; cursor = pages.at(-1)?.nextCursor) {
+      pages.push(await merchant.listRecent({ createdAfter, limit: 2, cursor }));
+    }
+    const walked = [];
+    for await (const summary of merchant.recentReservations({ createdAfter, limit: 2 })) {
+      walked.push(summary.reservationId);
+    }
+
+    const paged = pages.flatMap((page) =>
+      page.reservations.map((summary) => summary.reservationId),
+    );
+    expect(whole.nextCursor).toBeNull();
+    expect(whole.reservations.map((summary) => summary.reservationId)).toEqual(
+      expect.arrayContaining(ids),
+    );
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    expect(pages.every((page) => page.reservations.length <= 2)).toBe(true);
+    expect(paged).toEqual(whole.reservations.map((summary) => summary.reservationId));
+    expect(new Set(paged).size).toBe(paged.length);
+    expect(walked).toEqual(paged);
+    const createdAts = whole.reservations.map((summary) => summary.createdAt);
+    expect(createdAts).toEqual([...createdAts].sort().reverse());
+  });
+
+  it('keeps to a window of creation times, both ends exclusive', async () => {
+    const before = await createdReservation();
+    const inside = await createdReservation();
+    const after = await createdReservation();
+    const merchant = client();
+    const [createdAfter, createdBefore] = await Promise.all(
+      [before, after].map(async (reservation) => {
+        const summary = await merchant.findByReservationUuid(reservation.reservationUuid);
+        return summary?.createdAt ?? '';
+      }),
+    );
+
+    const page = await merchant.listRecent({ createdAfter, createdBefore });
+
+    expect(page.reservations.map((summary) => summary.reservationId)).toEqual([
+      inside.reservationId,
+    ]);
+  });
+
+  it("surfaces the API's 400 naming limit for a limit outside 1 to 100, not retried", async () => {
+    const merchant = client();
+
+    const tooSmall = await errorOf(merchant.listRecent({ limit: 0 }));
+    const tooLarge = await errorOf(merchant.findByReferenceNo(`LIMIT-${suffix}`, { limit: 101 }));
+    const walk = merchant.recentReservations({ limit: 101 })[Symbol.asyncIterator]();
+    const fromIterator = await errorOf(walk.next());
+
+    for (const error of [tooSmall, tooLarge, fromIterator]) {
+      expect(error).toBeInstanceOf(MerchantApiError);
+      expect(error).toMatchObject({
+        status: 400,
+        code: 'validation-failed',
+        retryable: false,
+        errors: [expect.objectContaining({ path: 'limit' })],
+      });
+    }
+    expect(exchangesTo('/reservations?limit=0')).toHaveLength(1);
+  });
+
+  it('retries a throttled lookup like a read, signed anew', async () => {
+    const { reservationUuid, reservationId } = await createdReservation();
+    const path = `/reservations?reservationUuid=${reservationUuid}`;
+    proxy.arm({
+      name: 'throttled',
+      matches: (request) => request.path === path,
+      action: {
+        kind: 'refuse',
+        status: 429,
+        contentType: 'application/json',
+        body: '{"message":"Too Many Requests"}',
+      },
+    });
+
+    const found = await client().findByReservationUuid(reservationUuid);
+
+    expect(found?.reservationId).toBe(reservationId);
+    const exchanges = exchangesTo(path);
+    expect(exchanges.map((exchange) => exchange.fault)).toEqual(['throttled', undefined]);
+    expect(exchanges.map((exchange) => exchange.headers['x-amz-date'])).toEqual([
+      expect.any(String),
+      expect.any(String),
+    ]);
+    expect(exchanges[0]?.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=/);
+  });
+});
+
 describe('idempotency and retries', () => {
   it('retries after the connection dropped once the API had answered: the same key, a replay, Front Payment acted once', async () => {
     const { reservationId, reservationUuid } = await paidReservation();
@@ -311,6 +461,21 @@ describe('typed errors', () => {
       errors: [expect.objectContaining({ path: 'amount' })],
     });
     expect(exchangesTo(`/reservations/${reservationId}/capture`)).toHaveLength(1);
+  });
+
+  it('meets the API’s refusal when a string amount is sent around the types', async () => {
+    const { reservationId, reservationUuid } = await paidReservation();
+
+    // @ts-expect-error the types take numbers only (test/unit/merchant-client-types.test.ts)
+    const error = await errorOf(client().capture(reservationId, { amount: '100' }));
+
+    expect(error).toBeInstanceOf(MerchantApiError);
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'validation-failed',
+      errors: [{ path: 'amount', message: 'must be a number' }],
+    });
+    expect(callsTo('capture', reservationUuid)).toHaveLength(0);
   });
 
   it('answers an unknown reservation and a state conflict with their status, not retried', async () => {
