@@ -128,6 +128,24 @@ function expectSentTwice(operation: 'UpdateItem' | 'TransactWriteItems') {
 }
 
 describe('POST /reservations when the claim of the reservation item is retried by the SDK', () => {
+  it('reproduction: a fresh Idempotency-Key gets its session, not 409 request-in-progress', async () => {
+    const caught = faults.inject(['attribute_not_exists(pk)', 'CREATING'], {
+      kind: 'answer-lost-sdk-retries',
+    });
+    const callsBefore = callsTo('create').length;
+
+    const created = await post('/reservations', createRequest());
+    await caught;
+
+    expectSentTwice('UpdateItem');
+    expect(created).toMatchObject({ status: 201, replayed: false });
+    expect(callsTo('create')).toHaveLength(callsBefore + 1);
+    expect(await reservationItem(created.body.reservationId)).toMatchObject({
+      status: 'SESSION_CREATED',
+      frontPaymentUuid: created.body.reservationUuid,
+    });
+  });
+
   it('a retried write of the created session recognises its own write', async () => {
     const caught = faults.inject(['SESSION_CREATED'], { kind: 'answer-lost-sdk-retries' });
     const callsBefore = callsTo('create').length;
