@@ -220,6 +220,7 @@ export function createCommandRepository(
         );
         return { kind: 'started' };
       } catch (error) {
+        // The item as the write saw it: an earlier attempt's, or our own first try's.
         if (error instanceof ConditionalCheckFailedException && error.Item) {
           return earlierAttempt(unmarshall(error.Item) as CommandRecord, command);
         }
@@ -411,6 +412,10 @@ function superseded(): AttemptSupersededError {
 }
 
 function earlierAttempt(record: CommandRecord, attempt: NewCommand): CommandStart {
+  // The SDK resent our own write after losing DynamoDB's answer to it: the first try holds it.
+  if (record.attemptId === attempt.attemptId && record.state === COMMAND_STATES.sending) {
+    return { kind: 'started' };
+  }
   if (record.requestHash !== attempt.requestHash) return { kind: 'other-request', record };
   if (record.state === COMMAND_STATES.accepted) return { kind: 'accepted', record };
   const running =

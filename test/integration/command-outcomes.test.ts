@@ -330,6 +330,24 @@ describe('a command that never reached Front Payment', () => {
     expect(retried).toMatchObject({ status: 202, body: { state: 'ACCEPTED', amount: 15 } });
     expect(callsTo('capture', reservationUuid)).toHaveLength(1);
   });
+
+  it('is taken over by a retry whose own write the SDK resends: sent once, not answered 409', async () => {
+    const { reservationId, reservationUuid } = await paidReservation();
+    const key = randomUUID();
+    faults.inject(['COMMAND#', 'SENDING'], { kind: 'answer-lost' });
+    expect((await command(reservationId, 'capture', { amount: 12 }, key)).status).toBe(500);
+    await commandsAged(reservationId, HOUR);
+    // The take-over is applied, its answer lost below the SDK's retries: the SDK sends it again.
+    const resent = faults.inject(['COMMAND#', 'SENDING', 'attribute_not_exists(pk)'], {
+      kind: 'answer-lost-sdk-retries',
+    });
+
+    const retried = await command(reservationId, 'capture', { amount: 12 }, key);
+    await resent;
+
+    expect(retried).toMatchObject({ status: 202, body: { state: 'ACCEPTED', amount: 12 } });
+    expect(callsTo('capture', reservationUuid)).toHaveLength(1);
+  });
 });
 
 /** A promise and the function that resolves it: the test decides when a paused write goes on. */

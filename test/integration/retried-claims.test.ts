@@ -163,6 +163,20 @@ describe('POST /reservations when the claim of the reservation item is retried b
 });
 
 describe('a command whose record write is retried by the SDK', () => {
+  it('reproduction: the first write of a fresh Idempotency-Key runs the command, not 409', async () => {
+    const { reservationId, reservationUuid } = await paidReservation();
+    const caught = faults.inject(['attribute_not_exists(pk)', 'COMMAND#', 'SENDING'], {
+      kind: 'answer-lost-sdk-retries',
+    });
+
+    const captured = await command(reservationId, 'capture', { amount: 20 });
+    await caught;
+
+    expectSentTwice('UpdateItem');
+    expect(captured).toMatchObject({ status: 202, replayed: false, body: { state: 'ACCEPTED' } });
+    expect(callsTo('capture', reservationUuid)).toHaveLength(1);
+  });
+
   it('marking the record sent is simply written again', async () => {
     const { reservationId, reservationUuid } = await paidReservation();
     const caught = faults.inject(['SET sentAt'], { kind: 'answer-lost-sdk-retries' });
