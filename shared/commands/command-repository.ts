@@ -12,7 +12,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { checkTime, openShardOf } from '../reservations/open-index.ts';
 import { readReservationPartition } from '../reservations/reservation-partition.ts';
 import { reservationKeys } from '../reservations/table-design.ts';
-import { COMMAND_STATES, type CommandRecord } from './command-record.ts';
+import { COMMAND_STATES, type CommandRecord, type CommandState } from './command-record.ts';
 import type { CommandName } from './command-request.ts';
 
 export interface NewCommand {
@@ -113,13 +113,25 @@ export function createCommandRepository(
   documents: DynamoDBDocumentClient,
   tableName: string,
 ): CommandRepository {
-  /** An update that must meet its condition; false when it did not. */
-  async function conditionalUpdate(update: ConstructorParameters<typeof UpdateCommand>[0]) {
+  /**
+   * An update that must meet its condition; false when it did not, unless the item it met is
+   * `written` (the item as this very update leaves it: the SDK resent it after losing its answer).
+   */
+  async function conditionalUpdate(
+    update: ConstructorParameters<typeof UpdateCommand>[0],
+    written?: (item: CommandRecord) => boolean,
+  ) {
     try {
-      await documents.send(new UpdateCommand(update));
+      await documents.send(
+        new UpdateCommand(
+          written ? { ...update, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } : update,
+        ),
+      );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException) {
+        return Boolean(written && error.Item && written(unmarshall(error.Item) as CommandRecord));
+      }
       throw error;
     }
   }
@@ -299,7 +311,8 @@ export function createCommandRepository(
         if (written === 'condition-failed') throw superseded();
         return;
       }
-      if (!(await conditionalUpdate(update))) throw superseded();
+      const finished = (item: CommandRecord) => finishedBy(item, key.attemptId, outcome.state, at);
+      if (!(await conditionalUpdate(update, finished))) throw superseded();
     },
 
     async list(reservationId) {
@@ -409,6 +422,19 @@ export function createCommandRepository(
 
 function superseded(): AttemptSupersededError {
   return new AttemptSupersededError('A later attempt or the reconciler holds the command record');
+}
+
+/**
+ * The item as `finish` of this attempt left it: its state and its `updatedAt`, and no settling by
+ * the reconciler (which never changes the attempt id, but stamps `settledAt`).
+ */
+function finishedBy(item: CommandRecord, attemptId: string, state: CommandState, at: Date) {
+  return (
+    item.attemptId === attemptId &&
+    item.state === state &&
+    item.updatedAt === at.toISOString() &&
+    item.settledAt === undefined
+  );
 }
 
 function earlierAttempt(record: CommandRecord, attempt: NewCommand): CommandStart {

@@ -204,12 +204,69 @@ describe('a command whose record write is retried by the SDK', () => {
     ]);
   });
 
+  it('reproduction: a complete’s ACCEPTED is answered 202, not as an unknown outcome', async () => {
+    const { reservationId, reservationUuid } = await paidReservation();
+    const caught = faults.inject(['COMMAND#', 'SET #state = :state', 'ACCEPTED'], {
+      kind: 'answer-lost-sdk-retries',
+    });
+
+    const completed = await command(reservationId, 'complete', { note: 'stay ended' });
+    await caught;
+
+    expectSentTwice('UpdateItem');
+    expect(completed).toMatchObject({ status: 202, body: { state: 'ACCEPTED' } });
+    expect(callsTo('complete', reservationUuid)).toHaveLength(1);
+    expect(await commandsOf(reservationId)).toEqual([
+      expect.objectContaining({ state: 'ACCEPTED' }),
+    ]);
+    expect(output.logs()).not.toContainEqual(
+      expect.objectContaining({ message: 'command outcome unknown' }),
+    );
+  });
+
+  it('reproduction: a refusal by our state rules is answered as such, not 409 request-in-progress', async () => {
+    const { reservationId, reservationUuid } = await paidReservation();
+    const caught = faults.inject(['COMMAND#', 'SET #state = :state', 'REFUSED'], {
+      kind: 'answer-lost-sdk-retries',
+    });
+
+    const refused = await command(reservationId, 'capture', { amount: 1_000_000 });
+    await caught;
+
+    expectSentTwice('UpdateItem');
+    expect(refused).toMatchObject({ status: 409, body: { code: 'state-conflict' } });
+    expect(callsTo('capture', reservationUuid)).toHaveLength(0);
+    expect(await commandsOf(reservationId)).toEqual([
+      expect.objectContaining({ state: 'REFUSED' }),
+    ]);
+  });
+
+  it('reproduction: Front Payment’s refusal of a command is answered as such, not with a 500', async () => {
+    const { reservationId, reservationUuid } = await paidReservation();
+    // The details read passes; the capture itself is refused by Front Payment.
+    stack.sandbox?.injectFault({ kind: 'delay', delayMs: 0 });
+    stack.sandbox?.injectFault({ kind: 'status', statusCode: 400 });
+    const caught = faults.inject(['COMMAND#', 'SET #state = :state', 'REFUSED'], {
+      kind: 'answer-lost-sdk-retries',
+    });
+
+    const refused = await command(reservationId, 'capture', { amount: 20 });
+    await caught;
+
+    expectSentTwice('UpdateItem');
+    expect(refused.body).toMatchObject({ code: 'front-payment-rejected' });
+    expect(callsTo('capture', reservationUuid)).toHaveLength(1);
+    expect(await commandsOf(reservationId)).toEqual([
+      expect.objectContaining({ state: 'REFUSED' }),
+    ]);
+  });
+
   it('a send of unknown outcome is answered as unknown: the retried write still meets its condition', async () => {
     const { reservationId, reservationUuid } = await paidReservation();
     // The details read passes; the capture itself gets a 500 from Front Payment.
     stack.sandbox?.injectFault({ kind: 'delay', delayMs: 0 });
     stack.sandbox?.injectFault({ kind: 'status', statusCode: 500 });
-    const caught = faults.inject(['COMMAND#', 'OUTCOME_UNKNOWN'], {
+    const caught = faults.inject(['COMMAND#', 'SET #state = :state', 'OUTCOME_UNKNOWN'], {
       kind: 'answer-lost-sdk-retries',
     });
 
