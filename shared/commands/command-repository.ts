@@ -367,23 +367,26 @@ export function createCommandRepository(
     },
 
     markUnknown(record, failure, at) {
-      return conditionalUpdate({
-        TableName: tableName,
-        Key: reservationKeys.command(record.reservationId, record.commandId),
-        UpdateExpression:
-          'SET #state = :unknown, failure = :failure, updatedAt = :at, nextCheckAt = :at ' +
-          'REMOVE inProgressUntil',
-        ConditionExpression:
-          '#state = :sending AND inProgressUntil < :now AND attribute_exists(sentAt)',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':unknown': COMMAND_STATES.outcomeUnknown,
-          ':sending': COMMAND_STATES.sending,
-          ':failure': failure,
-          ':at': at.toISOString(),
-          ':now': at.getTime(),
+      return conditionalUpdate(
+        {
+          TableName: tableName,
+          Key: reservationKeys.command(record.reservationId, record.commandId),
+          UpdateExpression:
+            'SET #state = :unknown, failure = :failure, updatedAt = :at, nextCheckAt = :at ' +
+            'REMOVE inProgressUntil',
+          ConditionExpression:
+            '#state = :sending AND inProgressUntil < :now AND attribute_exists(sentAt)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':unknown': COMMAND_STATES.outcomeUnknown,
+            ':sending': COMMAND_STATES.sending,
+            ':failure': failure,
+            ':at': at.toISOString(),
+            ':now': at.getTime(),
+          },
         },
-      });
+        (item) => markedUnknown(item, failure, at),
+      );
     },
 
     reschedule(record, next, failure) {
@@ -402,18 +405,21 @@ export function createCommandRepository(
     },
 
     stopWatching(record, failure, at) {
-      return conditionalUpdate({
-        TableName: tableName,
-        Key: reservationKeys.command(record.reservationId, record.commandId),
-        UpdateExpression: 'SET failure = :failure, updatedAt = :at REMOVE openShard, nextCheckAt',
-        ConditionExpression: '#state = :unknown AND attribute_exists(openShard)',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':unknown': COMMAND_STATES.outcomeUnknown,
-          ':failure': failure,
-          ':at': at.toISOString(),
+      return conditionalUpdate(
+        {
+          TableName: tableName,
+          Key: reservationKeys.command(record.reservationId, record.commandId),
+          UpdateExpression: 'SET failure = :failure, updatedAt = :at REMOVE openShard, nextCheckAt',
+          ConditionExpression: '#state = :unknown AND attribute_exists(openShard)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':unknown': COMMAND_STATES.outcomeUnknown,
+            ':failure': failure,
+            ':at': at.toISOString(),
+          },
         },
-      });
+        (item) => item.openShard === undefined && markedUnknown(item, failure, at),
+      );
     },
 
     get: getCommand,
@@ -422,6 +428,16 @@ export function createCommandRepository(
 
 function superseded(): AttemptSupersededError {
   return new AttemptSupersededError('A later attempt or the reconciler holds the command record');
+}
+
+/** Unknown, with `failure` written at `at`: the mark one write of the reconciler leaves. */
+function markedUnknown(item: CommandRecord, failure: Failure, at: Date) {
+  return (
+    item.state === COMMAND_STATES.outcomeUnknown &&
+    item.updatedAt === at.toISOString() &&
+    item.failure?.reason === failure.reason &&
+    item.failure.message === failure.message
+  );
 }
 
 /**
