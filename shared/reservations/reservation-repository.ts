@@ -185,25 +185,39 @@ export function createReservationRepository(
     async recordSessionFailed(reservationId, failure, status = SESSION_STATUSES.sessionFailed) {
       // A known failure is final: out of the reconciler's index. An unknown one stays in it.
       const final = status === SESSION_STATUSES.sessionFailed;
-      await documents.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: reservationKeys.reservation(reservationId),
-          UpdateExpression:
-            'SET #status = :failed, failure = :failure, updatedAt = :at, version = version + :one ' +
-            // An unknown one is due for the reconciler at once.
-            `${final ? '' : ', nextCheckAt = :at'} REMOVE inProgressUntil${final ? ', openShard, nextCheckAt' : ''}`,
-          ConditionExpression: '#status = :creating',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':failed': status,
-            ':creating': SESSION_STATUSES.creating,
-            ':failure': failure,
-            ':at': failure.at,
-            ':one': 1,
-          },
-        }),
-      );
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: reservationKeys.reservation(reservationId),
+            UpdateExpression:
+              'SET #status = :failed, failure = :failure, updatedAt = :at, version = version + :one ' +
+              // An unknown one is due for the reconciler at once.
+              `${final ? '' : ', nextCheckAt = :at'} REMOVE inProgressUntil${final ? ', openShard, nextCheckAt' : ''}`,
+            ConditionExpression: '#status = :creating',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':failed': status,
+              ':creating': SESSION_STATUSES.creating,
+              ':failure': failure,
+              ':at': failure.at,
+              ':one': 1,
+            },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+      } catch (error) {
+        // The SDK resent this write after losing its answer: the item already says so.
+        if (error instanceof ConditionalCheckFailedException && error.Item) {
+          const record = unmarshall(error.Item) as ReservationRecord;
+          const ours =
+            record.status === status &&
+            record.updatedAt === failure.at &&
+            record.failure?.reason === failure.reason;
+          if (ours) return;
+        }
+        throw error;
+      }
     },
   };
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { reservationKeys } from '#shared/reservations/table-design';
 import { type RunningLocalStack, startLocalStack } from '../../infra/local/local-stack.ts';
@@ -159,6 +159,42 @@ describe('POST /reservations when the claim of the reservation item is retried b
     expect(await reservationItem(created.body.reservationId)).toMatchObject({
       frontPaymentUuid: created.body.reservationUuid,
     });
+  });
+});
+
+describe('POST /reservations when a failure’s record is retried by the SDK', () => {
+  it('reproduction: a refused session is recorded once, without a false ERROR line', async () => {
+    stack.sandbox?.injectFault({ kind: 'status', statusCode: 400 });
+    const caught = faults.inject(['SESSION_FAILED', 'REMOVE inProgressUntil'], {
+      kind: 'answer-lost-sdk-retries',
+    });
+
+    const referenceNo = `RTY-FAILED-${suffix}`;
+    const refused = await post(
+      '/reservations',
+      sampleReservationRequest({ returnBaseUrl: stack.urls.api, referenceNo }),
+    );
+    await caught;
+
+    expectSentTwice('UpdateItem');
+    expect(refused).toMatchObject({ status: 422, body: { retryable: false } });
+    const { Items = [] } = await stack.documents.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: 'referenceNo = :referenceNo',
+        ExpressionAttributeValues: { ':referenceNo': referenceNo },
+        ConsistentRead: true,
+      }),
+    );
+    expect(Items).toEqual([
+      expect.objectContaining({
+        status: 'SESSION_FAILED',
+        failure: expect.objectContaining({ reason: 'rejected' }),
+      }),
+    ]);
+    expect(output.logs()).not.toContainEqual(
+      expect.objectContaining({ message: 'could not record the failed session' }),
+    );
   });
 });
 
