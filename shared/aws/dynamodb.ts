@@ -2,10 +2,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
- * Per try: a connection that does not open within a second, or an answer that does not come
- * within three, is abandoned and retried (the SDK's default of 3 tries), instead of holding the
- * Lambda until its own timeout. `throwOnRequestTimeout` makes `requestTimeout` a real limit: without
- * it the SDK only logs a warning. DynamoDB answers single-item calls in milliseconds.
+ * Per try: a connection that does not open within a second, or an answer that does not come within
+ * three, is abandoned and retried (the SDK's default for DynamoDB: 4 tries), instead of holding the
+ * Lambda until its own timeout. `throwOnRequestTimeout` makes `requestTimeout` a real limit:
+ * without it the SDK only logs a warning. DynamoDB answers single-item calls in milliseconds.
  */
 export const DYNAMODB_REQUEST_HANDLER = {
   connectionTimeout: 1_000,

@@ -12,7 +12,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { checkTime, openShardOf } from '../reservations/open-index.ts';
 import { readReservationPartition } from '../reservations/reservation-partition.ts';
 import { reservationKeys } from '../reservations/table-design.ts';
-import { COMMAND_STATES, type CommandRecord } from './command-record.ts';
+import { COMMAND_STATES, type CommandRecord, type CommandState } from './command-record.ts';
 import type { CommandName } from './command-request.ts';
 
 export interface NewCommand {
@@ -113,13 +113,25 @@ export function createCommandRepository(
   documents: DynamoDBDocumentClient,
   tableName: string,
 ): CommandRepository {
-  /** An update that must meet its condition; false when it did not. */
-  async function conditionalUpdate(update: ConstructorParameters<typeof UpdateCommand>[0]) {
+  /**
+   * An update that must meet its condition; false when it did not, unless the item it met is
+   * `written` (the item as this very update leaves it: the SDK resent it after losing its answer).
+   */
+  async function conditionalUpdate(
+    update: ConstructorParameters<typeof UpdateCommand>[0],
+    written?: (item: CommandRecord) => boolean,
+  ) {
     try {
-      await documents.send(new UpdateCommand(update));
+      await documents.send(
+        new UpdateCommand(
+          written ? { ...update, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } : update,
+        ),
+      );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException) {
+        return Boolean(written && error.Item && written(unmarshall(error.Item) as CommandRecord));
+      }
       throw error;
     }
   }
@@ -220,6 +232,7 @@ export function createCommandRepository(
         );
         return { kind: 'started' };
       } catch (error) {
+        // The item as the write saw it: an earlier attempt's, or our own first try's.
         if (error instanceof ConditionalCheckFailedException && error.Item) {
           return earlierAttempt(unmarshall(error.Item) as CommandRecord, command);
         }
@@ -298,7 +311,8 @@ export function createCommandRepository(
         if (written === 'condition-failed') throw superseded();
         return;
       }
-      if (!(await conditionalUpdate(update))) throw superseded();
+      const finished = (item: CommandRecord) => finishedBy(item, key.attemptId, outcome.state, at);
+      if (!(await conditionalUpdate(update, finished))) throw superseded();
     },
 
     async list(reservationId) {
@@ -353,23 +367,26 @@ export function createCommandRepository(
     },
 
     markUnknown(record, failure, at) {
-      return conditionalUpdate({
-        TableName: tableName,
-        Key: reservationKeys.command(record.reservationId, record.commandId),
-        UpdateExpression:
-          'SET #state = :unknown, failure = :failure, updatedAt = :at, nextCheckAt = :at ' +
-          'REMOVE inProgressUntil',
-        ConditionExpression:
-          '#state = :sending AND inProgressUntil < :now AND attribute_exists(sentAt)',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':unknown': COMMAND_STATES.outcomeUnknown,
-          ':sending': COMMAND_STATES.sending,
-          ':failure': failure,
-          ':at': at.toISOString(),
-          ':now': at.getTime(),
+      return conditionalUpdate(
+        {
+          TableName: tableName,
+          Key: reservationKeys.command(record.reservationId, record.commandId),
+          UpdateExpression:
+            'SET #state = :unknown, failure = :failure, updatedAt = :at, nextCheckAt = :at ' +
+            'REMOVE inProgressUntil',
+          ConditionExpression:
+            '#state = :sending AND inProgressUntil < :now AND attribute_exists(sentAt)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':unknown': COMMAND_STATES.outcomeUnknown,
+            ':sending': COMMAND_STATES.sending,
+            ':failure': failure,
+            ':at': at.toISOString(),
+            ':now': at.getTime(),
+          },
         },
-      });
+        (item) => markedUnknown(item, failure, at),
+      );
     },
 
     reschedule(record, next, failure) {
@@ -388,18 +405,21 @@ export function createCommandRepository(
     },
 
     stopWatching(record, failure, at) {
-      return conditionalUpdate({
-        TableName: tableName,
-        Key: reservationKeys.command(record.reservationId, record.commandId),
-        UpdateExpression: 'SET failure = :failure, updatedAt = :at REMOVE openShard, nextCheckAt',
-        ConditionExpression: '#state = :unknown AND attribute_exists(openShard)',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':unknown': COMMAND_STATES.outcomeUnknown,
-          ':failure': failure,
-          ':at': at.toISOString(),
+      return conditionalUpdate(
+        {
+          TableName: tableName,
+          Key: reservationKeys.command(record.reservationId, record.commandId),
+          UpdateExpression: 'SET failure = :failure, updatedAt = :at REMOVE openShard, nextCheckAt',
+          ConditionExpression: '#state = :unknown AND attribute_exists(openShard)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':unknown': COMMAND_STATES.outcomeUnknown,
+            ':failure': failure,
+            ':at': at.toISOString(),
+          },
         },
-      });
+        (item) => item.openShard === undefined && markedUnknown(item, failure, at),
+      );
     },
 
     get: getCommand,
@@ -410,7 +430,34 @@ function superseded(): AttemptSupersededError {
   return new AttemptSupersededError('A later attempt or the reconciler holds the command record');
 }
 
+/** Unknown, with `failure` written at `at`: the mark one write of the reconciler leaves. */
+function markedUnknown(item: CommandRecord, failure: Failure, at: Date) {
+  return (
+    item.state === COMMAND_STATES.outcomeUnknown &&
+    item.updatedAt === at.toISOString() &&
+    item.failure?.reason === failure.reason &&
+    item.failure.message === failure.message
+  );
+}
+
+/**
+ * The item as `finish` of this attempt left it: its state and its `updatedAt`, and no settling by
+ * the reconciler (which never changes the attempt id, but stamps `settledAt`).
+ */
+function finishedBy(item: CommandRecord, attemptId: string, state: CommandState, at: Date) {
+  return (
+    item.attemptId === attemptId &&
+    item.state === state &&
+    item.updatedAt === at.toISOString() &&
+    item.settledAt === undefined
+  );
+}
+
 function earlierAttempt(record: CommandRecord, attempt: NewCommand): CommandStart {
+  // The SDK resent our own write after losing DynamoDB's answer to it: the first try holds it.
+  if (record.attemptId === attempt.attemptId && record.state === COMMAND_STATES.sending) {
+    return { kind: 'started' };
+  }
   if (record.requestHash !== attempt.requestHash) return { kind: 'other-request', record };
   if (record.state === COMMAND_STATES.accepted) return { kind: 'accepted', record };
   const running =

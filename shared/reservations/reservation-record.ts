@@ -44,6 +44,11 @@ export interface ReservationRecord {
    * duplicate before then is told to retry; after it, the attempt died and its outcome is unknown.
    */
   readonly inProgressUntil?: number;
+  /**
+   * The attempt that wrote `CREATING` last (a random id per request): when the SDK resends that
+   * write after losing DynamoDB's answer, the resend recognises the item as its own.
+   */
+  readonly attemptId?: string;
 }
 
 export interface ReservationAmounts {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -80,6 +81,8 @@ export function createReservationRepository(
 
     async startCreating(reservation) {
       const at = reservation.at.toISOString();
+      // One per call: the SDK's own resends of this write carry the same one.
+      const attemptId = randomUUID();
       try {
         // Creates the item, or restarts one whose earlier attempt of the same request surely made
         // no session. A session that exists, or may exist, is left alone, so one request never
@@ -92,7 +95,7 @@ export function createReservationRepository(
               'SET reservationId = :id, #status = :creating, statusRank = :rank, amounts = :amounts, ' +
               'preferredPaymentMethod = :method, createdAt = if_not_exists(createdAt, :at), ' +
               'updatedAt = :at, version = if_not_exists(version, :zero) + :one, ' +
-              'requestHash = :hash, inProgressUntil = :until, #owner = :owner, ' +
+              'requestHash = :hash, inProgressUntil = :until, #owner = :owner, attemptId = :attempt, ' +
               // Open until final: the reconciler looks at it once this attempt's deadline passed.
               'openShard = :shard, nextCheckAt = :nextCheck, ' +
               // Listed by creation time (docs/lookups.md); the id fixes the shard, so a restart keeps it.
@@ -115,6 +118,7 @@ export function createReservationRepository(
               ':one': 1,
               ':hash': reservation.requestHash,
               ':until': reservation.inProgressUntil,
+              ':attempt': attemptId,
               ':shard': openShardOf(reservation.reservationId),
               ':nextCheck': checkTime(reservation.inProgressUntil),
               ':createdShard': createdShardOf(reservation.reservationId),
@@ -126,9 +130,13 @@ export function createReservationRepository(
         return { kind: 'started' };
       } catch (error) {
         // The item that failed the condition comes with the error (strongly consistent, as the
-        // write saw it), so a replay costs one request.
+        // write saw it), so a replay costs one request, and a resend of our own write knows it.
         if (error instanceof ConditionalCheckFailedException && error.Item) {
-          return earlierAttempt(unmarshall(error.Item) as ReservationRecord, reservation);
+          return earlierAttempt(
+            unmarshall(error.Item) as ReservationRecord,
+            reservation,
+            attemptId,
+          );
         }
         throw error;
       }
@@ -177,25 +185,39 @@ export function createReservationRepository(
     async recordSessionFailed(reservationId, failure, status = SESSION_STATUSES.sessionFailed) {
       // A known failure is final: out of the reconciler's index. An unknown one stays in it.
       const final = status === SESSION_STATUSES.sessionFailed;
-      await documents.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: reservationKeys.reservation(reservationId),
-          UpdateExpression:
-            'SET #status = :failed, failure = :failure, updatedAt = :at, version = version + :one ' +
-            // An unknown one is due for the reconciler at once.
-            `${final ? '' : ', nextCheckAt = :at'} REMOVE inProgressUntil${final ? ', openShard, nextCheckAt' : ''}`,
-          ConditionExpression: '#status = :creating',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':failed': status,
-            ':creating': SESSION_STATUSES.creating,
-            ':failure': failure,
-            ':at': failure.at,
-            ':one': 1,
-          },
-        }),
-      );
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: reservationKeys.reservation(reservationId),
+            UpdateExpression:
+              'SET #status = :failed, failure = :failure, updatedAt = :at, version = version + :one ' +
+              // An unknown one is due for the reconciler at once.
+              `${final ? '' : ', nextCheckAt = :at'} REMOVE inProgressUntil${final ? ', openShard, nextCheckAt' : ''}`,
+            ConditionExpression: '#status = :creating',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':failed': status,
+              ':creating': SESSION_STATUSES.creating,
+              ':failure': failure,
+              ':at': failure.at,
+              ':one': 1,
+            },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+      } catch (error) {
+        // The SDK resent this write after losing its answer: the item already says so.
+        if (error instanceof ConditionalCheckFailedException && error.Item) {
+          const record = unmarshall(error.Item) as ReservationRecord;
+          const ours =
+            record.status === status &&
+            record.updatedAt === failure.at &&
+            record.failure?.reason === failure.reason;
+          if (ours) return;
+        }
+        throw error;
+      }
     },
   };
 
@@ -234,7 +256,15 @@ export function createReservationRepository(
 }
 
 /** Sorts the record an earlier attempt with the same reservation id left. */
-function earlierAttempt(record: ReservationRecord, attempt: NewReservation): CreationStart {
+function earlierAttempt(
+  record: ReservationRecord,
+  attempt: NewReservation,
+  attemptId: string,
+): CreationStart {
+  // The SDK resent our own write after losing DynamoDB's answer to it: the first try holds it.
+  if (record.attemptId === attemptId && record.status === SESSION_STATUSES.creating) {
+    return { kind: 'started' };
+  }
   if (record.requestHash !== attempt.requestHash) return { kind: 'other-request', record };
   if (record.frontPaymentUuid) return { kind: 'already-created', record };
   const running =

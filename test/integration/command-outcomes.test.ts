@@ -299,6 +299,60 @@ describe('a command interrupted after Front Payment acted', () => {
   });
 });
 
+describe('an alarm whose write the SDK resends after losing its answer', () => {
+  it('a retry that marks an interrupted command unknown still alarms', async () => {
+    const { reservationId, reservationUuid } = await paidReservation();
+    const key = randomUUID();
+    faults.inject(['COMMAND#', 'ACCEPTED'], { kind: 'fail' });
+    faults.inject(['COMMAND#', 'OUTCOME_UNKNOWN'], { kind: 'fail' });
+    await command(reservationId, 'capture', { amount: 30 }, key);
+    await commandsAged(reservationId, HOUR);
+    const resent = faults.inject(['COMMAND#', 'SET #state = :unknown'], {
+      kind: 'answer-lost-sdk-retries',
+    });
+
+    const retry = await command(reservationId, 'capture', { amount: 30 }, key);
+    await resent;
+
+    expect(retry).toMatchObject({ status: 409, body: { retryable: false } });
+    expect(output.logs()).toContainEqual(
+      expect.objectContaining({ message: 'command outcome unknown', reason: 'interrupted' }),
+    );
+    expect((await read(reservationId)).body.commands).toEqual([
+      expect.objectContaining({ state: 'OUTCOME_UNKNOWN', amount: 30 }),
+    ]);
+    expect(callsTo('capture', reservationUuid)).toHaveLength(1);
+  });
+
+  it('a refresh that stops watching an unverifiable resend still alarms', async () => {
+    // Not paid yet: its payment link may be sent again.
+    const { reservationId } = await client.createReservation(
+      sampleReservationRequest({ returnBaseUrl: stack.urls.api, referenceNo: `OUT-${suffix}` }),
+      randomUUID(),
+    );
+    faultOnCommandCall({ kind: 'status', statusCode: 500 });
+    const unknown = await command(reservationId, 'resend', { email: 'guest@example.test' });
+    expect(unknown).toMatchObject({ status: 502, body: { retryable: false } });
+    await commandsAged(reservationId, HOUR);
+    const resent = faults.inject(['COMMAND#', 'SET failure = :failure, updatedAt = :at REMOVE'], {
+      kind: 'answer-lost-sdk-retries',
+    });
+
+    const { body } = await read(reservationId, true);
+    await resent;
+
+    expect(body.commands).toEqual([
+      expect.objectContaining({
+        state: 'OUTCOME_UNKNOWN',
+        failure: expect.objectContaining({ reason: 'unverifiable' }),
+      }),
+    ]);
+    expect(output.logs()).toContainEqual(
+      expect.objectContaining({ message: 'command outcome unresolved', reason: 'unverifiable' }),
+    );
+  });
+});
+
 describe('a command that never reached Front Payment', () => {
   it('becomes REFUSED once its Lambda is gone, and the same key then sends it once', async () => {
     const { reservationId, reservationUuid } = await paidReservation();
@@ -328,6 +382,24 @@ describe('a command that never reached Front Payment', () => {
     const retried = await command(reservationId, 'capture', { amount: 15 }, key);
 
     expect(retried).toMatchObject({ status: 202, body: { state: 'ACCEPTED', amount: 15 } });
+    expect(callsTo('capture', reservationUuid)).toHaveLength(1);
+  });
+
+  it('is taken over by a retry whose own write the SDK resends: sent once, not answered 409', async () => {
+    const { reservationId, reservationUuid } = await paidReservation();
+    const key = randomUUID();
+    faults.inject(['COMMAND#', 'SENDING'], { kind: 'answer-lost' });
+    expect((await command(reservationId, 'capture', { amount: 12 }, key)).status).toBe(500);
+    await commandsAged(reservationId, HOUR);
+    // The take-over is applied, its answer lost below the SDK's retries: the SDK sends it again.
+    const resent = faults.inject(['COMMAND#', 'SENDING', 'attribute_not_exists(pk)'], {
+      kind: 'answer-lost-sdk-retries',
+    });
+
+    const retried = await command(reservationId, 'capture', { amount: 12 }, key);
+    await resent;
+
+    expect(retried).toMatchObject({ status: 202, body: { state: 'ACCEPTED', amount: 12 } });
     expect(callsTo('capture', reservationUuid)).toHaveLength(1);
   });
 });
