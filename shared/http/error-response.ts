@@ -157,9 +157,9 @@ export function httpErrorResponses(
 function logError(error: unknown, statusCode: number): void {
   const errorName = error instanceof Error ? error.name : typeof error;
   if (statusCode >= 500) {
-    // Under `error`, not `message` (Powertools reserves that key and drops it): Powertools writes
-    // the Error's name, message, stack and cause, so the operator sees why. Our errors' messages
-    // carry ids and statuses, never request bodies or personal data.
+    // Under `error`, not `message` (a line's own keys always win): the logger writes the Error's
+    // name, message, stack and cause, so the operator sees why. Our errors' messages carry ids and
+    // statuses, never request bodies or personal data.
     logger.error('request failed', {
       statusCode,
       errorName,

@@ -1,4 +1,7 @@
-/** Log levels by name, numbered as Powertools numbers them: a line is written at or above the set level. */
+/**
+ * Log levels by name, numbered as Powertools numbers them: a line is written when its level is
+ * at or above the set one.
+ */
 export const LOG_LEVELS = { DEBUG: 8, INFO: 12, WARN: 16, ERROR: 20, SILENT: 28 } as const;
 
 /** The levels a line can have (`SILENT` only switches lines off). */
