@@ -176,16 +176,18 @@ describe('POST /reservations', () => {
 
   it('409 request-in-progress with retry-after while the first is still at Front Payment', async () => {
     const key = randomUUID();
+    // One body for both: its orderDate is the current second, and the wait may cross one.
+    const body = validRequest();
     const creates = sandboxCalls('/api/v1/connect/reservations/create');
     stack.sandbox?.injectFault({ kind: 'delay', delayMs: HELD_MS });
-    const first = send({ path: '/reservations', body: validRequest(), key });
+    const first = send({ path: '/reservations', body, key });
     await vi.waitFor(
       () => expect(sandboxCalls('/api/v1/connect/reservations/create')).toBe(creates + 1),
       WAIT_FOR_CALL,
     );
 
     const { problem, headers } = await expectProblem(
-      send({ path: '/reservations', body: validRequest(), key }),
+      send({ path: '/reservations', body, key }),
       409,
       'request-in-progress',
     );
@@ -223,16 +225,17 @@ describe('POST /reservations', () => {
 
   it('502 session-outcome-unknown names the reservation, and a retry is 409 with the same code', async () => {
     const key = randomUUID();
+    const body = validRequest();
     stack.sandbox?.injectFault({ kind: 'status', statusCode: 500, afterCommit: true });
     const { problem } = await expectProblem(
-      send({ path: '/reservations', body: validRequest(), key }),
+      send({ path: '/reservations', body, key }),
       502,
       'session-outcome-unknown',
     );
     expect(problem).toMatchObject({ retryable: false, reservationId: expect.any(String) });
 
     const retry = await expectProblem(
-      send({ path: '/reservations', body: validRequest(), key }),
+      send({ path: '/reservations', body, key }),
       409,
       'session-outcome-unknown',
     );
