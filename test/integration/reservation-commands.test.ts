@@ -511,17 +511,23 @@ describe("the merchant's reservations, whichever of its principals calls", () =>
     };
   }
 
-  it("reproduction: task B of the same role captures task A's reservation; a retry from task A is the same command", async () => {
-    const [taskA, taskB] = await Promise.all([asCaller(TASK_A), asCaller(TASK_B)]);
-    const created = await taskA.create(
-      sampleReservationRequest({
-        returnBaseUrl: local.stack.urls.api,
-        referenceNo: `ROLE-${suffix}`,
-      }),
+  /** A reservation `caller` created through the handler, paid at the sandbox. */
+  async function paidBy(caller: Awaited<ReturnType<typeof asCaller>>, referenceNo: string) {
+    const created = await caller.create(
+      sampleReservationRequest({ returnBaseUrl: local.stack.urls.api, referenceNo }),
       randomUUID(),
     );
-    const { reservationId, reservationUuid } = JSON.parse(created.body ?? '{}');
+    const { reservationId, reservationUuid } = JSON.parse(created.body ?? '{}') as {
+      reservationId: string;
+      reservationUuid: string;
+    };
     await local.sandbox.pay(reservationUuid, 'visa');
+    return { reservationId, reservationUuid };
+  }
+
+  it("reproduction: task B of the same role captures task A's reservation; a retry from task A is the same command", async () => {
+    const [taskA, taskB] = await Promise.all([asCaller(TASK_A), asCaller(TASK_B)]);
+    const { reservationId, reservationUuid } = await paidBy(taskA, `ROLE-${suffix}`);
     const key = randomUUID();
 
     const capture = await taskB.command(reservationId, 'capture', { amount: 100 }, key);
@@ -535,15 +541,7 @@ describe("the merchant's reservations, whichever of its principals calls", () =>
 
   it('lets any principal the authorizer lets through read and act on a reservation; keys stay per caller', async () => {
     const [taskA, reporting] = await Promise.all([asCaller(TASK_A), asCaller(REPORTING)]);
-    const created = await taskA.create(
-      sampleReservationRequest({
-        returnBaseUrl: local.stack.urls.api,
-        referenceNo: `ANY-${suffix}`,
-      }),
-      randomUUID(),
-    );
-    const { reservationId, reservationUuid } = JSON.parse(created.body ?? '{}');
-    await local.sandbox.pay(reservationUuid, 'visa');
+    const { reservationId, reservationUuid } = await paidBy(taskA, `ANY-${suffix}`);
     const key = randomUUID();
 
     const read = await reporting.read(reservationId);
