@@ -194,28 +194,18 @@ export class ReservationsOperations extends Construct {
       );
     }
 
-    const notPublished = this.countLogMessage(
-      'callback-events-not-published',
-      props.callbackLogGroup,
-      LOG_MESSAGES.statusEventNotPublished,
-      'StatusEventsNotPublished',
-    );
-    // Same metric name from the sweeper's log group: the alarm sees both paths as one number.
-    this.countLogMessage(
-      'sweeper-events-not-published',
-      props.publishPendingLogGroup,
-      LOG_MESSAGES.statusEventNotPublished,
-      'StatusEventsNotPublished',
-    );
-    this.addAlarm(
-      'status-events-not-published',
-      notPublished,
-      ALARM_THRESHOLDS.statusEventsNotPublished,
-      {
-        description:
-          'EventBridge PutEvents failed for status events; they wait in the outbox and the sweeper retries every minute.',
+    // From the callback and the sweeper: the alarm sees both paths as one number.
+    const notPublished = this.alarmOnLogMessage('status-events-not-published', {
+      message: LOG_MESSAGES.statusEventNotPublished,
+      metricName: 'StatusEventsNotPublished',
+      filters: {
+        'callback-events-not-published': props.callbackLogGroup,
+        'sweeper-events-not-published': props.publishPendingLogGroup,
       },
-    );
+      threshold: ALARM_THRESHOLDS.statusEventsNotPublished,
+      description:
+        'EventBridge PutEvents failed for status events; they wait in the outbox and the sweeper retries every minute.',
+    });
 
     // From the sweeper's summary line, written on every run that found pending events, so a stuck
     // outbox shows even when no PutEvents failed. No line means nothing pending: missing data is
@@ -250,69 +240,47 @@ export class ReservationsOperations extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
 
-    const unmatched = this.countLogMessage(
-      'unmatched-callbacks',
-      props.callbackLogGroup,
-      LOG_MESSAGES.unmatchedCallback,
-      'UnmatchedCallbacks',
-    );
-    this.addAlarm('unmatched-callbacks', unmatched, ALARM_THRESHOLDS.unmatchedCallbacks, {
+    const unmatched = this.alarmOnLogMessage('unmatched-callbacks', {
+      message: LOG_MESSAGES.unmatchedCallback,
+      metricName: 'UnmatchedCallbacks',
+      filters: { 'unmatched-callbacks': props.callbackLogGroup },
+      threshold: ALARM_THRESHOLDS.unmatchedCallbacks,
       description:
         'A verified callback named a reservation we do not know; it is kept as unmatched and no status event was sent.',
     });
 
-    const setAside = this.countLogMessage(
-      'unmatched-callbacks-set-aside',
-      props.publishPendingLogGroup,
-      LOG_MESSAGES.unmatchedCallbackSetAside,
-      'UnmatchedCallbacksSetAside',
-    );
-    this.addAlarm(
-      'unmatched-callbacks-set-aside',
-      setAside,
-      ALARM_THRESHOLDS.unmatchedCallbacksSetAside,
-      {
-        description:
-          'The sweeper stopped trying a kept callback that matched no reservation of ours after its last try; it stays in the table (console: set aside). See "Alarms" in docs/deploy.md.',
-      },
-    );
+    this.alarmOnLogMessage('unmatched-callbacks-set-aside', {
+      message: LOG_MESSAGES.unmatchedCallbackSetAside,
+      metricName: 'UnmatchedCallbacksSetAside',
+      filters: { 'unmatched-callbacks-set-aside': props.publishPendingLogGroup },
+      threshold: ALARM_THRESHOLDS.unmatchedCallbacksSetAside,
+      description:
+        'The sweeper stopped trying a kept callback that matched no reservation of ours after its last try; it stays in the table (console: set aside). See "Alarms" in docs/deploy.md.',
+    });
 
     this.addCommandOutcomeAlarms(props);
 
     // A callback adopts an orphan session; so does the sweeper when it confirms a kept one later.
-    // Same metric name from both log groups: the alarm sees one number.
-    const adopted = this.countLogMessage(
-      'orphan-sessions-adopted',
-      props.callbackLogGroup,
-      LOG_MESSAGES.orphanSessionAdopted,
-      'OrphanSessionsAdopted',
-    );
-    this.countLogMessage(
-      'sweeper-orphan-sessions-adopted',
-      props.publishPendingLogGroup,
-      LOG_MESSAGES.orphanSessionAdopted,
-      'OrphanSessionsAdopted',
-    );
-    this.addAlarm('orphan-sessions-adopted', adopted, ALARM_THRESHOLDS.orphanSessionsAdopted, {
+    this.alarmOnLogMessage('orphan-sessions-adopted', {
+      message: LOG_MESSAGES.orphanSessionAdopted,
+      metricName: 'OrphanSessionsAdopted',
+      filters: {
+        'orphan-sessions-adopted': props.callbackLogGroup,
+        'sweeper-orphan-sessions-adopted': props.publishPendingLogGroup,
+      },
+      threshold: ALARM_THRESHOLDS.orphanSessionsAdopted,
       description:
         'Front Payment called back for a session of a create we had answered as failed or unknown; the session was recorded on its reservation (docs/reconciler.md). Tell the merchant: their retry may have sent the customer a second link.',
     });
 
-    const notUnderstood = this.countLogMessage(
-      'signed-callbacks-not-understood',
-      props.callbackLogGroup,
-      LOG_MESSAGES.signedCallbackNotUnderstood,
-      'SignedCallbacksNotUnderstood',
-    );
-    this.addAlarm(
-      'signed-callbacks-not-understood',
-      notUnderstood,
-      ALARM_THRESHOLDS.signedCallbacksNotUnderstood,
-      {
-        description:
-          'Front Payment signed a callback with a status word or parameters we do not know; it was kept and confirmed through its details, but the callback format may have changed.',
-      },
-    );
+    this.alarmOnLogMessage('signed-callbacks-not-understood', {
+      message: LOG_MESSAGES.signedCallbackNotUnderstood,
+      metricName: 'SignedCallbacksNotUnderstood',
+      filters: { 'signed-callbacks-not-understood': props.callbackLogGroup },
+      threshold: ALARM_THRESHOLDS.signedCallbacksNotUnderstood,
+      description:
+        'Front Payment signed a callback with a status word or parameters we do not know; it was kept and confirmed through its details, but the callback format may have changed.',
+    });
 
     // The age of kept callbacks whose confirmation failed, from both the callback and the
     // sweeper (which retries with backoff). Only ages past the threshold count.
@@ -470,13 +438,11 @@ export class ReservationsOperations extends Construct {
     });
   }
 
-  /** A metric that counts log lines whose `message` field equals `message` (0 when none). */
   /**
    * Commands of unknown outcome, from the commands function (its answers, `?refresh=true`) and
    * the reconciler (which settles what is left): each alarm fires at the first line.
    */
   private addCommandOutcomeAlarms(props: ReservationsOperationsProps): void {
-    const logGroups = [props.reservationCommandsLogGroup, props.reconcileLogGroup];
     const alarms = [
       {
         id: 'command-outcomes-unknown',
@@ -504,13 +470,44 @@ export class ReservationsOperations extends Construct {
       },
     ];
     for (const { id, message, metricName, threshold, description } of alarms) {
-      const [metric] = logGroups.map((logGroup, index) =>
-        this.countLogMessage(index === 0 ? id : `${id}-${index}`, logGroup, message, metricName),
-      );
-      this.addAlarm(id, metric as cloudwatch.Metric, threshold, { description });
+      this.alarmOnLogMessage(id, {
+        message,
+        metricName,
+        filters: {
+          [id]: props.reservationCommandsLogGroup,
+          [`${id}-1`]: props.reconcileLogGroup,
+        },
+        threshold,
+        description,
+      });
     }
   }
 
+  /**
+   * Counts the lines whose `message` field equals `message` into `metricName`, from each log group
+   * of `filters`, and alarms at `threshold` of them in a period; returns the metric. The same
+   * metric from several log groups is one number to the alarm. A filter's construct id is its key
+   * plus `-filter`: kept as deployed, as a new id would replace the filter.
+   */
+  private alarmOnLogMessage(
+    id: string,
+    options: {
+      readonly message: string;
+      readonly metricName: string;
+      readonly filters: Readonly<Record<string, logs.ILogGroup>>;
+      readonly threshold: number;
+      readonly description: string;
+    },
+  ): cloudwatch.Metric {
+    const [metric] = Object.entries(options.filters).map(([filterId, logGroup]) =>
+      this.countLogMessage(filterId, logGroup, options.message, options.metricName),
+    );
+    if (!metric) throw new Error(`alarm ${id} needs at least one log group`);
+    this.addAlarm(id, metric, options.threshold, { description: options.description });
+    return metric;
+  }
+
+  /** A metric that counts log lines whose `message` field equals `message` (0 when none). */
   private countLogMessage(
     id: string,
     logGroup: logs.ILogGroup,

@@ -8,7 +8,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { sleep } from '#shared/backoff';
-import { reservationsTableDesign } from '#shared/reservations/table-design';
+import { reservationsTableDesign, sortKeyOf } from '#shared/reservations/table-design';
 
 export interface LocalTableNames {
   readonly reservations: string;
@@ -27,20 +27,15 @@ export async function createTables(client: DynamoDBClient, names: LocalTableName
 
 export function reservationsTableInput(tableName: string): CreateTableCommandInput {
   const { partitionKey, sortKey, indexes } = reservationsTableDesign;
-  // String keys, except the due-callbacks index's sort key (epoch ms).
   const keyAttributes = new Map<string, 'S' | 'N'>([
     [partitionKey, 'S'],
     [sortKey, 'S'],
-    [indexes.byFrontPaymentUuid.partitionKey, 'S'],
-    [indexes.pendingEvents.partitionKey, 'S'],
-    [indexes.pendingEvents.sortKey, 'S'],
-    [indexes.dueCallbacks.sortKey, indexes.dueCallbacks.sortKeyType],
-    [indexes.openReservations.partitionKey, 'S'],
-    [indexes.openReservations.sortKey, 'S'],
-    [indexes.byReferenceNo.partitionKey, 'S'],
-    [indexes.byReferenceNo.sortKey, 'S'],
-    [indexes.recentReservations.partitionKey, 'S'],
   ]);
+  for (const index of Object.values(indexes)) {
+    keyAttributes.set(index.partitionKey, 'S');
+    const indexSortKey = sortKeyOf(index);
+    if (indexSortKey) keyAttributes.set(indexSortKey.name, indexSortKey.type);
+  }
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
@@ -52,53 +47,20 @@ export function reservationsTableInput(tableName: string): CreateTableCommandInp
       { AttributeName: partitionKey, KeyType: 'HASH' },
       { AttributeName: sortKey, KeyType: 'RANGE' },
     ],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: indexes.byFrontPaymentUuid.name,
-        KeySchema: [{ AttributeName: indexes.byFrontPaymentUuid.partitionKey, KeyType: 'HASH' }],
-        Projection: { ProjectionType: 'KEYS_ONLY' },
-      },
-      {
-        IndexName: indexes.pendingEvents.name,
+    // Every index of the design, KEYS_ONLY as in AWS: readers fetch the items by key afterwards.
+    GlobalSecondaryIndexes: Object.values(indexes).map((index) => {
+      const indexSortKey = sortKeyOf(index);
+      return {
+        IndexName: index.name,
         KeySchema: [
-          { AttributeName: indexes.pendingEvents.partitionKey, KeyType: 'HASH' },
-          { AttributeName: indexes.pendingEvents.sortKey, KeyType: 'RANGE' },
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          ...(indexSortKey
+            ? [{ AttributeName: indexSortKey.name, KeyType: 'RANGE' as const }]
+            : []),
         ],
         Projection: { ProjectionType: 'KEYS_ONLY' },
-      },
-      {
-        IndexName: indexes.dueCallbacks.name,
-        KeySchema: [
-          { AttributeName: indexes.dueCallbacks.partitionKey, KeyType: 'HASH' },
-          { AttributeName: indexes.dueCallbacks.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'KEYS_ONLY' },
-      },
-      {
-        IndexName: indexes.openReservations.name,
-        KeySchema: [
-          { AttributeName: indexes.openReservations.partitionKey, KeyType: 'HASH' },
-          { AttributeName: indexes.openReservations.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'KEYS_ONLY' },
-      },
-      {
-        IndexName: indexes.byReferenceNo.name,
-        KeySchema: [
-          { AttributeName: indexes.byReferenceNo.partitionKey, KeyType: 'HASH' },
-          { AttributeName: indexes.byReferenceNo.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'KEYS_ONLY' },
-      },
-      {
-        IndexName: indexes.recentReservations.name,
-        KeySchema: [
-          { AttributeName: indexes.recentReservations.partitionKey, KeyType: 'HASH' },
-          { AttributeName: indexes.recentReservations.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'KEYS_ONLY' },
-      },
-    ],
+      };
+    }),
   };
 }
 

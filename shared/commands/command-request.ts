@@ -8,6 +8,7 @@ import {
   strict,
 } from '../reservations/reservation-schema.ts';
 import { toFieldErrors } from '../validation-issues.ts';
+import { exactlyOneOf, notTogether, requiredUnless, requiredWith } from './cross-field-rules.ts';
 
 /** The commands of `POST /reservations/{id}/{command}`, named as Front Payment names them. */
 export const COMMANDS = ['capture', 'charge', 'cancel', 'complete', 'refund', 'resend'] as const;
@@ -41,14 +42,10 @@ const LineSchema = v.pipe(
     ),
     amount: positiveMoney(),
   }),
-  // Cross-field rules name a field (never the object), and run even when other fields fail.
-  v.forward(
-    v.partialCheck(
-      [['productId'], ['index']],
-      (line) => (line.productId === undefined) !== (line.index === undefined),
-      'give exactly one of productId and index to name the product line',
-    ),
-    ['productId'],
+  exactlyOneOf(
+    'productId',
+    'index',
+    'give exactly one of productId and index to name the product line',
   ),
 );
 const linesOf = () =>
@@ -60,14 +57,7 @@ const CaptureSchema = v.pipe(
     lines: v.optional(linesOf()),
     note: v.optional(note()),
   }),
-  v.forward(
-    v.partialCheck(
-      [['amount'], ['lines']],
-      (body) => body.amount === undefined || body.lines === undefined,
-      'must not be given together with lines',
-    ),
-    ['amount'],
-  ),
+  notTogether('amount', 'lines'),
 );
 
 const chargeSchema = (allowedTaxRates: readonly number[]) =>
@@ -99,22 +89,8 @@ const RefundSchema = v.pipe(
       v.pipe(nonBlankText(), v.regex(/^(CAP|CHA)\w+$/, 'must be a CAP… or CHA… reference')),
     ),
   }),
-  v.forward(
-    v.partialCheck(
-      [['amount'], ['lines']],
-      (body) => body.amount !== undefined || body.lines !== undefined,
-      'is required unless lines are given',
-    ),
-    ['amount'],
-  ),
-  v.forward(
-    v.partialCheck(
-      [['amount'], ['lines']],
-      (body) => body.amount === undefined || body.lines === undefined,
-      'must not be given together with lines',
-    ),
-    ['amount'],
-  ),
+  requiredUnless('amount', 'lines', 'is required unless lines are given'),
+  notTogether('amount', 'lines'),
 );
 
 /** Contact data for the new payment link: passed to Front Payment, never stored or logged. */
@@ -130,29 +106,12 @@ const ResendSchema = v.pipe(
       v.pipe(v.string('must be a string'), v.regex(/^\d{4,15}$/, 'must be 4 to 15 digits')),
     ),
   }),
-  v.forward(
-    v.partialCheck(
-      [['countryCode'], ['msisdn']],
-      (body) => body.countryCode === undefined || body.msisdn !== undefined,
-      'is required with countryCode',
-    ),
-    ['msisdn'],
-  ),
-  v.forward(
-    v.partialCheck(
-      [['countryCode'], ['msisdn']],
-      (body) => body.msisdn === undefined || body.countryCode !== undefined,
-      'is required with msisdn',
-    ),
-    ['countryCode'],
-  ),
-  v.forward(
-    v.partialCheck(
-      [['email'], ['msisdn']],
-      (body) => body.email !== undefined || body.msisdn !== undefined,
-      'is required, unless countryCode and msisdn are given to send the link to',
-    ),
-    ['email'],
+  requiredWith('msisdn', 'countryCode'),
+  requiredWith('countryCode', 'msisdn'),
+  requiredUnless(
+    'email',
+    'msisdn',
+    'is required, unless countryCode and msisdn are given to send the link to',
   ),
 );
 

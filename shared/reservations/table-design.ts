@@ -60,6 +60,18 @@ export const reservationsTableDesign = {
   },
 } as const;
 
+/** One global secondary index of the reservations table. */
+export type IndexDesign =
+  (typeof reservationsTableDesign.indexes)[keyof typeof reservationsTableDesign.indexes];
+
+/** An index's sort key with its DynamoDB type (a string unless the design says a number). */
+export function sortKeyOf(
+  index: IndexDesign,
+): { readonly name: string; readonly type: 'S' | 'N' } | undefined {
+  if (!('sortKey' in index)) return undefined;
+  return { name: index.sortKey, type: 'sortKeyType' in index ? index.sortKeyType : 'S' };
+}
+
 /** Item keys, built in one place so no module spells them by hand. */
 export const reservationKeys = {
   reservation: (reservationId: string) => ({

@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -22,11 +22,22 @@ import {
 } from '../../shared/reservations/reconcile-log.ts';
 import { type Synthesised, synthReservations } from './support/synth.ts';
 
-type Alarm = Record<string, unknown>;
+/** The namespace of the metrics made from log lines, for the stack synthReservations names. */
+const NAMESPACE = 'FrontPaymentReservations/test-stack';
+
+/** The properties of every resource of `type`, as the template has them. */
+const propertiesOf = (template: Template, type: string) =>
+  Object.values(template.findResources(type)).map((resource) => resource.Properties);
+
+/** The metric filters that feed `metricName`. */
+const metricFiltersInto = (template: Template, metricName: string) =>
+  propertiesOf(template, 'AWS::Logs::MetricFilter').filter(
+    (filter) => filter.MetricTransformations[0].MetricName === metricName,
+  );
 
 describe('alarms, metric filters, topic and dashboard', () => {
   let s: Synthesised;
-  let alarms: Alarm[];
+  let alarms: ReturnType<typeof propertiesOf>;
   let topic: string;
   const alarmOn = (metricName: string, dimension?: unknown) =>
     alarms.filter(
@@ -39,11 +50,48 @@ describe('alarms, metric filters, topic and dashboard', () => {
   const logGroupOf = (id: string) =>
     s.logicalId(s.reservations.node.findChild(id).node.findChild('log-group'));
 
+  /**
+   * Each line whose message is `message`, in the log group of each of `functionIds`, counts 1
+   * (0 when none) into `metricName`, and one alarm fires at `threshold` lines in 5 minutes.
+   */
+  function expectAlarmOnLogMessage(
+    message: string,
+    metricName: string,
+    functionIds: readonly string[],
+    threshold = 1,
+  ) {
+    const filters = metricFiltersInto(s.template, metricName);
+    expect(filters).toHaveLength(functionIds.length);
+    for (const id of functionIds) {
+      expect(filters).toContainEqual({
+        LogGroupName: { Ref: logGroupOf(id) },
+        FilterPattern: `{ $.message = "${message}" }`,
+        MetricTransformations: [
+          {
+            MetricName: metricName,
+            MetricValue: '1',
+            DefaultValue: 0,
+            Unit: 'Count',
+            MetricNamespace: NAMESPACE,
+          },
+        ],
+      });
+    }
+    expect(alarmOn(metricName)).toEqual([
+      expect.objectContaining({
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: threshold,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      }),
+    ]);
+  }
+
   beforeAll(() => {
     s = synthReservations({ alarmEmail: 'ops@example.com' });
-    alarms = Object.values(s.template.findResources('AWS::CloudWatch::Alarm')).map(
-      (alarm) => alarm.Properties,
-    );
+    alarms = propertiesOf(s.template, 'AWS::CloudWatch::Alarm');
     topic = Object.keys(s.template.findResources('AWS::SNS::Topic'))[0] as string;
   });
 
@@ -73,27 +121,12 @@ describe('alarms, metric filters, topic and dashboard', () => {
   });
 
   it('alarms on status events not published, from the callback and the sweeper logs', () => {
-    const filters = Object.values(s.template.findResources('AWS::Logs::MetricFilter')).map(
-      (filter) => filter.Properties,
+    expectAlarmOnLogMessage(
+      LOG_MESSAGES.statusEventNotPublished,
+      'StatusEventsNotPublished',
+      ['callback', 'publish-pending'],
+      5,
     );
-    const notPublished = filters.filter(
-      (filter) => filter.MetricTransformations[0].MetricName === 'StatusEventsNotPublished',
-    );
-    expect(notPublished.map((filter) => filter.LogGroupName).sort()).toEqual(
-      [{ Ref: logGroupOf('callback') }, { Ref: logGroupOf('publish-pending') }].sort(),
-    );
-    for (const filter of notPublished) {
-      expect(filter.FilterPattern).toBe(
-        `{ $.message = "${LOG_MESSAGES.statusEventNotPublished}" }`,
-      );
-    }
-    expect(alarmOn('StatusEventsNotPublished')).toEqual([
-      expect.objectContaining({
-        Statistic: 'Sum',
-        Threshold: 5,
-        TreatMissingData: 'notBreaching',
-      }),
-    ]);
   });
 
   it("alarms when the sweeper's summary line reports a pending event 10 minutes old", () => {
@@ -109,7 +142,7 @@ describe('alarms, metric filters, topic and dashboard', () => {
           MetricName: 'OutboxAgeSeconds',
           MetricValue: '$.oldestPendingAgeSeconds',
           Unit: 'Seconds',
-          MetricNamespace: 'FrontPaymentReservations/test-stack',
+          MetricNamespace: NAMESPACE,
         },
       ],
     });
@@ -161,115 +194,45 @@ describe('alarms, metric filters, topic and dashboard', () => {
     'alarms at the first %s, counted from the commands and the reconciler logs',
     (message, metricName, threshold) => {
       // The commands function answers and refreshes; the reconciler settles the rest.
-      for (const fn of ['reservation-commands', 'reconcile']) {
-        s.template.hasResourceProperties('AWS::Logs::MetricFilter', {
-          LogGroupName: { Ref: logGroupOf(fn) },
-          FilterPattern: `{ $.message = "${LOG_MESSAGES[message]}" }`,
-          MetricTransformations: [Match.objectLike({ MetricName: metricName, MetricValue: '1' })],
-        });
-      }
-      expect(threshold).toBe(1);
-      expect(alarmOn(metricName)).toEqual([
-        expect.objectContaining({ Statistic: 'Sum', Threshold: 1, Period: 300 }),
+      expectAlarmOnLogMessage(LOG_MESSAGES[message], metricName, [
+        'reservation-commands',
+        'reconcile',
       ]);
+      expect(threshold).toBe(1);
     },
   );
 
   it('alarms on a callback kept as unmatched, counted from the callback log', () => {
-    s.template.hasResourceProperties('AWS::Logs::MetricFilter', {
-      LogGroupName: { Ref: logGroupOf('callback') },
-      FilterPattern: `{ $.message = "${LOG_MESSAGES.unmatchedCallback}" }`,
-      MetricTransformations: [
-        {
-          MetricName: 'UnmatchedCallbacks',
-          MetricValue: '1',
-          DefaultValue: 0,
-          Unit: 'Count',
-          MetricNamespace: 'FrontPaymentReservations/test-stack',
-        },
-      ],
-    });
-    expect(alarmOn('UnmatchedCallbacks')).toEqual([
-      expect.objectContaining({
-        Statistic: 'Sum',
-        Period: 300,
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        TreatMissingData: 'notBreaching',
-      }),
-    ]);
+    expectAlarmOnLogMessage(LOG_MESSAGES.unmatchedCallback, 'UnmatchedCallbacks', ['callback']);
   });
 
   it('alarms at the first orphan session adopted, from the callback and the sweeper logs', () => {
-    for (const fn of ['callback', 'publish-pending']) {
-      s.template.hasResourceProperties('AWS::Logs::MetricFilter', {
-        LogGroupName: { Ref: logGroupOf(fn) },
-        FilterPattern: `{ $.message = "${ORPHAN_SESSION_ADOPTED}" }`,
-        MetricTransformations: [
-          Match.objectLike({
-            MetricName: 'OrphanSessionsAdopted',
-            MetricValue: '1',
-            MetricNamespace: 'FrontPaymentReservations/test-stack',
-          }),
-        ],
-      });
-    }
     expect(LOG_MESSAGES.orphanSessionAdopted).toBe(ORPHAN_SESSION_ADOPTED);
-    expect(alarmOn('OrphanSessionsAdopted')).toEqual([
-      expect.objectContaining({
-        Statistic: 'Sum',
-        Period: 300,
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        AlarmActions: [{ Ref: topic }],
-      }),
+    expectAlarmOnLogMessage(ORPHAN_SESSION_ADOPTED, 'OrphanSessionsAdopted', [
+      'callback',
+      'publish-pending',
     ]);
   });
 
   it('alarms at the first unmatched callback the sweeper set aside, from its log', () => {
-    s.template.hasResourceProperties('AWS::Logs::MetricFilter', {
-      LogGroupName: { Ref: logGroupOf('publish-pending') },
-      FilterPattern: `{ $.message = "${LOG_MESSAGES.unmatchedCallbackSetAside}" }`,
-      MetricTransformations: [
-        {
-          MetricName: 'UnmatchedCallbacksSetAside',
-          MetricValue: '1',
-          DefaultValue: 0,
-          Unit: 'Count',
-          MetricNamespace: 'FrontPaymentReservations/test-stack',
-        },
-      ],
-    });
     expect(LOG_MESSAGES.unmatchedCallbackSetAside).toBe(UNMATCHED_CALLBACK_SET_ASIDE);
-    expect(alarmOn('UnmatchedCallbacksSetAside')).toEqual([
-      expect.objectContaining({
-        Statistic: 'Sum',
-        Period: 300,
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        TreatMissingData: 'notBreaching',
-      }),
+    expectAlarmOnLogMessage(UNMATCHED_CALLBACK_SET_ASIDE, 'UnmatchedCallbacksSetAside', [
+      'publish-pending',
     ]);
   });
 
   it('alarms at the first signed callback we do not understand, from the callback log', () => {
-    s.template.hasResourceProperties('AWS::Logs::MetricFilter', {
-      LogGroupName: { Ref: logGroupOf('callback') },
-      FilterPattern: `{ $.message = "${SIGNED_CALLBACK_NOT_UNDERSTOOD}" }`,
-    });
-    expect(alarmOn('SignedCallbacksNotUnderstood')).toEqual([
-      expect.objectContaining({ Threshold: 1, Statistic: 'Sum' }),
+    expectAlarmOnLogMessage(SIGNED_CALLBACK_NOT_UNDERSTOOD, 'SignedCallbacksNotUnderstood', [
+      'callback',
     ]);
   });
 
   it('alarms on a kept callback unconfirmed longer than the configured age, from both logs', () => {
-    const filters = Object.values(s.template.findResources('AWS::Logs::MetricFilter')).filter(
-      (filter) => filter.Properties.MetricTransformations[0].MetricName === 'UnconfirmedCallbacks',
-    );
-    expect(filters.map((filter) => filter.Properties.LogGroupName).sort()).toEqual(
+    const filters = metricFiltersInto(s.template, 'UnconfirmedCallbacks');
+    expect(filters.map((filter) => filter.LogGroupName).sort()).toEqual(
       [{ Ref: logGroupOf('callback') }, { Ref: logGroupOf('publish-pending') }].sort(),
     );
-    expect(filters[0]?.Properties.FilterPattern).toBe(
+    expect(filters[0]?.FilterPattern).toBe(
       `{ ($.message = "${CALLBACK_NOT_CONFIRMED}") && ($.${CALLBACK_AGE_FIELD} > ${DEFAULT_UNCONFIRMED_CALLBACK_AGE.toSeconds()}) }`,
     );
     expect(alarmOn('UnconfirmedCallbacks')).toEqual([
@@ -292,7 +255,7 @@ describe('alarms, metric filters, topic and dashboard', () => {
           MetricValue: '1',
           DefaultValue: 0,
           Unit: 'Count',
-          MetricNamespace: 'FrontPaymentReservations/test-stack',
+          MetricNamespace: NAMESPACE,
         },
       ],
     });
@@ -313,12 +276,7 @@ describe('alarms, metric filters, topic and dashboard', () => {
   });
 
   it('alarms when a reservation stays unresolved past the configured age, from the reconciler summary', () => {
-    const filters = Object.values(s.template.findResources('AWS::Logs::MetricFilter'))
-      .map((filter) => filter.Properties)
-      .filter(
-        (properties) =>
-          properties.MetricTransformations[0].MetricName === 'ReconcilerUnresolvedSeconds',
-      );
+    const filters = metricFiltersInto(s.template, 'ReconcilerUnresolvedSeconds');
     expect(filters).toEqual([
       expect.objectContaining({
         LogGroupName: { Ref: logGroupOf('reconcile') },
@@ -334,9 +292,9 @@ describe('alarms, metric filters, topic and dashboard', () => {
     ]);
     const shorter = synthReservations({ unresolvedReservationAlarmAge: Duration.minutes(30) });
     expect(
-      Object.values(shorter.template.findResources('AWS::CloudWatch::Alarm')).filter(
-        (alarm) => alarm.Properties.MetricName === 'ReconcilerUnresolvedSeconds',
-      )[0]?.Properties.Threshold,
+      propertiesOf(shorter.template, 'AWS::CloudWatch::Alarm').find(
+        (alarm) => alarm.MetricName === 'ReconcilerUnresolvedSeconds',
+      )?.Threshold,
     ).toBe(1800);
   });
 
@@ -382,8 +340,8 @@ describe('alarms, metric filters, topic and dashboard', () => {
     });
     s2.template.resourceCountIs('AWS::SNS::Topic', 1);
     const id = s2.logicalId(callerTopic as sns.Topic);
-    for (const alarm of Object.values(s2.template.findResources('AWS::CloudWatch::Alarm'))) {
-      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: id }]);
+    for (const alarm of propertiesOf(s2.template, 'AWS::CloudWatch::Alarm')) {
+      expect(alarm.AlarmActions).toEqual([{ Ref: id }]);
     }
   });
 });

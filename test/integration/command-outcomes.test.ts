@@ -1,37 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type RunningLocalStack, startLocalStack } from '../../infra/local/local-stack.ts';
-import { createLocalStackClient } from '../../infra/local/local-stack-client.ts';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SandboxFault } from '../../infra/local/front-payment-sandbox/index.ts';
 import { sampleReservationRequest } from '../../infra/local/sample-reservation.ts';
 import { captureOutput } from '../support/captured-output.ts';
 import { dynamoDbFaults } from '../support/dynamodb-faults.ts';
+import { useLocalStack } from '../support/local-stack.ts';
 
 // Commands whose outcome is unknown, on the real parts: the functions as `npm start` runs them,
 // DynamoDB Local, the sandbox over HTTP; DynamoDB faults through the SDK client's own middleware.
 const suffix = randomUUID().slice(0, 8);
-const tableName = `command-outcomes-${suffix}`;
 const HOUR = 60 * 60_000;
-let stack: RunningLocalStack;
-let client: ReturnType<typeof createLocalStackClient>;
 let faults: ReturnType<typeof dynamoDbFaults>;
 const output = captureOutput();
+const local = useLocalStack({
+  logLevel: 'WARN',
+  publishPendingIntervalMs: 500,
+  // Callbacks are signals only (and would take the faults meant for the commands): the tests
+  // read Front Payment's truth with `?refresh=true` and the reconciler.
+  sandboxQuirks: { dropCallbacks: true },
+});
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    eventBridgePort: 0,
-    sandboxPort: 0,
-    logLevel: 'WARN',
-    tableNames: { reservations: tableName },
-    publishPendingIntervalMs: 500,
-    dynamoDbEndpoint: inject('dynamoDbEndpoint'),
-    // Callbacks are signals only (and would take the faults meant for the commands): the tests
-    // read Front Payment's truth with `?refresh=true` and the reconciler.
-    sandboxQuirks: { dropCallbacks: true },
-  });
-  client = createLocalStackClient({ apiUrl: stack.urls.api, frontPaymentToken: 'local' });
   // The client the functions were loaded with (one module instance per process).
   const { dynamoDbClient } = (await import('#shared/aws/dynamodb')) as {
     dynamoDbClient: DynamoDBClient;
@@ -41,11 +32,7 @@ beforeAll(async () => {
 
 afterEach(() => {
   faults.clear();
-  stack.sandbox?.clearFaults();
-});
-
-afterAll(async () => {
-  await stack?.stop();
+  local.sandbox.clearFaults();
 });
 
 interface Answer {
@@ -60,7 +47,7 @@ async function command(
   body: unknown,
   key: string = randomUUID(),
 ): Promise<Answer> {
-  const response = await fetch(`${stack.urls.api}/reservations/${reservationId}/${name}`, {
+  const response = await fetch(`${local.stack.urls.api}/reservations/${reservationId}/${name}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'idempotency-key': key },
     body: JSON.stringify(body),
@@ -83,7 +70,7 @@ interface CommandView {
 
 async function read(reservationId: string, refresh = false) {
   const response = await fetch(
-    `${stack.urls.api}/reservations/${reservationId}${refresh ? '?refresh=true' : ''}`,
+    `${local.stack.urls.api}/reservations/${reservationId}${refresh ? '?refresh=true' : ''}`,
   );
   const body = (await response.json()) as {
     commands: CommandView[];
@@ -93,36 +80,33 @@ async function read(reservationId: string, refresh = false) {
 }
 
 async function paidReservation() {
-  const created = await client.createReservation(
-    sampleReservationRequest({ returnBaseUrl: stack.urls.api, referenceNo: `OUT-${suffix}` }),
+  const created = await local.client.createReservation(
+    sampleReservationRequest({ returnBaseUrl: local.stack.urls.api, referenceNo: `OUT-${suffix}` }),
     randomUUID(),
   );
-  await stack.sandbox?.pay(created.reservationUuid, 'visa');
+  await local.sandbox.pay(created.reservationUuid, 'visa');
   return created;
 }
 
 function callsTo(operation: string, reservationUuid: string) {
-  return (stack.sandbox?.calls ?? []).filter(
+  return local.sandbox.calls.filter(
     (call) => call.path === `/api/v1/connect/reservations/${operation}/${reservationUuid}`,
   );
 }
 
 /** Calls of Front Payment's history (of every reservation: it is not per reservation). */
 function historyCalls(): number {
-  return (stack.sandbox?.calls ?? []).filter((call) =>
+  return local.sandbox.calls.filter((call) =>
     call.path.startsWith('/api/v1/connect/reservations/history/'),
   ).length;
 }
 
 /** The next Front Payment request passes; the one after gets `fault` (a command's own call). */
-function faultOnCommandCall(
-  fault: Parameters<NonNullable<RunningLocalStack['sandbox']>['injectFault']>[0],
-  readsBefore = 1,
-) {
+function faultOnCommandCall(fault: SandboxFault, readsBefore = 1) {
   for (let read = 0; read < readsBefore; read++) {
-    stack.sandbox?.injectFault({ kind: 'delay', delayMs: 0 });
+    local.sandbox.injectFault({ kind: 'delay', delayMs: 0 });
   }
-  stack.sandbox?.injectFault(fault);
+  local.sandbox.injectFault(fault);
 }
 
 const charge500 = {
@@ -132,18 +116,18 @@ const charge500 = {
 
 /** Moves the reservation's commands `ms` into the past, as if that much time had passed. */
 async function commandsAged(reservationId: string, ms: number): Promise<void> {
-  const { Items = [] } = await stack.documents.send(
+  const { Items = [] } = await local.stack.documents.send(
     new QueryCommand({
-      TableName: tableName,
+      TableName: local.stack.tableNames.reservations,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :commands)',
       ExpressionAttributeValues: { ':pk': `RESERVATION#${reservationId}`, ':commands': 'COMMAND#' },
     }),
   );
   for (const item of Items) {
     const earlier = (at: unknown) => new Date(Date.parse(String(at)) - ms).toISOString();
-    await stack.documents.send(
+    await local.stack.documents.send(
       new UpdateCommand({
-        TableName: tableName,
+        TableName: local.stack.tableNames.reservations,
         Key: { pk: item.pk, sk: item.sk },
         UpdateExpression: `SET requestedAt = :requested, updatedAt = :updated${
           item.sentAt ? ', sentAt = :sent' : ''
@@ -220,11 +204,11 @@ describe('one Front Payment payment settles at most one command', () => {
       expect.objectContaining({ level: 'WARN', message: 'command outcome ambiguous' }),
     );
     // The local console shows both, with why, as watched by the reconciler.
-    const local = (await (await fetch(`${stack.urls.api}/_local/reservations`)).json()) as {
+    const shown = (await (await fetch(`${local.stack.urls.api}/_local/reservations`)).json()) as {
       reservations: { reservationId: string; stuckCommands: Record<string, unknown>[] }[];
     };
     expect(
-      local.reservations.find((each) => each.reservationId === reservationId)?.stuckCommands,
+      shown.reservations.find((each) => each.reservationId === reservationId)?.stuckCommands,
     ).toEqual([
       expect.objectContaining({
         state: 'OUTCOME_UNKNOWN',
@@ -244,8 +228,8 @@ describe('one Front Payment payment settles at most one command', () => {
     faultOnCommandCall({ kind: 'status', statusCode: 500 });
     await command(reservationId, 'charge', charge500);
     // Two charges of the same amount made in Front Payment's portal, outside our API.
-    await stack.sandbox?.charge(reservationUuid, 500);
-    await stack.sandbox?.charge(reservationUuid, 500);
+    await local.sandbox.charge(reservationUuid, 500);
+    await local.sandbox.charge(reservationUuid, 500);
 
     const { body } = await read(reservationId, true);
 
@@ -453,7 +437,7 @@ describe('an attempt still running after its deadline', () => {
     const lateRefusal = gate();
     const retryFinish = gate();
     // The first attempt's details read fails; its REFUSED write waits.
-    stack.sandbox?.injectFault({ kind: 'status', statusCode: 503 });
+    local.sandbox.injectFault({ kind: 'status', statusCode: 503 });
     const refusalPaused = faults.inject(['COMMAND#', 'REFUSED', 'details-'], {
       kind: 'pause',
       until: lateRefusal.opened,
@@ -559,7 +543,7 @@ describe('unknown outcomes end, both ways', () => {
     await read(reservationId, true);
     await commandsAged(reservationId, HOUR);
 
-    await stack.reconcileNow();
+    await local.stack.reconcileNow();
 
     const capture = (await read(reservationId)).body.commands.find(
       (each) => each.command === 'capture' && each.amount === 30,

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LOCAL_CALLER_ARN } from '../../infra/local/api-gateway-event.ts';
 import { CALLBACK_PATH } from '../../infra/local/callback-path.ts';
-import { type RunningLocalStack, startLocalStack } from '../../infra/local/local-stack.ts';
-import { createLocalStackClient } from '../../infra/local/local-stack-client.ts';
 import { sampleReservationRequest } from '../../infra/local/sample-reservation.ts';
 import { httpApiEvent, lambdaContext } from '../support/api-gateway-events.ts';
+import { useLocalStack } from '../support/local-stack.ts';
 
 /*
  * Hostile HTTP input at the edges, sent over real HTTP to the local stack (the local API Gateway,
@@ -15,27 +14,7 @@ import { httpApiEvent, lambdaContext } from '../support/api-gateway-events.ts';
  */
 
 const suffix = randomUUID().slice(0, 8);
-let stack: RunningLocalStack;
-let client: ReturnType<typeof createLocalStackClient>;
-
-beforeAll(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    eventBridgePort: 0,
-    sandboxPort: 0,
-    logLevel: process.env.TEST_LOG_LEVEL ?? 'SILENT',
-    tableNames: { reservations: `reservations-${suffix}` },
-    publishPendingIntervalMs: 0,
-    reconcileIntervalMs: 0,
-    dynamoDbEndpoint: inject('dynamoDbEndpoint'),
-  });
-  client = createLocalStackClient({
-    apiUrl: stack.urls.api,
-    frontPaymentToken: 'local-sandbox-token',
-  });
-});
-
-afterAll(() => stack?.stop());
+const local = useLocalStack();
 
 interface RawAnswer {
   readonly status: number;
@@ -50,7 +29,7 @@ function send(options: {
   body?: Buffer | string;
 }): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    const url = new URL(stack.urls.api);
+    const url = new URL(local.stack.urls.api);
     const outgoing = request(
       {
         host: url.hostname,
@@ -79,22 +58,24 @@ const key = (): [string, string] => ['Idempotency-Key', randomUUID()];
 
 /** Front Payment calls of one kind for one reservation. */
 const callsTo = (operation: string, reservationUuid: string) =>
-  (stack.sandbox?.calls ?? []).filter(
+  local.sandbox.calls.filter(
     (call) => call.path === `/api/v1/connect/reservations/${operation}/${reservationUuid}`,
   );
 
 async function paidReservation() {
-  const created = await client.createReservation(
-    sampleReservationRequest({ returnBaseUrl: stack.urls.api, referenceNo: `HOSTILE-${suffix}` }),
+  const created = await local.client.createReservation(
+    sampleReservationRequest({
+      returnBaseUrl: local.stack.urls.api,
+      referenceNo: `HOSTILE-${suffix}`,
+    }),
     randomUUID(),
   );
-  await stack.sandbox?.pay(created.reservationUuid, 'visa');
+  await local.sandbox.pay(created.reservationUuid, 'visa');
   return created;
 }
 
 const createCalls = () =>
-  (stack.sandbox?.calls ?? []).filter((call) => call.path === '/api/v1/connect/reservations/create')
-    .length;
+  local.sandbox.calls.filter((call) => call.path === '/api/v1/connect/reservations/create').length;
 
 describe('command bodies', () => {
   it('reproduction: a literal JSON null on capture is a 400, not "capture everything left"', async () => {
@@ -207,7 +188,7 @@ describe('command bodies', () => {
 describe('create bodies', () => {
   it('refuses invalid UTF-8, another charset and two Idempotency-Keys on create, and creates nothing', async () => {
     const before = createCalls();
-    const valid = JSON.stringify(sampleReservationRequest({ returnBaseUrl: stack.urls.api }));
+    const valid = JSON.stringify(sampleReservationRequest({ returnBaseUrl: local.stack.urls.api }));
     const broken = Buffer.concat([Buffer.from(valid.slice(0, -1)), Buffer.from([0xc3, 0x7d])]);
 
     const invalidUtf8 = await send({
@@ -267,7 +248,7 @@ describe('paths and query strings', () => {
     async (_, size) => {
       const query = `orderUuid=RES1&status=RESERVED&pad=${'a'.repeat(size)}`;
 
-      const answer = await fetch(`${stack.urls.api}${CALLBACK_PATH}?${query}`);
+      const answer = await fetch(`${local.stack.urls.api}${CALLBACK_PATH}?${query}`);
 
       expect(answer.status).toBe(414);
       expect(await answer.json()).toEqual({ message: 'Request-URI Too Long' });

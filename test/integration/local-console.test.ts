@@ -1,42 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type RunningLocalStack, startLocalStack } from '../../infra/local/local-stack.ts';
-import { createLocalStackClient } from '../../infra/local/local-stack-client.ts';
+import { describe, expect, it } from 'vitest';
 import { sampleReservationRequest } from '../../infra/local/sample-reservation.ts';
+import { useLocalStack } from '../support/local-stack.ts';
 
-const suffix = randomUUID().slice(0, 8);
-
-let stack: RunningLocalStack;
-let client: ReturnType<typeof createLocalStackClient>;
-
-beforeAll(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    eventBridgePort: 0,
-    sandboxPort: 0,
-    logLevel: 'SILENT',
-    dynamoDbEndpoint: inject('dynamoDbEndpoint'),
-    tableNames: { reservations: `reservations-${suffix}` },
-    publishPendingIntervalMs: 0,
-    // Run by the test (reconcileNow), so no scheduled run races it.
-    reconcileIntervalMs: 0,
-  });
-  client = createLocalStackClient({
-    apiUrl: stack.urls.api,
-    frontPaymentToken: 'local-sandbox-token',
-  });
-});
-
-afterAll(() => stack?.stop());
-
-const sandbox = () => {
-  if (!stack.sandbox) throw new Error('the local stack runs the sandbox');
-  return stack.sandbox;
-};
+const local = useLocalStack();
 
 async function createReservation(referenceNo: string) {
-  return client.createReservation(
-    sampleReservationRequest({ returnBaseUrl: stack.urls.api, referenceNo }),
+  return local.client.createReservation(
+    sampleReservationRequest({ returnBaseUrl: local.stack.urls.api, referenceNo }),
     randomUUID(),
   );
 }
@@ -48,7 +19,7 @@ interface ConsoleReservation {
 }
 
 async function consoleReservations(): Promise<ConsoleReservation[]> {
-  const response = await fetch(`${stack.urls.api}/_local/reservations`);
+  const response = await fetch(`${local.stack.urls.api}/_local/reservations`);
   return ((await response.json()) as { reservations: ConsoleReservation[] }).reservations;
 }
 
@@ -57,9 +28,9 @@ describe('the console shows what the customer did, from Front Payment', () => {
     const untouched = await createReservation('CONSOLE-1');
     const declined = await createReservation('CONSOLE-2');
     const paid = await createReservation('CONSOLE-3');
-    await sandbox().decline(declined.reservationUuid);
-    await sandbox().decline(paid.reservationUuid);
-    await sandbox().pay(paid.reservationUuid, 'mastercard');
+    await local.sandbox.decline(declined.reservationUuid);
+    await local.sandbox.decline(paid.reservationUuid);
+    await local.sandbox.pay(paid.reservationUuid, 'mastercard');
 
     const shown = new Map((await consoleReservations()).map((r) => [r.reservationId, r]));
 
@@ -79,10 +50,10 @@ describe("the console's reconciler runs", () => {
   it('include a run that found nothing due, so the console shows when it last ran', async () => {
     const before = new Date().toISOString();
 
-    const run = await stack.reconcileNow();
+    const run = await local.stack.reconcileNow();
 
     expect(run).toMatchObject({ checked: 0, failed: 0 });
-    const { runs } = (await (await fetch(`${stack.urls.api}/_local/reconciler`)).json()) as {
+    const { runs } = (await (await fetch(`${local.stack.urls.api}/_local/reconciler`)).json()) as {
       runs: { at: string; checked: number }[];
     };
     expect(runs.at(-1)).toMatchObject({ checked: 0 });
@@ -93,10 +64,10 @@ describe("the console's reconciler runs", () => {
 describe("the console's request log", () => {
   it('lists each API call with its masked bodies and each event with its detail', async () => {
     const created = await createReservation('CONSOLE-LOG');
-    await sandbox().pay(created.reservationUuid, 'visa');
-    await sandbox().settled();
+    await local.sandbox.pay(created.reservationUuid, 'visa');
+    await local.sandbox.settled();
 
-    const response = await fetch(`${stack.urls.api}/_local/log`);
+    const response = await fetch(`${local.stack.urls.api}/_local/log`);
 
     expect(response.status).toBe(200);
     const text = await response.text();

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '#shared/http/problem';
 import { PROBLEM_CODES, type ProblemCode } from '#shared/http/problem-types';
-import { type RunningLocalStack, startLocalStack } from '../../infra/local/local-stack.ts';
-import { createLocalStackClient } from '../../infra/local/local-stack-client.ts';
+import type { SandboxFault } from '../../infra/local/front-payment-sandbox/index.ts';
 import { sampleReservationRequest } from '../../infra/local/sample-reservation.ts';
+import { useLocalStack } from '../support/local-stack.ts';
 
 /*
  * Every non-2xx answer our code gives on the merchant routes, provoked over real HTTP on the local
@@ -31,29 +31,10 @@ const HELD_MS = 4_000;
 /** Until the held request reaches the sandbox: on a busy machine that takes more than a second. */
 const WAIT_FOR_CALL = { timeout: HELD_MS, interval: 20 };
 const suffix = randomUUID().slice(0, 8);
-let stack: RunningLocalStack;
-let client: ReturnType<typeof createLocalStackClient>;
 const provoked = new Set<string>();
-
-beforeAll(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    eventBridgePort: 0,
-    sandboxPort: 0,
-    logLevel: process.env.TEST_LOG_LEVEL ?? 'SILENT',
-    tableNames: { reservations: `reservations-${suffix}` },
-    publishPendingIntervalMs: 0,
-    reconcileIntervalMs: 0,
-    dynamoDbEndpoint: inject('dynamoDbEndpoint'),
-    functionEnvironment: { FRONT_PAYMENT_TIMEOUT_MS: String(FRONT_PAYMENT_TIMEOUT_MS) },
-  });
-  client = createLocalStackClient({
-    apiUrl: stack.urls.api,
-    frontPaymentToken: 'local-sandbox-token',
-  });
+const local = useLocalStack({
+  functionEnvironment: { FRONT_PAYMENT_TIMEOUT_MS: String(FRONT_PAYMENT_TIMEOUT_MS) },
 });
-
-afterAll(() => stack?.stop());
 
 interface Sent {
   readonly method?: 'GET' | 'POST';
@@ -67,7 +48,7 @@ interface Sent {
 
 async function send({ method = 'POST', path, body, contentType, key }: Sent): Promise<Response> {
   const idempotencyKey = key === undefined ? randomUUID() : key;
-  return fetch(`${stack.urls.api}${path}`, {
+  return fetch(`${local.stack.urls.api}${path}`, {
     method,
     headers: {
       'content-type': contentType ?? 'application/json',
@@ -93,27 +74,31 @@ const commandPath = (reservationId: string, command: string) =>
   `/reservations/${reservationId}/${command}`;
 
 async function paidReservation() {
-  const created = await client.createReservation(
-    sampleReservationRequest({ returnBaseUrl: stack.urls.api, referenceNo: `PROBLEM-${suffix}` }),
+  const created = await local.client.createReservation(
+    sampleReservationRequest({
+      returnBaseUrl: local.stack.urls.api,
+      referenceNo: `PROBLEM-${suffix}`,
+    }),
     randomUUID(),
   );
-  await stack.sandbox?.pay(created.reservationUuid, 'visa');
+  await local.sandbox.pay(created.reservationUuid, 'visa');
   return created;
 }
 
 const sandboxCalls = (path: string) =>
-  (stack.sandbox?.calls ?? []).filter((call) => call.path.startsWith(path)).length;
+  local.sandbox.calls.filter((call) => call.path.startsWith(path)).length;
 
 /** The command's details read goes through, its call to Front Payment meets the fault. */
-function faultOnCommandCall(
-  fault: Parameters<NonNullable<RunningLocalStack['sandbox']>['injectFault']>[0],
-) {
-  stack.sandbox?.injectFault({ kind: 'delay', delayMs: 0 });
-  stack.sandbox?.injectFault(fault);
+function faultOnCommandCall(fault: SandboxFault) {
+  local.sandbox.injectFault({ kind: 'delay', delayMs: 0 });
+  local.sandbox.injectFault(fault);
 }
 
 const validRequest = () =>
-  sampleReservationRequest({ returnBaseUrl: stack.urls.api, referenceNo: `PROBLEM-${suffix}` });
+  sampleReservationRequest({
+    returnBaseUrl: local.stack.urls.api,
+    referenceNo: `PROBLEM-${suffix}`,
+  });
 
 describe('POST /reservations', () => {
   it('400 validation-failed names every field', async () => {
@@ -176,16 +161,18 @@ describe('POST /reservations', () => {
 
   it('409 request-in-progress with retry-after while the first is still at Front Payment', async () => {
     const key = randomUUID();
+    // One body for both: its orderDate is the current second, and the wait may cross one.
+    const body = validRequest();
     const creates = sandboxCalls('/api/v1/connect/reservations/create');
-    stack.sandbox?.injectFault({ kind: 'delay', delayMs: HELD_MS });
-    const first = send({ path: '/reservations', body: validRequest(), key });
+    local.sandbox.injectFault({ kind: 'delay', delayMs: HELD_MS });
+    const first = send({ path: '/reservations', body, key });
     await vi.waitFor(
       () => expect(sandboxCalls('/api/v1/connect/reservations/create')).toBe(creates + 1),
       WAIT_FOR_CALL,
     );
 
     const { problem, headers } = await expectProblem(
-      send({ path: '/reservations', body: validRequest(), key }),
+      send({ path: '/reservations', body, key }),
       409,
       'request-in-progress',
     );
@@ -195,7 +182,7 @@ describe('POST /reservations', () => {
   });
 
   it('422 front-payment-rejected carries Front Payment’s field messages', async () => {
-    stack.sandbox?.injectFault({ kind: 'status', statusCode: 417 });
+    local.sandbox.injectFault({ kind: 'status', statusCode: 417 });
     const { problem } = await expectProblem(
       send({ path: '/reservations', body: validRequest() }),
       422,
@@ -209,7 +196,7 @@ describe('POST /reservations', () => {
     [404, 502, 'misconfigured', false],
     [503, 502, 'front-payment-unavailable', true],
   ])('Front Payment’s %i is %i %s', async (faultStatus, status, code, retryable) => {
-    stack.sandbox?.injectFault({
+    local.sandbox.injectFault({
       kind: 'status',
       statusCode: faultStatus as 401 | 404 | 503,
     });
@@ -223,16 +210,17 @@ describe('POST /reservations', () => {
 
   it('502 session-outcome-unknown names the reservation, and a retry is 409 with the same code', async () => {
     const key = randomUUID();
-    stack.sandbox?.injectFault({ kind: 'status', statusCode: 500, afterCommit: true });
+    const body = validRequest();
+    local.sandbox.injectFault({ kind: 'status', statusCode: 500, afterCommit: true });
     const { problem } = await expectProblem(
-      send({ path: '/reservations', body: validRequest(), key }),
+      send({ path: '/reservations', body, key }),
       502,
       'session-outcome-unknown',
     );
     expect(problem).toMatchObject({ retryable: false, reservationId: expect.any(String) });
 
     const retry = await expectProblem(
-      send({ path: '/reservations', body: validRequest(), key }),
+      send({ path: '/reservations', body, key }),
       409,
       'session-outcome-unknown',
     );
@@ -240,7 +228,7 @@ describe('POST /reservations', () => {
   });
 
   it('504 session-outcome-unknown when Front Payment does not answer in time', async () => {
-    stack.sandbox?.injectFault({ kind: 'delay', delayMs: FRONT_PAYMENT_TIMEOUT_MS + 2_000 });
+    local.sandbox.injectFault({ kind: 'delay', delayMs: FRONT_PAYMENT_TIMEOUT_MS + 2_000 });
     await expectProblem(
       send({ path: '/reservations', body: validRequest() }),
       504,
@@ -271,7 +259,7 @@ describe('GET /reservations/{id}', () => {
 
   it('504 front-payment-timeout when a refresh cannot read Front Payment in time', async () => {
     const { reservationId } = await paidReservation();
-    stack.sandbox?.injectFault({ kind: 'delay', delayMs: FRONT_PAYMENT_TIMEOUT_MS + 2_000 });
+    local.sandbox.injectFault({ kind: 'delay', delayMs: FRONT_PAYMENT_TIMEOUT_MS + 2_000 });
     const { problem } = await expectProblem(
       send({ method: 'GET', path: `/reservations/${reservationId}?refresh=true` }),
       504,
@@ -418,7 +406,7 @@ describe('POST /reservations/{id}/{command}', () => {
 describe("API Gateway's own answers", () => {
   it('stay its plain {"message"}: they never reach our code', async () => {
     const unknownRoute = await send({ path: '/no-such-route', body: {} });
-    const tooLong = await fetch(`${stack.urls.api}/reservations/x?pad=${'a'.repeat(11_000)}`);
+    const tooLong = await fetch(`${local.stack.urls.api}/reservations/x?pad=${'a'.repeat(11_000)}`);
 
     expect(unknownRoute.status).toBe(404);
     expect(await unknownRoute.json()).toEqual({ message: 'Not Found' });

@@ -1,44 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { LOCAL_ACCOUNT_ID } from '../../infra/local/api-gateway-event.ts';
-import { localAwsClientConfig } from '../../infra/local/local-aws.ts';
-import { type RunningLocalStack, startLocalStack } from '../../infra/local/local-stack.ts';
-import { createLocalStackClient } from '../../infra/local/local-stack-client.ts';
+import type { SandboxFault } from '../../infra/local/front-payment-sandbox/index.ts';
 import { sampleReservationRequest } from '../../infra/local/sample-reservation.ts';
 import { httpApiEvent, lambdaContext } from '../support/api-gateway-events.ts';
+import { useLocalStack } from '../support/local-stack.ts';
 
 const suffix = randomUUID().slice(0, 8);
-const tableName = `reservations-${suffix}`;
-let stack: RunningLocalStack;
-let client: ReturnType<typeof createLocalStackClient>;
-let documents: DynamoDBDocumentClient;
-
-beforeAll(async () => {
-  const dynamoDbEndpoint = inject('dynamoDbEndpoint');
-  stack = await startLocalStack({
-    port: 0,
-    eventBridgePort: 0,
-    sandboxPort: 0,
-    logLevel: process.env.TEST_LOG_LEVEL ?? 'SILENT',
-    tableNames: { reservations: tableName },
-    publishPendingIntervalMs: 500,
-    dynamoDbEndpoint,
-  });
-  client = createLocalStackClient({
-    apiUrl: stack.urls.api,
-    frontPaymentToken: 'local-sandbox-token',
-  });
-  documents = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ ...localAwsClientConfig, endpoint: dynamoDbEndpoint }),
-  );
-});
-
-afterAll(async () => {
-  documents?.destroy();
-  await stack?.stop();
-});
+const local = useLocalStack({ publishPendingIntervalMs: 500 });
 
 interface Answer {
   readonly status: number;
@@ -53,7 +23,7 @@ async function command(
   body: unknown,
   key: string | null = randomUUID(),
 ): Promise<Answer> {
-  const response = await fetch(`${stack.urls.api}/reservations/${reservationId}/${name}`, {
+  const response = await fetch(`${local.stack.urls.api}/reservations/${reservationId}/${name}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
     body: JSON.stringify(body),
@@ -68,7 +38,7 @@ async function command(
 
 async function read(reservationId: string, refresh = false) {
   const response = await fetch(
-    `${stack.urls.api}/reservations/${reservationId}${refresh ? '?refresh=true' : ''}`,
+    `${local.stack.urls.api}/reservations/${reservationId}${refresh ? '?refresh=true' : ''}`,
   );
   return { status: response.status, body: (await response.json()) as ReservationBody };
 }
@@ -82,42 +52,40 @@ interface ReservationBody {
 
 /** A reservation paid at the sandbox (1370: lines of 1120 and 250), its callback recorded. */
 async function paidReservation(pay = true) {
-  const created = await client.createReservation(
-    sampleReservationRequest({ returnBaseUrl: stack.urls.api, referenceNo: `CMD-${suffix}` }),
+  const created = await local.client.createReservation(
+    sampleReservationRequest({ returnBaseUrl: local.stack.urls.api, referenceNo: `CMD-${suffix}` }),
     randomUUID(),
   );
-  if (pay) await stack.sandbox?.pay(created.reservationUuid, 'visa');
+  if (pay) await local.sandbox.pay(created.reservationUuid, 'visa');
   return created;
 }
 
 /** Front Payment's product line ids of the reservation, in order (1120 and 250). */
 function productLineIds(reservationUuid: string): number[] {
-  const reservation = stack.sandbox
-    ?.reservations()
+  const reservation = local.sandbox
+    .reservations()
     .find((item) => item.reservationUuid === reservationUuid);
   return (reservation?.products ?? []).map((product) => product.id);
 }
 
 /** Front Payment calls of one kind for one reservation. */
 function callsTo(operation: string, reservationUuid: string) {
-  return (stack.sandbox?.calls ?? []).filter(
+  return local.sandbox.calls.filter(
     (call) => call.path === `/api/v1/connect/reservations/${operation}/${reservationUuid}`,
   );
 }
 
 async function eventsOf(reservationUuid: string) {
-  await stack.sandbox?.settled();
-  return (await client.events())
+  await local.sandbox.settled();
+  return (await local.client.events())
     .map((event) => event.detail as { reservationUuid: string; status: string; amount: number })
     .filter((detail) => detail.reservationUuid === reservationUuid);
 }
 
 /** The next Front Payment request passes; the one after gets `fault` (a command's own call). */
-function faultOnCommandCall(
-  fault: Parameters<NonNullable<RunningLocalStack['sandbox']>['injectFault']>[0],
-) {
-  stack.sandbox?.injectFault({ kind: 'delay', delayMs: 0 });
-  stack.sandbox?.injectFault(fault);
+function faultOnCommandCall(fault: SandboxFault) {
+  local.sandbox.injectFault({ kind: 'delay', delayMs: 0 });
+  local.sandbox.injectFault(fault);
 }
 
 describe('capture', () => {
@@ -174,8 +142,8 @@ describe('capture', () => {
     });
     expect(answer.status).toBe(202);
     const [call] = callsTo('capture', reservationUuid);
-    const lineId = stack.sandbox
-      ?.reservations()
+    const lineId = local.sandbox
+      .reservations()
       .find((item) => item.reservationUuid === reservationUuid)?.products[1]?.id;
     expect(call?.body).toMatchObject({
       grandTotal: 100,
@@ -443,9 +411,9 @@ describe('charge, cancel, complete and resend', () => {
 
     expect(answer).toMatchObject({ status: 202, body: { command: 'resend', state: 'ACCEPTED' } });
     expect(callsTo('resend', reservationUuid)[0]?.body).toEqual({ email });
-    const { Items = [] } = await documents.send(
+    const { Items = [] } = await local.stack.documents.send(
       new QueryCommand({
-        TableName: tableName,
+        TableName: local.stack.tableNames.reservations,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': `RESERVATION#${reservationId}` },
       }),
@@ -476,7 +444,7 @@ describe('idempotency and access', () => {
   it('sends concurrent duplicates to Front Payment once', async () => {
     const { reservationId, reservationUuid } = await paidReservation();
     const key = randomUUID();
-    stack.sandbox?.injectFault({ kind: 'delay', delayMs: 300 });
+    local.sandbox.injectFault({ kind: 'delay', delayMs: 300 });
 
     const answers = await Promise.all(
       Array.from({ length: 5 }, () => command(reservationId, 'capture', { amount: 50 }, key)),
@@ -543,14 +511,23 @@ describe("the merchant's reservations, whichever of its principals calls", () =>
     };
   }
 
-  it("reproduction: task B of the same role captures task A's reservation; a retry from task A is the same command", async () => {
-    const [taskA, taskB] = await Promise.all([asCaller(TASK_A), asCaller(TASK_B)]);
-    const created = await taskA.create(
-      sampleReservationRequest({ returnBaseUrl: stack.urls.api, referenceNo: `ROLE-${suffix}` }),
+  /** A reservation `caller` created through the handler, paid at the sandbox. */
+  async function paidBy(caller: Awaited<ReturnType<typeof asCaller>>, referenceNo: string) {
+    const created = await caller.create(
+      sampleReservationRequest({ returnBaseUrl: local.stack.urls.api, referenceNo }),
       randomUUID(),
     );
-    const { reservationId, reservationUuid } = JSON.parse(created.body ?? '{}');
-    await stack.sandbox?.pay(reservationUuid, 'visa');
+    const { reservationId, reservationUuid } = JSON.parse(created.body ?? '{}') as {
+      reservationId: string;
+      reservationUuid: string;
+    };
+    await local.sandbox.pay(reservationUuid, 'visa');
+    return { reservationId, reservationUuid };
+  }
+
+  it("reproduction: task B of the same role captures task A's reservation; a retry from task A is the same command", async () => {
+    const [taskA, taskB] = await Promise.all([asCaller(TASK_A), asCaller(TASK_B)]);
+    const { reservationId, reservationUuid } = await paidBy(taskA, `ROLE-${suffix}`);
     const key = randomUUID();
 
     const capture = await taskB.command(reservationId, 'capture', { amount: 100 }, key);
@@ -564,12 +541,7 @@ describe("the merchant's reservations, whichever of its principals calls", () =>
 
   it('lets any principal the authorizer lets through read and act on a reservation; keys stay per caller', async () => {
     const [taskA, reporting] = await Promise.all([asCaller(TASK_A), asCaller(REPORTING)]);
-    const created = await taskA.create(
-      sampleReservationRequest({ returnBaseUrl: stack.urls.api, referenceNo: `ANY-${suffix}` }),
-      randomUUID(),
-    );
-    const { reservationId, reservationUuid } = JSON.parse(created.body ?? '{}');
-    await stack.sandbox?.pay(reservationUuid, 'visa');
+    const { reservationId, reservationUuid } = await paidBy(taskA, `ANY-${suffix}`);
     const key = randomUUID();
 
     const read = await reporting.read(reservationId);
@@ -632,7 +604,7 @@ describe("Front Payment's failures", () => {
   it('never resends a command whose outcome is unknown; refresh records its capture once and settles the command', async () => {
     const { reservationId, reservationUuid } = await paidReservation();
     const key = randomUUID();
-    stack.sandbox?.setQuirks({ reverseCallbackOrder: true });
+    local.sandbox.setQuirks({ reverseCallbackOrder: true });
     try {
       faultOnCommandCall({ kind: 'status', statusCode: 500, afterCommit: true });
       const unknown = await command(reservationId, 'capture', { amount: 70 }, key);
@@ -658,10 +630,10 @@ describe("Front Payment's failures", () => {
         }),
       ]);
     } finally {
-      stack.sandbox?.setQuirks({ reverseCallbackOrder: false });
+      local.sandbox.setQuirks({ reverseCallbackOrder: false });
     }
     // The held callback arrives late: still one CAPTURED event.
-    await stack.sandbox?.flushCallbacks(reservationUuid);
+    await local.sandbox.flushCallbacks(reservationUuid);
     expect(
       (await eventsOf(reservationUuid)).filter((event) => event.status === 'CAPTURED'),
     ).toHaveLength(1);
@@ -670,22 +642,22 @@ describe("Front Payment's failures", () => {
   it('lets the reconciler settle a command of unknown outcome from the details, publishing its capture once', async () => {
     const { reservationId, reservationUuid } = await paidReservation();
     const key = randomUUID();
-    stack.sandbox?.setQuirks({ reverseCallbackOrder: true });
+    local.sandbox.setQuirks({ reverseCallbackOrder: true });
     try {
       faultOnCommandCall({ kind: 'status', statusCode: 500, afterCommit: true });
       const unknown = await command(reservationId, 'capture', { amount: 30 }, key);
       expect(unknown).toMatchObject({ status: 502, body: { retryable: false } });
 
       // Due now for the reconciler (it would otherwise rest until its next check).
-      await documents.send(
+      await local.stack.documents.send(
         new UpdateCommand({
-          TableName: tableName,
+          TableName: local.stack.tableNames.reservations,
           Key: { pk: `RESERVATION#${reservationId}`, sk: 'RESERVATION' },
           UpdateExpression: 'SET nextCheckAt = :now',
           ExpressionAttributeValues: { ':now': new Date(0).toISOString() },
         }),
       );
-      await stack.reconcileNow();
+      await local.stack.reconcileNow();
 
       const { body } = await read(reservationId);
       const captured = body.history.filter((entry) => entry.status === 'CAPTURED');
@@ -698,9 +670,9 @@ describe("Front Payment's failures", () => {
         }),
       ]);
     } finally {
-      stack.sandbox?.setQuirks({ reverseCallbackOrder: false });
+      local.sandbox.setQuirks({ reverseCallbackOrder: false });
     }
-    await stack.sandbox?.flushCallbacks(reservationUuid);
+    await local.sandbox.flushCallbacks(reservationUuid);
     expect(
       (await eventsOf(reservationUuid)).filter((event) => event.status === 'CAPTURED'),
     ).toHaveLength(1);

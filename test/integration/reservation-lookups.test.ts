@@ -1,43 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { localAwsClientConfig } from '../../infra/local/local-aws.ts';
-import { type RunningLocalStack, startLocalStack } from '../../infra/local/local-stack.ts';
-import { createLocalStackClient } from '../../infra/local/local-stack-client.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sampleReservationRequest } from '../../infra/local/sample-reservation.ts';
 import { createReservationRepository } from '../../shared/reservations/reservation-repository.ts';
+import { useLocalStack } from '../support/local-stack.ts';
 
 // GET /reservations over HTTP on the local stack (DynamoDB Local, the sandbox), as a merchant calls it.
 const suffix = randomUUID().slice(0, 8);
-const tableName = `reservations-${suffix}`;
-let stack: RunningLocalStack;
-let client: ReturnType<typeof createLocalStackClient>;
-let documents: DynamoDBDocumentClient;
-
-beforeAll(async () => {
-  const dynamoDbEndpoint = inject('dynamoDbEndpoint');
-  stack = await startLocalStack({
-    port: 0,
-    eventBridgePort: 0,
-    sandboxPort: 0,
-    logLevel: process.env.TEST_LOG_LEVEL ?? 'SILENT',
-    tableNames: { reservations: tableName },
-    dynamoDbEndpoint,
-  });
-  client = createLocalStackClient({
-    apiUrl: stack.urls.api,
-    frontPaymentToken: 'local-sandbox-token',
-  });
-  documents = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ ...localAwsClientConfig, endpoint: dynamoDbEndpoint }),
-  );
-});
-
-afterAll(async () => {
-  documents?.destroy();
-  await stack?.stop();
-});
+const local = useLocalStack();
 
 interface Summary {
   readonly reservationId: string;
@@ -53,7 +22,9 @@ interface Found {
 }
 
 async function find(query: Record<string, string>) {
-  const response = await fetch(`${stack.urls.api}/reservations?${new URLSearchParams(query)}`);
+  const response = await fetch(
+    `${local.stack.urls.api}/reservations?${new URLSearchParams(query)}`,
+  );
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -77,7 +48,10 @@ async function allPages(first: Record<string, string>, limit: number): Promise<F
  * from `start` (a step of 0 gives them all the same creation time).
  */
 async function writeReservations(count: number, start: Date, stepMs: number, referenceNo?: string) {
-  const repository = createReservationRepository(documents, tableName);
+  const repository = createReservationRepository(
+    local.stack.documents,
+    local.stack.tableNames.reservations,
+  );
   const ids: string[] = [];
   for (let index = 0; index < count; index += 1) {
     const reservationId = randomUUID();
@@ -104,12 +78,12 @@ function fieldsOf(body: Record<string, unknown>): unknown[] {
 describe('GET /reservations: lookups by the ids a merchant knows', () => {
   it("finds a reservation by Front Payment's reservationUuid and by the merchant's referenceNo", async () => {
     const referenceNo = `LOOKUP-${suffix}`;
-    const first = await client.createReservation(
-      sampleReservationRequest({ returnBaseUrl: stack.urls.api, referenceNo }),
+    const first = await local.client.createReservation(
+      sampleReservationRequest({ returnBaseUrl: local.stack.urls.api, referenceNo }),
       randomUUID(),
     );
-    const second = await client.createReservation(
-      sampleReservationRequest({ returnBaseUrl: stack.urls.api, referenceNo }),
+    const second = await local.client.createReservation(
+      sampleReservationRequest({ returnBaseUrl: local.stack.urls.api, referenceNo }),
       randomUUID(),
     );
 
