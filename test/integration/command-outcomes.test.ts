@@ -310,8 +310,11 @@ describe('an alarm whose write the SDK resends after losing its answer', () => {
 
   it('a refresh that stops watching an unverifiable resend still alarms', async () => {
     // Not paid yet: its payment link may be sent again.
-    const { reservationId } = await client.createReservation(
-      sampleReservationRequest({ returnBaseUrl: stack.urls.api, referenceNo: `OUT-${suffix}` }),
+    const { reservationId } = await local.client.createReservation(
+      sampleReservationRequest({
+        returnBaseUrl: local.stack.urls.api,
+        referenceNo: `OUT-${suffix}`,
+      }),
       randomUUID(),
     );
     faultOnCommandCall({ kind: 'status', statusCode: 500 });
