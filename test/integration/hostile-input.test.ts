@@ -5,6 +5,7 @@ import { LOCAL_CALLER_ARN } from '../../infra/local/api-gateway-event.ts';
 import { CALLBACK_PATH } from '../../infra/local/callback-path.ts';
 import { sampleReservationRequest } from '../../infra/local/sample-reservation.ts';
 import { httpApiEvent, lambdaContext } from '../support/api-gateway-events.ts';
+import { captureOutput } from '../support/captured-output.ts';
 import { useLocalStack } from '../support/local-stack.ts';
 
 /*
@@ -14,6 +15,8 @@ import { useLocalStack } from '../support/local-stack.ts';
  */
 
 const suffix = randomUUID().slice(0, 8);
+// Handlers called directly below log as in AWS; the lines are checked, not printed.
+const output = captureOutput();
 const local = useLocalStack();
 
 interface RawAnswer {
@@ -287,6 +290,12 @@ describe('paths and query strings', () => {
 
     expect((await commands.handler(read, lambdaContext())).statusCode).toBe(400);
     expect((await callback.handler(callbackEvent, lambdaContext())).statusCode).toBe(400);
+    // Logged as refusals at INFO, by error name only: the path as sent stays out of the logs.
+    expect(output.logs()).toEqual([
+      expect.objectContaining({ level: 'INFO', message: 'request refused', statusCode: 400 }),
+      expect.objectContaining({ level: 'INFO', message: 'request refused', statusCode: 400 }),
+    ]);
+    expect(output.text()).not.toContain('%zz');
   });
 
   it('still answers a request just under the limit', async () => {
