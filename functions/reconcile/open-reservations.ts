@@ -5,6 +5,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { checkTime } from '#shared/reservations/open-index';
 import type {
   ReservationFailure,
@@ -78,7 +79,11 @@ export function createOpenReservations(
     Limit: limit,
   });
 
-  /** An update that must find the item open (and `condition` true); false when it did not. */
+  /**
+   * An update that must find the item open (and `condition` true); false when it did not.
+   * `isOwnWrite` recognises what this update writes: when DynamoDB's answer is lost the SDK sends
+   * the update again, and the resend fails on the item its first try changed.
+   */
   async function conditionalUpdate(
     reservationId: string,
     update: {
@@ -87,6 +92,7 @@ export function createOpenReservations(
       ExpressionAttributeNames?: Record<string, string>;
       ExpressionAttributeValues?: Record<string, unknown>;
     },
+    isOwnWrite?: (item: Record<string, unknown>) => boolean,
   ): Promise<boolean> {
     try {
       await documents.send(
@@ -94,12 +100,15 @@ export function createOpenReservations(
           TableName: tableName,
           Key: reservationKeys.reservation(reservationId),
           ...update,
+          ...(isOwnWrite ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
         }),
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return (
+        isOwnWrite !== undefined && error.Item !== undefined && isOwnWrite(unmarshall(error.Item))
+      );
     }
   }
 
@@ -220,12 +229,17 @@ export function createOpenReservations(
     },
 
     markDeadlineWarned: (reservationId, marker, at) =>
-      conditionalUpdate(reservationId, {
-        UpdateExpression: 'SET #marker = :at',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#marker)',
-        ExpressionAttributeNames: { '#marker': marker },
-        ExpressionAttributeValues: { ':at': at.toISOString() },
-      }),
+      conditionalUpdate(
+        reservationId,
+        {
+          UpdateExpression: 'SET #marker = :at',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#marker)',
+          ExpressionAttributeNames: { '#marker': marker },
+          ExpressionAttributeValues: { ':at': at.toISOString() },
+        },
+        // The run's own time: a resend finds it; another run's marker (set before) does not.
+        (item) => item[marker] === at.toISOString(),
+      ),
 
     async clearDeadlineWarned(reservationId, marker) {
       await documents.send(

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -157,10 +157,14 @@ export function createCallbackInbox(options: {
     async keep(callback) {
       const key = inboxKeyOf(callback.reservationId, callback.rawQueryString);
       const receivedAt = Date.parse(callback.receivedAt);
+      // This write's own id: the SDK may resend it when DynamoDB's answer is lost, and the resend
+      // must tell its own first try (a new callback) from an earlier delivery.
+      const keptBy = randomUUID();
       const item = {
         ...key,
         itemType: 'CALLBACK',
         ...callback,
+        keptBy,
         attempts: 1,
         [index.partitionKey]: UNCONFIRMED_CALLBACK,
         [index.sortKey]: receivedAt + FIRST_SWEEP_DELAY_MS,
@@ -179,6 +183,8 @@ export function createCallbackInbox(options: {
         return { kind: 'kept', callback: keptCallbackOf(item) };
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (error.Item?.keptBy?.S === keptBy)
+          return { kind: 'kept', callback: keptCallbackOf(item) };
         const existing = error.Item
           ? keptCallbackOf(unmarshalled(error.Item))
           : keptCallbackOf(item);

@@ -1,0 +1,244 @@
+import type { IncomingMessage } from 'node:http';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DYNAMODB_REQUEST_HANDLER } from '#shared/aws/dynamodb';
+import { DETAILS_READ_INTERVAL_MS } from '#shared/callbacks/details-read-gate';
+import { createOutboxRepository } from '#shared/events/outbox-repository';
+import { PENDING_OUTBOX, reservationKeys } from '#shared/reservations/table-design';
+import { publishPendingEvents } from '../../functions/publish-pending/publish-pending.ts';
+import { createOpenReservations } from '../../functions/reconcile/open-reservations.ts';
+import { localAwsClientConfig } from '../../infra/local/local-aws.ts';
+import {
+  callbackEvent,
+  callbackFields,
+  type HttpHandler,
+  readInboxItem,
+  readReservation,
+  readStatusChanges,
+  signedQuery,
+  sweepKeptCallbacks,
+  useCallbackStack,
+} from '../support/callback-fixtures.ts';
+import { type CountingProxy, startCountingProxy } from '../support/counting-proxy.ts';
+import { dynamoDbFaults } from '../support/dynamodb-faults.ts';
+import { collectingLog, sweeperDependencies } from '../support/outbox-sweeper.ts';
+import { openInIndex, reconcilerOn, runReconciler } from '../support/reconciler.ts';
+
+// Busy hours: DynamoDB applies a conditional write, its answer is lost, and the SDK's own retry
+// middleware sends the same write again, which then meets the item its first try wrote. Each test
+// aims that fault (`answer-lost-sdk-retries`) at one write of the callback, sweeper or reconciler
+// path, on the real parts: the real SDK client, DynamoDB Local, the sandbox over HTTP.
+const stack = useCallbackStack({ handler: false });
+let proxy: CountingProxy;
+/** Every request that reached DynamoDB Local, as `UpdateItem attempt=2; max=4`. */
+const wire: string[] = [];
+let handler: HttpHandler;
+/** Faults on the client the callback Lambda was loaded with. */
+let lambdaFaults: ReturnType<typeof dynamoDbFaults>;
+/** A client configured as the Lambdas' own (4 tries per request), for the sweeper and reconciler. */
+let documents: DynamoDBDocumentClient;
+let faults: ReturnType<typeof dynamoDbFaults>;
+
+/** The operation and the SDK's own try counter (its `amz-sdk-request` header). */
+const tryName = (request: IncomingMessage) =>
+  `${String(request.headers['x-amz-target']).replace(/^.*\./, '')} ${request.headers['amz-sdk-request']}`;
+
+beforeAll(async () => {
+  proxy = await startCountingProxy(stack.tables.endpoint, wire, tryName);
+  handler = await stack.loadHandler({ dynamoDbEndpoint: proxy.url });
+  // The module instance the handler just loaded (one per cold start).
+  const { dynamoDbClient } = (await import('#shared/aws/dynamodb')) as {
+    dynamoDbClient: DynamoDBClient;
+  };
+  lambdaFaults = dynamoDbFaults(dynamoDbClient);
+  const client = new DynamoDBClient({
+    ...localAwsClientConfig,
+    endpoint: proxy.url,
+    requestHandler: DYNAMODB_REQUEST_HANDLER,
+  });
+  faults = dynamoDbFaults(client);
+  documents = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+});
+
+beforeEach(() => {
+  wire.length = 0;
+});
+
+afterEach(() => {
+  lambdaFaults.clear();
+  faults.clear();
+});
+
+afterAll(async () => {
+  await proxy?.stop();
+});
+
+/** The SDK sent the caught write twice: DynamoDB Local saw its second try. */
+function expectSentTwice(operation: 'PutItem' | 'UpdateItem' | 'TransactWriteItems') {
+  expect(wire.filter((each) => each.startsWith(`${operation} attempt=2;`))).toHaveLength(1);
+}
+
+const send = async (rawQueryString: string, reservationId: string) => {
+  const response = await handler(callbackEvent(rawQueryString, reservationId));
+  return { statusCode: response.statusCode, body: JSON.parse(response.body ?? 'null') };
+};
+
+const eventsOf = (reservationId: string) =>
+  stack
+    .events()
+    .filter((event) => event.reservationId === reservationId)
+    .map((event) => [event.status, event.amount]);
+
+const retried = { kind: 'answer-lost-sdk-retries' } as const;
+
+/** Paid at the sandbox, its Reserved callback delivered and recorded; later callbacks held. */
+async function reservedReservation() {
+  const reservation = await stack.heldReservation();
+  const reserved = signedQuery(callbackFields(reservation.reservationUuid, 'Reserved'));
+  const answer = await send(reserved, reservation.reservationId);
+  expect(answer.body).toEqual({ received: true, confirmed: true, duplicate: false });
+  return { ...reservation, reserved };
+}
+
+/** Time passes: the reservation's last details read is older than the read interval. */
+async function detailsReadLongAgo(reservationId: string) {
+  await stack.tables.documents.send(
+    new UpdateCommand({
+      TableName: stack.tables.names.reservations,
+      Key: reservationKeys.reservation(reservationId),
+      UpdateExpression: 'SET detailsReadAt = :longAgo',
+      ExpressionAttributeValues: { ':longAgo': Date.now() - 2 * DETAILS_READ_INTERVAL_MS },
+    }),
+  );
+}
+
+describe('the callback path when DynamoDB’s answer is lost and the SDK resends the write', () => {
+  it('keeping a new callback: it is still taken as new and read through at once', async () => {
+    const { reservationId, reservationUuid } = await reservedReservation();
+    await stack.sandbox.capture(reservationUuid, 400);
+    const captured = signedQuery(callbackFields(reservationUuid, 'Captured'));
+    const caught = lambdaFaults.inject(['attribute_not_exists(pk)', 'status=Captured'], retried);
+
+    const answer = await send(captured, reservationId);
+    await caught;
+    expectSentTwice('PutItem');
+
+    expect(answer).toEqual({
+      statusCode: 200,
+      body: { received: true, confirmed: true, duplicate: false },
+    });
+    expect((await readInboxItem(stack.tables, captured, reservationId))?.outbox).toBeUndefined();
+    expect(eventsOf(reservationId)).toEqual([
+      ['RESERVED', 1000],
+      ['CAPTURED', 400],
+    ]);
+    // The sweeper finds nothing left: each movement published once.
+    await sweepKeptCallbacks(stack);
+    expect(eventsOf(reservationId)).toHaveLength(2);
+  });
+
+  it('taking the details read of a repeated callback: the read is not put off', async () => {
+    const { reservationId, reservationUuid, reserved } = await reservedReservation();
+    // A capture whose own callback is still held: the repeat of Reserved finds it.
+    await stack.sandbox.capture(reservationUuid, 400);
+    await detailsReadLongAgo(reservationId);
+    const caught = lambdaFaults.inject(['#readAt <= :cutoff', reservationId], retried);
+
+    const answer = await send(reserved, reservationId);
+    await caught;
+    expectSentTwice('UpdateItem');
+
+    expect(answer).toEqual({
+      statusCode: 200,
+      body: { received: true, confirmed: true, duplicate: false },
+    });
+    expect(eventsOf(reservationId)).toEqual([
+      ['RESERVED', 1000],
+      ['CAPTURED', 400],
+    ]);
+    await sweepKeptCallbacks(stack);
+    expect(eventsOf(reservationId)).toHaveLength(2);
+  });
+
+  it('the transaction recording a change: recorded and published once', async () => {
+    const { reservationId, reservationUuid } = await stack.heldReservation();
+    const query = signedQuery(callbackFields(reservationUuid, 'Reserved'));
+    const caught = lambdaFaults.inject(['TransactItems', reservationId], retried);
+
+    const answer = await send(query, reservationId);
+    await caught;
+    expectSentTwice('TransactWriteItems');
+
+    expect(answer).toEqual({
+      statusCode: 200,
+      body: { received: true, confirmed: true, duplicate: false },
+    });
+    expect(await readStatusChanges(stack.tables, reservationId)).toHaveLength(1);
+    expect(eventsOf(reservationId)).toEqual([['RESERVED', 1000]]);
+    expect((await readReservation(stack.tables, reservationId)).status).toBe('RESERVED');
+  });
+});
+
+describe('the sweeper when DynamoDB’s answer is lost and the SDK resends the write', () => {
+  it('claiming a pending event’s publish lease: published in this run, once', async () => {
+    const { reservationId, reservationUuid } = await stack.heldReservation();
+    // EventBridge refuses every try of the callback: its event stays pending, lease released.
+    stack.bridge.failNextEntries(2);
+    await send(signedQuery(callbackFields(reservationUuid, 'Reserved')), reservationId);
+    const [pending] = await readStatusChanges(stack.tables, reservationId);
+    expect(pending?.outbox).toBe(PENDING_OUTBOX);
+    const log = collectingLog();
+    const later = () => new Date(Date.now() + 120_000);
+    const dependencies = {
+      ...sweeperDependencies(stack.tables, stack.eventBridge, { log, now: later }),
+      outbox: createOutboxRepository({
+        documents,
+        tableName: stack.tables.names.reservations,
+        now: later,
+      }),
+    };
+    const caught = faults.inject(['#lease < :now', String(pending?.sk)], retried);
+
+    const run = await publishPendingEvents(dependencies);
+    await caught;
+    expectSentTwice('UpdateItem');
+
+    expect(run).toMatchObject({ published: [pending?.eventId], failed: [] });
+    expect(eventsOf(reservationId)).toEqual([['RESERVED', 1000]]);
+    const [after] = await readStatusChanges(stack.tables, reservationId);
+    expect(after?.outbox).toBeUndefined();
+  });
+});
+
+describe('the reconciler when DynamoDB’s answer is lost and the SDK resends the write', () => {
+  it('marking a deadline warned: the capture-due warning is still sent, once', async () => {
+    const { reservationId, reservationUuid } = await stack.createReservation();
+    await stack.sandbox.pay(reservationUuid, 'visa');
+    await openInIndex(stack, reservationId);
+    // The window ends in 7 days; with 8 days' lead time the warning is due now.
+    const dependencies = {
+      ...reconcilerOn(stack, { settings: { leadTimeMs: 8 * 24 * 3_600_000 } }),
+      reservations: createOpenReservations(documents, stack.tables.names.reservations),
+    };
+    const caught = faults.inject(['captureDueWarnedAt', reservationId], retried);
+
+    const first = await runReconciler(dependencies);
+    await caught;
+    expectSentTwice('UpdateItem');
+    await openInIndex(stack, reservationId);
+    const second = await runReconciler(dependencies);
+
+    const warnings = stack.bridge.events
+      .map((event) => event.detail as { reservationId?: string; deadline?: string })
+      .filter((detail) => detail.reservationId === reservationId && detail.deadline);
+    expect(warnings.map((detail) => detail.deadline).sort()).toEqual([
+      'capture-window',
+      'charge-validity',
+    ]);
+    expect(first.warnings).toBe(2);
+    expect(second.warnings).toBe(0);
+  });
+});
