@@ -177,46 +177,56 @@ export function createOpenReservations(
     },
 
     settleFound: (reservationId, reservationUuid, at) =>
-      conditionalUpdate(reservationId, {
-        UpdateExpression:
-          'SET #status = :created, frontPaymentUuid = :uuid, updatedAt = :at, nextCheckAt = :at, ' +
-          'version = version + :one, reconciledAt = :at ' +
-          'REMOVE inProgressUntil, failure, searchedSessionUuids',
-        // Only an attempt whose outcome is unknown (or whose Lambda is surely gone) is settled.
-        ConditionExpression:
-          'attribute_not_exists(frontPaymentUuid) AND (#status = :unknown OR ' +
-          '(#status = :creating AND inProgressUntil < :now))',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':created': SESSION_STATUSES.sessionCreated,
-          ':unknown': SESSION_STATUSES.sessionOutcomeUnknown,
-          ':creating': SESSION_STATUSES.creating,
-          ':uuid': reservationUuid,
-          ':at': checkTime(at),
-          ':now': at.getTime(),
-          ':one': 1,
+      conditionalUpdate(
+        reservationId,
+        {
+          UpdateExpression:
+            'SET #status = :created, frontPaymentUuid = :uuid, updatedAt = :at, nextCheckAt = :at, ' +
+            'version = version + :one, reconciledAt = :at ' +
+            'REMOVE inProgressUntil, failure, searchedSessionUuids',
+          // Only an attempt whose outcome is unknown (or whose Lambda is surely gone) is settled.
+          ConditionExpression:
+            'attribute_not_exists(frontPaymentUuid) AND (#status = :unknown OR ' +
+            '(#status = :creating AND inProgressUntil < :now))',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':created': SESSION_STATUSES.sessionCreated,
+            ':unknown': SESSION_STATUSES.sessionOutcomeUnknown,
+            ':creating': SESSION_STATUSES.creating,
+            ':uuid': reservationUuid,
+            ':at': checkTime(at),
+            ':now': at.getTime(),
+            ':one': 1,
+          },
         },
-      }),
+        (item) => item.frontPaymentUuid === reservationUuid && item.reconciledAt === checkTime(at),
+      ),
 
     settleNotFound: (reservationId, failure) =>
-      conditionalUpdate(reservationId, {
-        UpdateExpression:
-          'SET #status = :failed, failure = :failure, updatedAt = :at, version = version + :one ' +
-          'REMOVE inProgressUntil, openShard, nextCheckAt, searchedSessionUuids',
-        ConditionExpression:
-          'attribute_not_exists(frontPaymentUuid) AND (#status = :unknown OR ' +
-          '(#status = :creating AND inProgressUntil < :now))',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':failed': SESSION_STATUSES.sessionFailed,
-          ':unknown': SESSION_STATUSES.sessionOutcomeUnknown,
-          ':creating': SESSION_STATUSES.creating,
-          ':failure': failure,
-          ':at': failure.at,
-          ':now': Date.parse(failure.at),
-          ':one': 1,
+      conditionalUpdate(
+        reservationId,
+        {
+          UpdateExpression:
+            'SET #status = :failed, failure = :failure, updatedAt = :at, version = version + :one ' +
+            'REMOVE inProgressUntil, openShard, nextCheckAt, searchedSessionUuids',
+          ConditionExpression:
+            'attribute_not_exists(frontPaymentUuid) AND (#status = :unknown OR ' +
+            '(#status = :creating AND inProgressUntil < :now))',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':failed': SESSION_STATUSES.sessionFailed,
+            ':unknown': SESSION_STATUSES.sessionOutcomeUnknown,
+            ':creating': SESSION_STATUSES.creating,
+            ':failure': failure,
+            ':at': failure.at,
+            ':now': Date.parse(failure.at),
+            ':one': 1,
+          },
         },
-      }),
+        (item) =>
+          item.status === SESSION_STATUSES.sessionFailed &&
+          (item.failure as ReservationFailure | undefined)?.at === failure.at,
+      ),
 
     async addSearchedSessions(reservationId, uuids) {
       // ADD to a string set: concurrent runs and repeats only ever grow it.

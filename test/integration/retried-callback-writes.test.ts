@@ -323,4 +323,60 @@ describe('the reconciler when DynamoDB’s answer is lost and the SDK resends th
       'charge-validity',
     ]);
   });
+
+  it('settling an unknown create as found: the session’s payment recorded and published in this run, once', async () => {
+    const reservationId = await seedUnknownOutcome(stack);
+    const uuid = await createOrphanSession(stack, reservationId);
+    stack.sandbox.setQuirks({ dropCallbacks: true });
+    await stack.sandbox.pay(uuid, 'visa');
+    const dependencies = {
+      ...reconcilerOn(stack, { settings: { graceMs: 1 } }),
+      reservations: createOpenReservations(documents, stack.tables.names.reservations),
+    };
+    const caught = faults.inject(['reconciledAt', reservationId], retried);
+
+    await runReconciler(dependencies);
+    await caught;
+    expectSentTwice('UpdateItem');
+
+    expect(await readReservation(stack.tables, reservationId)).toMatchObject({
+      frontPaymentUuid: uuid,
+      status: 'RESERVED',
+    });
+    expect(eventsOf(reservationId)).toEqual([['RESERVED', 1000]]);
+    expect(dependencies.log.lines).toContainEqual(
+      expect.objectContaining({
+        message: 'Unknown outcome settled: the session exists',
+        attributes: expect.objectContaining({ reservationId }),
+      }),
+    );
+  });
+
+  it('settling an unknown create as not found: SESSION_FAILED, and the line saying so written', async () => {
+    const reservationId = await seedUnknownOutcome(stack);
+    const dependencies = {
+      ...reconcilerOn(stack, { settings: { graceMs: 1 } }),
+      reservations: createOpenReservations(documents, stack.tables.names.reservations),
+    };
+    const caught = faults.inject(['not-found', 'inProgressUntil < :now', reservationId], retried);
+
+    // The search may take more than one run when the sandbox holds other sessions.
+    for (let run = 0; run < 5; run += 1) {
+      await runReconciler(dependencies, { callBudget: 50 });
+      if ((await readReservation(stack.tables, reservationId)).status !== 'SESSION_OUTCOME_UNKNOWN')
+        break;
+      await openInIndex(stack, reservationId);
+    }
+    await caught;
+    expectSentTwice('UpdateItem');
+
+    expect((await readReservation(stack.tables, reservationId)).status).toBe('SESSION_FAILED');
+    expect(
+      dependencies.log.lines.filter(
+        (line) =>
+          line.message === 'Unknown outcome settled: no session exists' &&
+          line.attributes.reservationId === reservationId,
+      ),
+    ).toHaveLength(1);
+  });
 });
