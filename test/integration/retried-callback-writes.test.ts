@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -7,8 +8,13 @@ import {
   createCallbackInbox,
   FIRST_SWEEP_DELAY_MS,
   inboxKeyOf,
+  MAX_UNMATCHED_TRIES,
 } from '#shared/callbacks/callback-inbox';
-import { CALLBACK_NOT_CONFIRMED, ORPHAN_SESSION_ADOPTED } from '#shared/callbacks/callback-log';
+import {
+  CALLBACK_NOT_CONFIRMED,
+  ORPHAN_SESSION_ADOPTED,
+  UNMATCHED_CALLBACK_SET_ASIDE,
+} from '#shared/callbacks/callback-log';
 import {
   createDetailsReadGate,
   DETAILS_READ_INTERVAL_MS,
@@ -119,6 +125,33 @@ async function reservedReservation() {
   const answer = await send(reserved, reservation.reservationId);
   expect(answer.body).toEqual({ received: true, confirmed: true, duplicate: false });
   return { ...reservation, reserved };
+}
+
+/** Past a kept callback's first wait and the details read interval. */
+const later = () => new Date(Date.now() + FIRST_SWEEP_DELAY_MS + DETAILS_READ_INTERVAL_MS);
+
+/** The sweeper's confirmation of kept callbacks, on the client with faults; `log` keeps its lines. */
+function sweepKeptCallbacksAt(now: () => Date, log = collectingLog()) {
+  const tables = { documents, tableName: stack.tables.names.reservations };
+  return confirmKeptCallbacks({
+    inbox: createCallbackInbox(tables),
+    detailsReads: createDetailsReadGate(tables),
+    repository: createStatusChangeRepository({ ...tables, now }),
+    details: createFrontPaymentClient({
+      baseUrl: stack.sandbox.url,
+      token: async () => FRONT_PAYMENT_TOKEN,
+      timeoutMs: 5_000,
+    }),
+    detailsTimeoutMs: 5_000,
+    publisher: createEventPublisher({
+      client: stack.eventBridge,
+      eventBusName: 'reservations-bus',
+      source: DEFAULT_EVENT_SOURCE,
+    }),
+    outbox: createOutboxRepository({ ...tables, now }),
+    log,
+    now,
+  });
 }
 
 /** Time passes: the reservation's last details read is older than the read interval. */
@@ -264,29 +297,9 @@ describe('the sweeper when DynamoDB’s answer is lost and the SDK resends the w
     stack.sandbox.injectFault({ kind: 'status', statusCode: 500 });
     expect((await send(query, reservationId)).body).toEqual({ received: true, confirmed: false });
     stack.sandbox.clearFaults();
-    const later = () => new Date(Date.now() + FIRST_SWEEP_DELAY_MS + DETAILS_READ_INTERVAL_MS);
-    const tables = { documents, tableName: stack.tables.names.reservations };
     const caught = faults.inject([inboxKeyOf(reservationId, query).pk, 'ADD #attempts'], retried);
 
-    const run = await confirmKeptCallbacks({
-      inbox: createCallbackInbox(tables),
-      detailsReads: createDetailsReadGate(tables),
-      repository: createStatusChangeRepository({ ...tables, now: later }),
-      details: createFrontPaymentClient({
-        baseUrl: stack.sandbox.url,
-        token: async () => FRONT_PAYMENT_TOKEN,
-        timeoutMs: 5_000,
-      }),
-      detailsTimeoutMs: 5_000,
-      publisher: createEventPublisher({
-        client: stack.eventBridge,
-        eventBusName: 'reservations-bus',
-        source: DEFAULT_EVENT_SOURCE,
-      }),
-      outbox: createOutboxRepository({ ...tables, now: later }),
-      log: collectingLog(),
-      now: later,
-    });
+    const run = await sweepKeptCallbacksAt(later);
     await caught;
     expectSentTwice('UpdateItem');
 
@@ -376,6 +389,146 @@ describe('the reconciler when DynamoDB’s answer is lost and the SDK resends th
         (line) =>
           line.message === 'Unknown outcome settled: no session exists' &&
           line.attributes.reservationId === reservationId,
+      ),
+    ).toHaveLength(1);
+  });
+});
+
+describe('writes whose resend meets a state that is already right', () => {
+  it('noting the details read of a new callback: the condition still holds, written again', async () => {
+    const { reservationId, reservationUuid } = await stack.heldReservation();
+    const caught = lambdaFaults.inject(
+      ['SET #readAt = :now, #readBy = :readBy', 'attribute_exists(pk)', reservationId],
+      retried,
+    );
+
+    const answer = await send(
+      signedQuery(callbackFields(reservationUuid, 'Reserved')),
+      reservationId,
+    );
+    await caught;
+    expectSentTwice('UpdateItem');
+
+    expect(answer.body).toEqual({ received: true, confirmed: true, duplicate: false });
+    expect(eventsOf(reservationId)).toEqual([['RESERVED', 1000]]);
+  });
+
+  it('marking the callback’s event published: the marker is gone, taken as cleared, no warning', async () => {
+    const { reservationId, reservationUuid } = await stack.heldReservation();
+    const caught = lambdaFaults.inject(['publishedAt', `RESERVATION#${reservationId}`], retried);
+
+    const answer = await send(
+      signedQuery(callbackFields(reservationUuid, 'Reserved')),
+      reservationId,
+    );
+    await caught;
+    expectSentTwice('UpdateItem');
+
+    expect(answer.body).toEqual({ received: true, confirmed: true, duplicate: false });
+    const [change] = await readStatusChanges(stack.tables, reservationId);
+    expect(change?.outbox).toBeUndefined();
+    expect(eventsOf(reservationId)).toEqual([['RESERVED', 1000]]);
+    expect(output.logs().filter((line) => line.level !== 'INFO')).toEqual([]);
+  });
+
+  it('releasing the lease after EventBridge refused: released, and the sweeper publishes once', async () => {
+    const { reservationId, reservationUuid } = await stack.heldReservation();
+    stack.bridge.failNextEntries(2);
+    const caught = lambdaFaults.inject(['REMOVE #lease, #owner', reservationId], retried);
+
+    const answer = await send(
+      signedQuery(callbackFields(reservationUuid, 'Reserved')),
+      reservationId,
+    );
+    await caught;
+    expectSentTwice('UpdateItem');
+
+    expect(answer.body).toEqual({ received: true, confirmed: true, duplicate: false });
+    const [pending] = await readStatusChanges(stack.tables, reservationId);
+    expect(pending).toMatchObject({ outbox: PENDING_OUTBOX });
+    expect(pending).not.toHaveProperty('publishLeaseUntil');
+    const later120 = () => new Date(Date.now() + 120_000);
+    await publishPendingEvents(
+      sweeperDependencies(stack.tables, stack.eventBridge, { now: later120 }),
+    );
+    expect(eventsOf(reservationId)).toEqual([['RESERVED', 1000]]);
+  });
+
+  it('reopening a confirmed callback whose repeat was put off: reopened, confirmed by the sweeper', async () => {
+    const { reservationId, reservationUuid, reserved } = await reservedReservation();
+    await stack.sandbox.capture(reservationUuid, 400);
+    const caught = lambdaFaults.inject(
+      ['REMOVE #confirmedAt', inboxKeyOf(reservationId, reserved).pk],
+      retried,
+    );
+
+    // Within the details read interval: the read is put off, the kept callback reopened.
+    const answer = await send(reserved, reservationId);
+    await caught;
+    expectSentTwice('UpdateItem');
+
+    expect(answer.body).toEqual({ received: true, confirmed: false });
+    expect((await readInboxItem(stack.tables, reservationId, reserved))?.outbox).toBe(
+      'UNCONFIRMED_CALLBACK',
+    );
+    await sweepKeptCallbacks(stack);
+    expect(eventsOf(reservationId)).toEqual([
+      ['RESERVED', 1000],
+      ['CAPTURED', 400],
+    ]);
+  });
+
+  it('deferring a failed sweeper attempt: deferred again, same kind of value', async () => {
+    const { reservationId, reservationUuid } = await stack.heldReservation();
+    const query = signedQuery(callbackFields(reservationUuid, 'Reserved'));
+    stack.sandbox.injectFault({ kind: 'status', statusCode: 500 });
+    await send(query, reservationId);
+    const key = inboxKeyOf(reservationId, query);
+    const caught = faults.inject(['SET #next = :next', key.pk], retried);
+    const at = later();
+    // Still failing when the sweeper tries (other due callbacks may take some of these too).
+    stack.sandbox.injectFault({ kind: 'status', statusCode: 500, times: 10 });
+
+    await sweepKeptCallbacksAt(() => at);
+    await caught;
+    expectSentTwice('UpdateItem');
+
+    const item = await readInboxItem(stack.tables, reservationId, query);
+    expect(item).toMatchObject({ outbox: 'UNCONFIRMED_CALLBACK', attempts: 2 });
+    expect(Number(item?.nextAttemptAt)).toBeGreaterThan(at.getTime());
+    expect(eventsOf(reservationId)).toEqual([]);
+  });
+
+  it('setting an unmatched callback aside: set aside, its alarm line written once', async () => {
+    const unknownReservationId = randomUUID();
+    const query = signedQuery(callbackFields('RES0000000001', 'Reserved'));
+    const first = await send(query, unknownReservationId);
+    expect(first.statusCode).toBe(404);
+    const key = inboxKeyOf(unknownReservationId, query);
+    // Its last try is next.
+    await stack.tables.documents.send(
+      new UpdateCommand({
+        TableName: stack.tables.names.reservations,
+        Key: key,
+        UpdateExpression: 'SET attempts = :tries',
+        ExpressionAttributeValues: { ':tries': MAX_UNMATCHED_TRIES - 1 },
+      }),
+    );
+    const caught = faults.inject(['UNMATCHED_CALLBACK', key.pk], retried);
+    const log = collectingLog();
+
+    await sweepKeptCallbacksAt(later, log);
+    await caught;
+    expectSentTwice('UpdateItem');
+
+    expect(await readInboxItem(stack.tables, unknownReservationId, query)).toMatchObject({
+      outbox: 'UNMATCHED_CALLBACK',
+    });
+    expect(
+      log.entries.filter(
+        (entry) =>
+          entry.message === UNMATCHED_CALLBACK_SET_ASIDE &&
+          JSON.stringify(entry.attributes).includes(unknownReservationId),
       ),
     ).toHaveLength(1);
   });
