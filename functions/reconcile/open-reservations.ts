@@ -5,6 +5,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { checkTime } from '#shared/reservations/open-index';
 import type {
   ReservationFailure,
@@ -78,7 +79,11 @@ export function createOpenReservations(
     Limit: limit,
   });
 
-  /** An update that must find the item open (and `condition` true); false when it did not. */
+  /**
+   * An update that must find the item open (and `condition` true); false when it did not.
+   * `isOwnWrite` recognises what this update writes: when DynamoDB's answer is lost the SDK sends
+   * the update again, and the resend fails on the item its first try changed.
+   */
   async function conditionalUpdate(
     reservationId: string,
     update: {
@@ -87,6 +92,7 @@ export function createOpenReservations(
       ExpressionAttributeNames?: Record<string, string>;
       ExpressionAttributeValues?: Record<string, unknown>;
     },
+    isOwnWrite?: (item: Record<string, unknown>) => boolean,
   ): Promise<boolean> {
     try {
       await documents.send(
@@ -94,12 +100,15 @@ export function createOpenReservations(
           TableName: tableName,
           Key: reservationKeys.reservation(reservationId),
           ...update,
+          ...(isOwnWrite ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
         }),
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return (
+        isOwnWrite !== undefined && error.Item !== undefined && isOwnWrite(unmarshall(error.Item))
+      );
     }
   }
 
@@ -168,46 +177,56 @@ export function createOpenReservations(
     },
 
     settleFound: (reservationId, reservationUuid, at) =>
-      conditionalUpdate(reservationId, {
-        UpdateExpression:
-          'SET #status = :created, frontPaymentUuid = :uuid, updatedAt = :at, nextCheckAt = :at, ' +
-          'version = version + :one, reconciledAt = :at ' +
-          'REMOVE inProgressUntil, failure, searchedSessionUuids',
-        // Only an attempt whose outcome is unknown (or whose Lambda is surely gone) is settled.
-        ConditionExpression:
-          'attribute_not_exists(frontPaymentUuid) AND (#status = :unknown OR ' +
-          '(#status = :creating AND inProgressUntil < :now))',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':created': SESSION_STATUSES.sessionCreated,
-          ':unknown': SESSION_STATUSES.sessionOutcomeUnknown,
-          ':creating': SESSION_STATUSES.creating,
-          ':uuid': reservationUuid,
-          ':at': checkTime(at),
-          ':now': at.getTime(),
-          ':one': 1,
+      conditionalUpdate(
+        reservationId,
+        {
+          UpdateExpression:
+            'SET #status = :created, frontPaymentUuid = :uuid, updatedAt = :at, nextCheckAt = :at, ' +
+            'version = version + :one, reconciledAt = :at ' +
+            'REMOVE inProgressUntil, failure, searchedSessionUuids',
+          // Only an attempt whose outcome is unknown (or whose Lambda is surely gone) is settled.
+          ConditionExpression:
+            'attribute_not_exists(frontPaymentUuid) AND (#status = :unknown OR ' +
+            '(#status = :creating AND inProgressUntil < :now))',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':created': SESSION_STATUSES.sessionCreated,
+            ':unknown': SESSION_STATUSES.sessionOutcomeUnknown,
+            ':creating': SESSION_STATUSES.creating,
+            ':uuid': reservationUuid,
+            ':at': checkTime(at),
+            ':now': at.getTime(),
+            ':one': 1,
+          },
         },
-      }),
+        (item) => item.frontPaymentUuid === reservationUuid && item.reconciledAt === checkTime(at),
+      ),
 
     settleNotFound: (reservationId, failure) =>
-      conditionalUpdate(reservationId, {
-        UpdateExpression:
-          'SET #status = :failed, failure = :failure, updatedAt = :at, version = version + :one ' +
-          'REMOVE inProgressUntil, openShard, nextCheckAt, searchedSessionUuids',
-        ConditionExpression:
-          'attribute_not_exists(frontPaymentUuid) AND (#status = :unknown OR ' +
-          '(#status = :creating AND inProgressUntil < :now))',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':failed': SESSION_STATUSES.sessionFailed,
-          ':unknown': SESSION_STATUSES.sessionOutcomeUnknown,
-          ':creating': SESSION_STATUSES.creating,
-          ':failure': failure,
-          ':at': failure.at,
-          ':now': Date.parse(failure.at),
-          ':one': 1,
+      conditionalUpdate(
+        reservationId,
+        {
+          UpdateExpression:
+            'SET #status = :failed, failure = :failure, updatedAt = :at, version = version + :one ' +
+            'REMOVE inProgressUntil, openShard, nextCheckAt, searchedSessionUuids',
+          ConditionExpression:
+            'attribute_not_exists(frontPaymentUuid) AND (#status = :unknown OR ' +
+            '(#status = :creating AND inProgressUntil < :now))',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':failed': SESSION_STATUSES.sessionFailed,
+            ':unknown': SESSION_STATUSES.sessionOutcomeUnknown,
+            ':creating': SESSION_STATUSES.creating,
+            ':failure': failure,
+            ':at': failure.at,
+            ':now': Date.parse(failure.at),
+            ':one': 1,
+          },
         },
-      }),
+        (item) =>
+          item.status === SESSION_STATUSES.sessionFailed &&
+          (item.failure as ReservationFailure | undefined)?.at === failure.at,
+      ),
 
     async addSearchedSessions(reservationId, uuids) {
       // ADD to a string set: concurrent runs and repeats only ever grow it.
@@ -220,12 +239,17 @@ export function createOpenReservations(
     },
 
     markDeadlineWarned: (reservationId, marker, at) =>
-      conditionalUpdate(reservationId, {
-        UpdateExpression: 'SET #marker = :at',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#marker)',
-        ExpressionAttributeNames: { '#marker': marker },
-        ExpressionAttributeValues: { ':at': at.toISOString() },
-      }),
+      conditionalUpdate(
+        reservationId,
+        {
+          UpdateExpression: 'SET #marker = :at',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#marker)',
+          ExpressionAttributeNames: { '#marker': marker },
+          ExpressionAttributeValues: { ':at': at.toISOString() },
+        },
+        // The run's own time: a resend finds it; another run's marker (set before) does not.
+        (item) => item[marker] === at.toISOString(),
+      ),
 
     async clearDeadlineWarned(reservationId, marker) {
       await documents.send(

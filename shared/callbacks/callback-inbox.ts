@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -157,10 +157,14 @@ export function createCallbackInbox(options: {
     async keep(callback) {
       const key = inboxKeyOf(callback.reservationId, callback.rawQueryString);
       const receivedAt = Date.parse(callback.receivedAt);
+      // This write's own id: the SDK may resend it when DynamoDB's answer is lost, and the resend
+      // must tell its own first try (a new callback) from an earlier delivery.
+      const keptBy = randomUUID();
       const item = {
         ...key,
         itemType: 'CALLBACK',
         ...callback,
+        keptBy,
         attempts: 1,
         [index.partitionKey]: UNCONFIRMED_CALLBACK,
         [index.sortKey]: receivedAt + FIRST_SWEEP_DELAY_MS,
@@ -179,6 +183,8 @@ export function createCallbackInbox(options: {
         return { kind: 'kept', callback: keptCallbackOf(item) };
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (error.Item?.keptBy?.S === keptBy)
+          return { kind: 'kept', callback: keptCallbackOf(item) };
         const existing = error.Item
           ? keptCallbackOf(unmarshalled(error.Item))
           : keptCallbackOf(item);
@@ -216,6 +222,8 @@ export function createCallbackInbox(options: {
 
     async claim(key, now) {
       const at = now.getTime();
+      // This attempt's own id: a resend by the SDK finds it on the item its first try claimed.
+      const claimedBy = randomUUID();
       try {
         const { Attributes } = await documents.send(
           new UpdateCommand({
@@ -223,26 +231,31 @@ export function createCallbackInbox(options: {
             Key: { pk: key.pk, sk: key.sk },
             // The claim is a lease: other sweepers skip the item until it runs out or `defer`
             // sets the next try.
-            UpdateExpression: 'SET #next = :leaseUntil ADD #attempts :one',
+            UpdateExpression: 'SET #next = :leaseUntil, #claimedBy = :claimedBy ADD #attempts :one',
             ConditionExpression: '#outbox = :unconfirmed AND #next <= :now',
             ExpressionAttributeNames: {
               '#outbox': index.partitionKey,
               '#next': index.sortKey,
               '#attempts': 'attempts',
+              '#claimedBy': 'claimedBy',
             },
             ExpressionAttributeValues: {
               ':unconfirmed': UNCONFIRMED_CALLBACK,
               ':now': at,
               ':one': 1,
               ':leaseUntil': at + FIRST_SWEEP_DELAY_MS,
+              ':claimedBy': claimedBy,
             },
             ReturnValues: 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );
         return Attributes ? keptCallbackOf(Attributes) : undefined;
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return undefined;
-        throw error;
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        return error.Item?.claimedBy?.S === claimedBy
+          ? keptCallbackOf(unmarshalled(error.Item))
+          : undefined;
       }
     },
 

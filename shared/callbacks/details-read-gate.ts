@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { reservationKeys } from '../reservations/table-design.ts';
@@ -12,6 +13,8 @@ export const DETAILS_READ_INTERVAL_MS = 60_000;
 
 /** When a reservation's details were last read for a callback: on the reservation item. */
 const DETAILS_READ_AT = 'detailsReadAt';
+/** Which write took that read: a resend by the SDK finds its own id there (see `write`). */
+const DETAILS_READ_BY = 'detailsReadBy';
 
 export interface DetailsReadGate {
   /** Notes a read about to start for a new callback (always allowed). */
@@ -28,26 +31,31 @@ export function createDetailsReadGate(options: {
   const { documents, tableName } = options;
 
   async function write(reservationId: string, now: Date, condition: string): Promise<boolean> {
+    const readBy = randomUUID();
     try {
       await documents.send(
         new UpdateCommand({
           TableName: tableName,
           Key: reservationKeys.reservation(reservationId),
-          UpdateExpression: 'SET #readAt = :now',
+          UpdateExpression: 'SET #readAt = :now, #readBy = :readBy',
           ConditionExpression: condition,
-          ExpressionAttributeNames: { '#readAt': DETAILS_READ_AT },
+          ExpressionAttributeNames: { '#readAt': DETAILS_READ_AT, '#readBy': DETAILS_READ_BY },
           ExpressionAttributeValues: {
             ':now': now.getTime(),
+            ':readBy': readBy,
             ...(condition.includes(':cutoff')
               ? { ':cutoff': now.getTime() - DETAILS_READ_INTERVAL_MS }
               : {}),
           },
+          // When DynamoDB's answer is lost the SDK sends this write again, and the resend fails
+          // on what its first try wrote: the item then carries this write's id.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return error.Item?.[DETAILS_READ_BY]?.S === readBy;
     }
   }
 

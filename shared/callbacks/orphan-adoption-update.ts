@@ -32,3 +32,15 @@ export function orphanAdoptionUpdate(reservationId: string, reservationUuid: str
     },
   } as const;
 }
+
+/**
+ * True when `item` is what this adoption wrote: when DynamoDB's answer is lost the SDK sends the
+ * update again, and the resend fails on the reservation its first try adopted.
+ */
+export function isOwnAdoption(
+  item: Readonly<Record<string, unknown>>,
+  reservationUuid: string,
+  at: Date,
+): boolean {
+  return item.frontPaymentUuid === reservationUuid && item.adoptedAt === checkTime(at);
+}

@@ -6,6 +6,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as v from 'valibot';
 import { backoffMs, sleep } from '../backoff.ts';
 import { PUBLISH_LEASE_MS } from '../events/outbox-repository.ts';
@@ -23,7 +24,7 @@ import {
 import type { ConfirmationUpdate } from './callback-inbox.ts';
 import { changeIdOf, eventIdOf } from './change-id.ts';
 import { type Movement, movementsOf, newMovements } from './movements.ts';
-import { orphanAdoptionUpdate } from './orphan-adoption-update.ts';
+import { isOwnAdoption, orphanAdoptionUpdate } from './orphan-adoption-update.ts';
 import { isFinalStatus, normalisePaymentStatus, rankOfStatus } from './payment-status.ts';
 import { statusAfter } from './status-after.ts';
 import type { StatusChangeRecord } from './status-change-record.ts';
@@ -227,12 +228,16 @@ export function createStatusChangeRepository(
             TableName: tableName,
             ...orphanAdoptionUpdate(reservationId, reservationUuid, at),
             ReturnValues: 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );
         return v.parse(ReservationStateSchema, Attributes);
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return undefined;
-        throw error;
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const old = error.Item ? unmarshall(error.Item) : undefined;
+        return old && isOwnAdoption(old, reservationUuid, at)
+          ? v.parse(ReservationStateSchema, old)
+          : undefined;
       }
     },
   };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { PENDING_OUTBOX, reservationsTableDesign } from '../reservations/table-design.ts';
 import type { StatusChangedDetail } from './status-changed-event.ts';
 
@@ -135,25 +136,36 @@ export function createOutboxRepository(options: OutboxRepositoryOptions): Outbox
     async claim(key) {
       const leaseOwner = randomUUID();
       const at = now().getTime();
-      const output = await conditionalUpdate(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { pk: key.pk, sk: key.sk },
-          UpdateExpression: 'SET #lease = :until, #owner = :owner',
-          ConditionExpression:
-            '#outbox = :pending AND (attribute_not_exists(#lease) OR #lease < :now)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: {
-            ':pending': PENDING_OUTBOX,
-            ':now': at,
-            ':until': at + leaseMs,
-            ':owner': leaseOwner,
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      const detail = output?.Attributes?.detail as StatusChangedDetail | undefined;
-      return detail ? { key: { pk: key.pk, sk: key.sk }, leaseOwner, detail } : undefined;
+      try {
+        const { Attributes } = await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: key.pk, sk: key.sk },
+            UpdateExpression: 'SET #lease = :until, #owner = :owner',
+            ConditionExpression:
+              '#outbox = :pending AND (attribute_not_exists(#lease) OR #lease < :now)',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: {
+              ':pending': PENDING_OUTBOX,
+              ':now': at,
+              ':until': at + leaseMs,
+              ':owner': leaseOwner,
+            },
+            ReturnValues: 'ALL_NEW',
+            // When DynamoDB's answer is lost the SDK sends this write again, and the resend fails
+            // on the lease its first try took: the item then names this claim as the owner.
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return leasedEvent(key, leaseOwner, Attributes);
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const old = error.Item ? unmarshall(error.Item) : undefined;
+        const ours = old?.[PUBLISH_LEASE_OWNER_ATTRIBUTE] === leaseOwner;
+        return ours && old?.[index.partitionKey] === PENDING_OUTBOX
+          ? leasedEvent(key, leaseOwner, old)
+          : undefined;
+      }
     },
 
     async release({ key, leaseOwner }) {
@@ -193,4 +205,14 @@ export function createOutboxRepository(options: OutboxRepositoryOptions): Outbox
       }
     },
   };
+}
+
+/** The event of a claimed item, under the claim's owner token; undefined without a detail. */
+function leasedEvent(
+  key: OutboxKey,
+  leaseOwner: string,
+  item: Record<string, unknown> | undefined,
+): PendingEvent | undefined {
+  const detail = item?.detail as StatusChangedDetail | undefined;
+  return detail ? { key: { pk: key.pk, sk: key.sk }, leaseOwner, detail } : undefined;
 }
