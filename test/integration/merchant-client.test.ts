@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { type RunningLocalStack, startLocalStack } from '../../infra/local/local-stack.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sampleReservationRequest } from '../../infra/local/sample-reservation.ts';
 import {
   createMerchantClient,
@@ -15,33 +14,22 @@ import {
   type RunningFaultProxy,
   startFaultProxy,
 } from '../support/fault-proxy.ts';
+import { useLocalStack } from '../support/local-stack.ts';
 
 const suffix = randomUUID().slice(0, 8);
 const REGION = 'eu-north-1';
 const CREDENTIALS = { accessKeyId: 'AKIACLIENTTEST', secretAccessKey: `secret-${suffix}` };
 
-let stack: RunningLocalStack;
+// The sweeper runs every half second: the client's tests wait for events as a merchant would.
+const local = useLocalStack({ publishPendingIntervalMs: 500 });
 let proxy: RunningFaultProxy;
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    eventBridgePort: 0,
-    sandboxPort: 0,
-    logLevel: process.env.TEST_LOG_LEVEL ?? 'SILENT',
-    tableNames: { reservations: `reservations-${suffix}` },
-    publishPendingIntervalMs: 500,
-    reconcileIntervalMs: 0,
-    dynamoDbEndpoint: inject('dynamoDbEndpoint'),
-  });
   // Between the client and the API: it logs every exchange and can fail one on the wire.
-  proxy = await startFaultProxy(stack.urls.api);
+  proxy = await startFaultProxy(local.stack.urls.api);
 });
 
-afterAll(async () => {
-  await proxy?.stop();
-  await stack?.stop();
-});
+afterAll(() => proxy?.stop());
 
 beforeEach(() => proxy.disarm());
 
@@ -58,19 +46,19 @@ function client(options: Partial<MerchantClientOptions> = {}) {
 
 async function createdReservation(referenceNo = `CLIENT-${suffix}`) {
   return client().createReservation(
-    sampleReservationRequest({ returnBaseUrl: stack.urls.api, referenceNo }),
+    sampleReservationRequest({ returnBaseUrl: local.stack.urls.api, referenceNo }),
   );
 }
 
 async function paidReservation() {
   const created = await createdReservation();
-  await stack.sandbox?.pay(created.reservationUuid, 'visa');
+  await local.stack.sandbox?.pay(created.reservationUuid, 'visa');
   return created;
 }
 
 /** Front Payment calls of one kind for one reservation. */
 function callsTo(operation: string, reservationUuid: string) {
-  return (stack.sandbox?.calls ?? []).filter(
+  return (local.stack.sandbox?.calls ?? []).filter(
     (call) => call.path === `/api/v1/connect/reservations/${operation}/${reservationUuid}`,
   );
 }
@@ -107,7 +95,7 @@ describe('each method against the local stack', () => {
       status: 'SESSION_CREATED',
     });
     expect(created.paymentUrl).toContain('/checkout/');
-    await stack.sandbox?.pay(created.reservationUuid, 'visa');
+    await local.stack.sandbox?.pay(created.reservationUuid, 'visa');
 
     const refreshed = await client().getReservation(created.reservationId, { refresh: true });
     const read = await client().getReservation(created.reservationId);
@@ -344,7 +332,7 @@ describe('idempotency and retries', () => {
     const idempotencyKey = randomUUID();
     const path = `/reservations/${reservationId}/capture`;
     // The first request holds its key while Front Payment's details take 1.5 s to come.
-    stack.sandbox?.injectFault({ kind: 'delay', delayMs: 1_500 });
+    local.stack.sandbox?.injectFault({ kind: 'delay', delayMs: 1_500 });
     const detailsBefore = callsTo('details', reservationUuid).length;
     // Sent by another process of the same merchant (the same credentials, so the same caller).
     const first = client().capture(reservationId, { amount: 30 }, { idempotencyKey });
@@ -370,8 +358,8 @@ describe('idempotency and retries', () => {
   it('never retries an unknown outcome: one try, an error that says so', async () => {
     const { reservationId, reservationUuid } = await paidReservation();
     // The details read passes; Front Payment's answer to the cancel itself is cut off.
-    stack.sandbox?.injectFault({ kind: 'delay', delayMs: 0 });
-    stack.sandbox?.injectFault({ kind: 'broken-answer' });
+    local.stack.sandbox?.injectFault({ kind: 'delay', delayMs: 0 });
+    local.stack.sandbox?.injectFault({ kind: 'broken-answer' });
 
     const error = await errorOf(client().cancel(reservationId, { note: 'guest cancelled' }));
 
@@ -621,7 +609,7 @@ describe('signing', () => {
   it('is one local caller per access key: the same Idempotency-Key of two callers is two reservations', async () => {
     const idempotencyKey = `shared-key-${suffix}`;
     const body = sampleReservationRequest({
-      returnBaseUrl: stack.urls.api,
+      returnBaseUrl: local.stack.urls.api,
       referenceNo: `CALLERS-${suffix}`,
     });
     const other = client({
