@@ -44,6 +44,20 @@ function client(options: Partial<MerchantClientOptions> = {}) {
   });
 }
 
+/** The next request to `path` is refused as API Gateway throttles: 429, no problem details. */
+function throttleNext(path: string) {
+  proxy.arm({
+    name: 'throttled',
+    matches: (request) => request.path === path,
+    action: {
+      kind: 'refuse',
+      status: 429,
+      contentType: 'application/json',
+      body: '{"message":"Too Many Requests"}',
+    },
+  });
+}
+
 async function createdReservation(referenceNo = `CLIENT-${suffix}`) {
   return client().createReservation(
     sampleReservationRequest({ returnBaseUrl: local.stack.urls.api, referenceNo }),
@@ -269,16 +283,7 @@ describe('finding reservations', () => {
   it('retries a throttled lookup like a read, signed anew', async () => {
     const { reservationUuid, reservationId } = await createdReservation();
     const path = `/reservations?reservationUuid=${reservationUuid}`;
-    proxy.arm({
-      name: 'throttled',
-      matches: (request) => request.path === path,
-      action: {
-        kind: 'refuse',
-        status: 429,
-        contentType: 'application/json',
-        body: '{"message":"Too Many Requests"}',
-      },
-    });
+    throttleNext(path);
 
     const found = await client().findByReservationUuid(reservationUuid);
 
@@ -373,16 +378,7 @@ describe('idempotency and retries', () => {
   it('retries throttling and a retryable problem, each within the attempt bound', async () => {
     const { reservationId } = await createdReservation();
     const path = `/reservations/${reservationId}`;
-    proxy.arm({
-      name: 'throttled',
-      matches: (request) => request.path === path,
-      action: {
-        kind: 'refuse',
-        status: 429,
-        contentType: 'application/json',
-        body: '{"message":"Too Many Requests"}',
-      },
-    });
+    throttleNext(path);
     proxy.arm({
       name: 'retryable-problem',
       matches: (request) => request.path === path,
@@ -584,16 +580,7 @@ describe('signing', () => {
   it('sends a JWT as a bearer token, asked for anew on each try', async () => {
     const { reservationId } = await createdReservation();
     const path = `/reservations/${reservationId}`;
-    proxy.arm({
-      name: 'throttled',
-      matches: (request) => request.path === path,
-      action: {
-        kind: 'refuse',
-        status: 429,
-        contentType: 'application/json',
-        body: '{"message":"Too Many Requests"}',
-      },
-    });
+    throttleNext(path);
     let issued = 0;
     const withJwt = client({ auth: { kind: 'jwt', token: async () => `token-${++issued}` } });
 
