@@ -110,6 +110,12 @@ const send = async (rawQueryString: string, reservationId: string) => {
   return { statusCode: response.statusCode, body: JSON.parse(response.body ?? 'null') };
 };
 
+/** The answer to a callback that recorded something new: what it must stay under a resend. */
+const RECORDED_AND_CONFIRMED = {
+  statusCode: 200,
+  body: { received: true, confirmed: true, duplicate: false },
+} as const;
+
 const eventsOf = (reservationId: string) =>
   stack
     .events()
@@ -177,10 +183,7 @@ describe('the callback path when DynamoDB’s answer is lost and the SDK resends
     await caught;
     expectSentTwice('PutItem');
 
-    expect(answer).toEqual({
-      statusCode: 200,
-      body: { received: true, confirmed: true, duplicate: false },
-    });
+    expect(answer).toEqual(RECORDED_AND_CONFIRMED);
     expect((await readInboxItem(stack.tables, reservationId, captured))?.outbox).toBeUndefined();
     expect(eventsOf(reservationId)).toEqual([
       ['RESERVED', 1000],
@@ -202,10 +205,7 @@ describe('the callback path when DynamoDB’s answer is lost and the SDK resends
     await caught;
     expectSentTwice('UpdateItem');
 
-    expect(answer).toEqual({
-      statusCode: 200,
-      body: { received: true, confirmed: true, duplicate: false },
-    });
+    expect(answer).toEqual(RECORDED_AND_CONFIRMED);
     expect(eventsOf(reservationId)).toEqual([
       ['RESERVED', 1000],
       ['CAPTURED', 400],
@@ -228,10 +228,7 @@ describe('the callback path when DynamoDB’s answer is lost and the SDK resends
     await caught;
     expectSentTwice('UpdateItem');
 
-    expect(answer).toEqual({
-      statusCode: 200,
-      body: { received: true, confirmed: true, duplicate: false },
-    });
+    expect(answer).toEqual(RECORDED_AND_CONFIRMED);
     expect(await readReservation(stack.tables, reservationId)).toMatchObject({
       frontPaymentUuid: uuid,
       status: 'RESERVED',
@@ -251,10 +248,7 @@ describe('the callback path when DynamoDB’s answer is lost and the SDK resends
     await caught;
     expectSentTwice('TransactWriteItems');
 
-    expect(answer).toEqual({
-      statusCode: 200,
-      body: { received: true, confirmed: true, duplicate: false },
-    });
+    expect(answer).toEqual(RECORDED_AND_CONFIRMED);
     expect(await readStatusChanges(stack.tables, reservationId)).toHaveLength(1);
     expect(eventsOf(reservationId)).toEqual([['RESERVED', 1000]]);
     expect((await readReservation(stack.tables, reservationId)).status).toBe('RESERVED');
